@@ -1,0 +1,150 @@
+// Loads `environments/<env>/**/*.{yaml,yml,json}` into resources with positions, reporting
+// every file or document it cannot use as a diagnostic (never throwing on user input).
+import { TextDecoder } from 'node:util';
+import { Diagnostic } from '../../provider/model/diagnostic';
+import { identityKey, identityOf } from '../../provider/model/identity';
+import { inferKind, isKind, Kind, KINDS, KIND_INFO } from '../../provider/model/kinds';
+import { Resource, ResourceDocument } from '../../provider/model/resource';
+import { defaultEnvironment, EnvironmentConfig } from '../environment/config';
+import { readEnvironment } from '../environment/read-environment';
+import { FileEntry, FileSource } from './file-source';
+import { parseFile, ParsedDocument } from './parsed-document';
+import { closestMatch } from './closest-match';
+
+export const ENVIRONMENTS_DIR = 'environments';
+export const ENVIRONMENT_FILE = 'environment.yaml';
+export const MAX_FILE_BYTES = 1024 * 1024;
+const DOCUMENT_EXTENSIONS = /\.(ya?ml|json)$/i;
+
+export interface LoadedEnvironment {
+  name: string;
+  config: EnvironmentConfig;
+  resources: Resource[];
+  diagnostics: Diagnostic[];
+  /** Document files read (repository-relative). */
+  files: string[];
+}
+
+export async function listEnvironments(source: FileSource): Promise<string[]> {
+  return source.listDirectories(ENVIRONMENTS_DIR);
+}
+
+export async function loadEnvironment(source: FileSource, name: string): Promise<LoadedEnvironment> {
+  const dir = `${ENVIRONMENTS_DIR}/${name}`;
+  const entries = await source.listFiles(dir);
+  const diagnostics: Diagnostic[] = [];
+  const resources: Resource[] = [];
+  const files: string[] = [];
+  let config = defaultEnvironment(name);
+
+  for (const entry of entries) {
+    if (!DOCUMENT_EXTENSIONS.test(entry.path)) continue;
+    const text = await readText(source, entry, diagnostics);
+    if (text === undefined) continue;
+    const parsed = parseFile(text);
+    for (const problem of parsed.problems) {
+      diagnostics.push({ code: problem.code, severity: 'error', message: problem.message, file: entry.path, ...problem.position, pointer: '' });
+    }
+    if (entry.path === `${dir}/${ENVIRONMENT_FILE}`) {
+      const doc = parsed.documents[0];
+      const read = readEnvironment(name, doc?.value, entry.path, doc ? doc.locate : () => ({ line: 1, column: 1 }));
+      config = read.config;
+      diagnostics.push(...read.diagnostics);
+      continue;
+    }
+    files.push(entry.path);
+    for (const document of parsed.documents) {
+      const resource = toResource(entry.path, document, diagnostics);
+      if (resource) resources.push(resource);
+    }
+  }
+  diagnostics.push(...duplicateIdentities(resources));
+  return { name, config, resources, diagnostics, files };
+}
+
+async function readText(source: FileSource, entry: FileEntry, diagnostics: Diagnostic[]): Promise<string | undefined> {
+  const fail = (code: string, message: string) => {
+    diagnostics.push({ code, severity: 'error', message, file: entry.path, line: 0, column: 0, pointer: '' });
+    return undefined;
+  };
+  if (entry.escapesRepository) {
+    return fail('LOAD-SYMLINK', 'this symlink points outside the repository; meshplane reads only files inside it. Copy the file into the repository instead.');
+  }
+  if (entry.size > MAX_FILE_BYTES) {
+    return fail('LOAD-SIZE', `file is ${entry.size} bytes; files over 1 MiB (${MAX_FILE_BYTES} bytes) are refused. Split it into several files.`);
+  }
+  const bytes = await source.read(entry.path);
+  if (bytes.length > MAX_FILE_BYTES) {
+    return fail('LOAD-SIZE', `file is ${bytes.length} bytes; files over 1 MiB are refused. Split it into several files.`);
+  }
+  if (bytes.includes(0)) {
+    return fail('LOAD-BINARY', 'file contains NUL bytes: it is binary, not YAML or JSON. Remove it from environments/ or rename it without a .yaml/.yml/.json extension.');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return fail('LOAD-ENCODING', 'file is not valid UTF-8. Save it as UTF-8.');
+  }
+}
+
+function toResource(file: string, document: ParsedDocument, diagnostics: Diagnostic[]): Resource | undefined {
+  const report = (code: string, message: string, pointer = '') => {
+    const position = document.locate(pointer);
+    diagnostics.push({ code, severity: 'error', message, file, ...position, pointer });
+  };
+  const value = document.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    report('LOAD-DOC', `a resource document must be a mapping with kind, meshName and spec; this document is ${Array.isArray(value) ? 'a list' : typeof value}.`);
+    return undefined;
+  }
+  const doc = value as Record<string, unknown>;
+  let kind: Kind;
+  if (doc.kind === undefined) {
+    const inferred = inferKind(doc);
+    if (inferred === undefined) {
+      report('LOAD-KIND', `cannot tell the kind of this document: it has no "kind" and no identity member (meshName, virtualNodeName, …). Add "kind: ${KINDS.join('|')}".`);
+      return undefined;
+    }
+    kind = inferred;
+  } else if (isKind(doc.kind)) {
+    kind = doc.kind;
+  } else {
+    const suggestion = typeof doc.kind === 'string' ? closestMatch(doc.kind, KINDS) : undefined;
+    report('LOAD-KIND', `unknown kind ${JSON.stringify(doc.kind)}; kind must be one of ${KINDS.join(', ')}.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`, '/kind');
+    return undefined;
+  }
+  const info = KIND_INFO[kind];
+  // Missing identity members are reported by the schema layer; keep the document so it is checked.
+  const identity = identityOf(kind, doc) ?? {
+    kind,
+    meshName: String(doc.meshName ?? ''),
+    name: String(doc[info.nameKey] ?? ''),
+    parentName: info.parentKind ? String(doc[info.identityKeys[1]] ?? '') : undefined,
+  };
+  const source = { file, docIndex: document.index, locate: document.locate };
+  return { kind, identity, key: identityKey(identity), doc: { ...doc, kind } as ResourceDocument, source };
+}
+
+/** ID-5: the same kind and identity twice in the repository. */
+function duplicateIdentities(resources: Resource[]): Diagnostic[] {
+  const first = new Map<string, Resource>();
+  const out: Diagnostic[] = [];
+  for (const resource of resources) {
+    const earlier = first.get(resource.key);
+    if (!earlier) {
+      first.set(resource.key, resource);
+      continue;
+    }
+    const at = resource.source.locate('');
+    const was = earlier.source.locate('');
+    out.push({
+      code: 'ID-5',
+      severity: 'error',
+      message: `${resource.key} is defined twice: here and at ${earlier.source.file}:${was.line}. Remove one definition or give it another name.`,
+      file: resource.source.file,
+      ...at,
+      pointer: '',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+// YAML/JSON parsing that keeps the position of every value, so diagnostics can say file:line:column.
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { splitPointer } from '../../provider/model/diagnostic';
+import { Position } from '../../provider/model/resource';
+
+export interface ParseProblem {
+  code: 'LOAD-YAML' | 'LOAD-DUPKEY' | 'LOAD-ALIAS' | 'LOAD-DEPTH';
+  message: string;
+  position: Position;
+}
+
+export interface ParsedDocument {
+  index: number;
+  /** The plain value, or undefined when the document could not be turned into one. */
+  value: unknown;
+  /** Position of the document's first value. */
+  position: Position;
+  locate(pointer: string): Position;
+}
+
+export interface ParsedFile {
+  documents: ParsedDocument[];
+  problems: ParseProblem[];
+}
+
+/** Nesting beyond this is refused before building values: no mesh document comes close. */
+export const MAX_DEPTH = 64;
+/** YAML alias expansions allowed per document (guards against "billion laughs"). */
+const MAX_ALIAS_COUNT = 50;
+
+export function parseFile(text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const positionAt = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const problems: ParseProblem[] = [];
+  const depthProblem = checkDepth(text);
+  if (depthProblem !== undefined) {
+    problems.push({
+      code: 'LOAD-DEPTH',
+      message: `values are nested more than ${MAX_DEPTH} levels deep; App Mesh documents need far fewer. Flatten the document.`,
+      position: positionAtOffset(text, depthProblem),
+    });
+    return { documents: [], problems };
+  }
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const documents: ParsedDocument[] = [];
+  list.forEach((doc, index) => {
+    for (const error of doc.errors) {
+      const code = error.code === 'DUPLICATE_KEY' ? 'LOAD-DUPKEY' : 'LOAD-YAML';
+      const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      const fix = code === 'LOAD-DUPKEY' ? 'Remove or rename one of the duplicate keys.' : 'Fix the syntax at this position.';
+      problems.push({ code, message: `${firstLine}. ${fix}`, position: positionAt(error.pos[0]) });
+    }
+    if (doc.errors.length > 0) return;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      problems.push({
+        code: 'LOAD-ALIAS',
+        message: `${(error as Error).message}; YAML aliases may expand at most ${MAX_ALIAS_COUNT} times per document. Write the values out instead of aliasing them.`,
+        position: positionAt(doc.contents?.range?.[0] ?? 0),
+      });
+      return;
+    }
+    if (value === null || value === undefined) return; // an empty document (e.g. a trailing `---`)
+    documents.push({
+      index,
+      value,
+      position: positionAt(doc.contents?.range?.[0] ?? 0),
+      locate: (pointer) => positionAt(offsetOf(doc, pointer)),
+    });
+  });
+  return { documents, problems };
+}
+
+// Offset of the node at a pointer, or of its nearest existing ancestor (e.g. for a missing member).
+function offsetOf(doc: Document, pointer: string): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (const segment of splitPointer(pointer)) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      if (!pair) break;
+      const valueNode = pair.value as Node | null;
+      const keyNode = pair.key as Node;
+      offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+      node = valueNode;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+/** Offset where nesting first exceeds MAX_DEPTH (counting flow brackets and indentation), else undefined. */
+function checkDepth(text: string): number | undefined {
+  let flowDepth = 0;
+  let inQuote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuote) {
+      if (ch === '\\' && inQuote === '"') i++;
+      else if (ch === inQuote) inQuote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'") inQuote = ch;
+    else if (ch === '[' || ch === '{') {
+      if (++flowDepth > MAX_DEPTH) return i;
+    } else if (ch === ']' || ch === '}') flowDepth = Math.max(0, flowDepth - 1);
+    else if (ch === '#') {
+      const lineEnd = text.indexOf('\n', i);
+      i = lineEnd < 0 ? text.length : lineEnd;
+    } else if (ch === '\n') inQuote = undefined;
+  }
+  return checkIndentDepth(text);
+}
+
+// Block-style nesting: a stack of indentation levels, one pass over the lines.
+function checkIndentDepth(text: string): number | undefined {
+  const indents: number[] = [];
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const content = line.trimStart();
+    if (content !== '' && !content.startsWith('#')) {
+      const indent = line.length - content.length;
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+      if (indents.length > MAX_DEPTH) return offset;
+    }
+    offset += line.length + 1;
+  }
+  return undefined;
+}
+
+function positionAtOffset(text: string, offset: number): Position {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
