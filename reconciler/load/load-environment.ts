@@ -41,7 +41,7 @@ export async function loadEnvironment(source: FileSource, name: string): Promise
     if (!DOCUMENT_EXTENSIONS.test(entry.path)) continue;
     const text = await readText(source, entry, diagnostics);
     if (text === undefined) continue;
-    const parsed = parseFile(text);
+    const parsed = parseFile(text, /\.json$/i.test(entry.path) ? 'json' : 'yaml');
     for (const problem of parsed.problems) {
       diagnostics.push({ code: problem.code, severity: 'error', message: problem.message, file: entry.path, ...problem.position, pointer: '' });
     }

@@ -2,6 +2,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { splitPointer } from '../../provider/model/diagnostic';
 import { Position } from '../../provider/model/resource';
+import { jsonSyntaxError } from './json-syntax';
 
 export interface ParseProblem {
   code: 'LOAD-YAML' | 'LOAD-DUPKEY' | 'LOAD-ALIAS' | 'LOAD-DEPTH';
@@ -28,7 +29,7 @@ export const MAX_DEPTH = 64;
 /** YAML alias expansions allowed per document (guards against "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
 
-export function parseFile(text: string): ParsedFile {
+export function parseFile(text: string, format: 'yaml' | 'json' = 'yaml'): ParsedFile {
   const lineCounter = new LineCounter();
   const positionAt = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -43,6 +44,13 @@ export function parseFile(text: string): ParsedFile {
       position: positionAtOffset(text, depthProblem),
     });
     return { documents: [], problems };
+  }
+  if (format === 'json') {
+    const jsonError = jsonSyntaxError(text);
+    if (jsonError) {
+      problems.push({ code: 'LOAD-YAML', message: `${jsonError.message}. Fix the JSON syntax at this position.`, position: positionAtOffset(text, jsonError.offset) });
+      return { documents: [], problems };
+    }
   }
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
