@@ -111,6 +111,9 @@ function bareRefs(node: unknown): unknown {
 }
 
 export function readApiModel(file: string): BotocoreModel {
+  if (!fs.existsSync(file)) {
+    throw new Error(`The App Mesh API model is not at ${file}: check out shared/ beside the repository, or set MESHPLANE_API_MODEL to the model file.`);
+  }
   return JSON.parse(fs.readFileSync(file, 'utf8')) as BotocoreModel;
 }
 
