@@ -37,6 +37,6 @@ export function checkUniquePorts(listeners: readonly ListenerView[], code: strin
 export function checkProtocolMember(union: unknown, view: ListenerView, member: string, members: readonly string[], code: string, report: Report): void {
   const set = presentMembers(asObject(union), members);
   if (set.length !== 1 || view.protocol === undefined || set[0] === view.protocol) return;
-  report(joinPointer(view.pointer, member, set[0]), code, 'error',
+  report(joinPointer(view.pointer, member), code, 'error',
     `${member}.${set[0]} does not match this listener's protocol ${view.protocol}; use ${member}.${view.protocol} (or change portMapping.protocol).`);
 }
