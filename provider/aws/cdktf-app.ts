@@ -1,0 +1,39 @@
+// The app cdktf-cli runs (cdktf.json: `node dist/provider/aws/cdktf-app.js`): one stack per
+// environment of the repository it runs in, so `cdktf synth` and `cdktf plan <env>` work.
+// cdktf-cli passes the output directory in CDKTF_OUTDIR; MESHPLANE_REPO overrides the repository.
+import * as path from 'node:path';
+import { formatDiagnostic } from '../../reconciler/cli/format-diagnostics';
+import { processTerminal } from '../../reconciler/cli/terminal';
+import { WorkingTreeSource } from '../../reconciler/load/file-source';
+import { listEnvironments } from '../../reconciler/load/load-environment';
+import { synthesizeEnvironments } from '../../reconciler/terraform/synth-environments';
+import { DEFAULT_OUTDIR } from './synthesize';
+
+async function main(): Promise<number> {
+  const terminal = processTerminal();
+  const repo = path.resolve(process.env.MESHPLANE_REPO ?? process.cwd());
+  const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR);
+  const source = new WorkingTreeSource(repo);
+  const environments = await listEnvironments(source);
+  if (environments.length === 0) {
+    terminal.err(`meshplane: ${repo} has no environments/<env>/ folders, so there is nothing to synthesize. Run cdktf in a mesh repository.\n`);
+    return 1;
+  }
+  const result = await synthesizeEnvironments(source, environments, outdir);
+  for (const d of result.diagnostics) terminal.err(formatDiagnostic(d, terminal) + '\n');
+  if (!result.synthesized) {
+    terminal.err('meshplane: not synthesized: fix the errors above (meshplane validate shows them too).\n');
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`meshplane: synthesis failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

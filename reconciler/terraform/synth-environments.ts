@@ -1,0 +1,61 @@
+// Loads, validates and synthesizes environments of a repository into Terraform JSON stacks.
+// Shared by `meshplane synth`, the cdktf.json app (provider/aws/cdktf-app.ts) and the daemon,
+// so all three write byte-identical output for the same commit.
+import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
+import { StackInput } from '../../provider/aws/environment-stack';
+import { SettingsSource } from '../../provider/aws/stack-settings';
+import { SynthesizedStack, synthesizeStacks } from '../../provider/aws/synthesize';
+import { validateEnvironment } from '../../provider/validate/validate';
+import { FileSource } from '../load/file-source';
+import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, loadEnvironment, LoadedEnvironment } from '../load/load-environment';
+import { parseFile } from '../load/parsed-document';
+import { readTerraformSettings, TERRAFORM_SECTION, TerraformSettings } from './settings';
+
+export interface SynthEnvironmentsResult {
+  /** False when any environment has errors: then nothing was written. */
+  synthesized: boolean;
+  stacks: SynthesizedStack[];
+  /** Validation, settings and synthesis findings, in compiler order. */
+  diagnostics: Diagnostic[];
+}
+
+export interface PreparedEnvironment {
+  loaded: LoadedEnvironment;
+  settings: TerraformSettings;
+  input: StackInput;
+  diagnostics: Diagnostic[];
+}
+
+/** Loads and validates one environment and reads its terraform settings. */
+export async function prepareEnvironment(source: FileSource, name: string): Promise<PreparedEnvironment> {
+  const loaded = await loadEnvironment(source, name);
+  const settingsSource = await environmentFileSource(source, name);
+  const read = readTerraformSettings(loaded.config.sections[TERRAFORM_SECTION], settingsSource);
+  const diagnostics = [...validateEnvironment(loaded).diagnostics, ...read.diagnostics];
+  return {
+    loaded,
+    settings: read.settings,
+    input: { name, config: loaded.config, resources: loaded.resources, settings: read.settings, settingsSource },
+    diagnostics,
+  };
+}
+
+export async function synthesizeEnvironments(source: FileSource, names: readonly string[], outdir: string): Promise<SynthEnvironmentsResult> {
+  const prepared = await Promise.all(names.map((name) => prepareEnvironment(source, name)));
+  const diagnostics = prepared.flatMap((p) => p.diagnostics);
+  if (hasErrors(diagnostics)) return { synthesized: false, stacks: [], diagnostics: diagnostics.sort(compareDiagnostics) };
+  const result = synthesizeStacks(
+    prepared.map((p) => p.input),
+    outdir,
+  );
+  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics].sort(compareDiagnostics) };
+}
+
+/** Positions inside environment.yaml, for diagnostics about the terraform section. */
+async function environmentFileSource(source: FileSource, name: string): Promise<SettingsSource> {
+  const file = `${ENVIRONMENTS_DIR}/${name}/${ENVIRONMENT_FILE}`;
+  const unknown = { file, locate: () => ({ line: 0, column: 0 }) };
+  if (!(await source.exists(file))) return unknown;
+  const document = parseFile((await source.read(file)).toString('utf8'), 'yaml').documents[0];
+  return document ? { file, locate: document.locate } : unknown;
+}
