@@ -1,0 +1,52 @@
+// A plan as a pull-request comment: the summary first, then one collapsible block per resource.
+import { actionSentence, ACTION_SYMBOL, diffLine, shortName, summaryLine } from './change-labels';
+import { Plan } from './plan-types';
+
+export interface MarkdownFormatOptions {
+  /** What was compared, e.g. `main → feature` (shown under the heading). */
+  comparing?: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A code fence longer than any backtick run inside the content. */
+function fence(content: string): string {
+  const longest = Math.max(2, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(longest + 1);
+}
+
+export function formatPlanMarkdown(plan: Plan, options: MarkdownFormatOptions = {}): string {
+  const lines: string[] = [`### meshplane plan for \`${plan.environment}\``, ''];
+  if (options.comparing) lines.push(`Comparing ${options.comparing}.`, '');
+  if (plan.changes.length === 0) {
+    lines.push('**No changes.** The desired state already matches.');
+    return lines.join('\n') + '\n';
+  }
+  const s = plan.summary;
+  lines.push(`**${summaryLine(s)}** (${s.create} create, ${s.update} update, ${s.delete} delete, ${s.replace} replace)`, '');
+  if (plan.affectedProxies.length > 0) {
+    lines.push(`**Proxies that receive new configuration (${plan.affectedProxies.length}):** ${plan.affectedProxies.map((p) => `\`${p.id}\``).join(', ')}`, '');
+  }
+  for (const diagnostic of plan.diagnostics) lines.push(`> **${diagnostic.severity} ${diagnostic.code}:** ${escapeHtml(diagnostic.message)}`, '');
+  for (const change of plan.changes) {
+    const symbol = ACTION_SYMBOL[change.action];
+    const body = change.diff.map(diffLine).join('\n');
+    const marks = fence(body);
+    lines.push(
+      '<details>',
+      `<summary><code>${escapeHtml(symbol)}</code> ${change.action} <b>${change.identity.kind}</b> <code>${escapeHtml(shortName(change.identity))}</code></summary>`,
+      '',
+      escapeHtml(actionSentence(change)) + '.',
+      '',
+      `${marks}diff`,
+      body,
+      marks,
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return lines.join('\n');
+}

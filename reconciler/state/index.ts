@@ -1,0 +1,7 @@
+// The state store: applied revisions, history and locks, behind one interface.
+export * from './state-types';
+export * from './state-store';
+export * from './errors';
+export { FileStateStore } from './file-state-store';
+export { resolveStateDir, STATE_DIR_VARIABLE, DEFAULT_STATE_DIR } from './state-dir';
+export { nextRevision, storedDocument } from './next-revision';
