@@ -1,0 +1,83 @@
+// Every error the xDS server raises: what happened, why, and the fix. Stream refusals carry a gRPC
+// status code chosen to match what App Mesh's Envoy management service returned (envoy-mapping §3.1).
+import { status } from '@grpc/grpc-js';
+
+export class XdsStreamError extends Error {
+  override readonly name = 'XdsStreamError';
+  constructor(
+    readonly code: status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const NODE_ID_FORMS =
+  'use the full ARN arn:aws:appmesh:<region>:<account>:mesh/<mesh>/virtualNode/<name> or the short form mesh/<mesh>/virtualNode/<name> (virtualGateway/<name> for gateways)';
+
+export const xdsErrors = {
+  missingNode: () =>
+    new XdsStreamError(
+      status.INVALID_ARGUMENT,
+      'the first discovery request on the stream has no node.id, so the proxy cannot be identified; set node.id in the proxy bootstrap (meshplane bootstrap --node <id>)',
+    ),
+  malformedNodeId: (nodeId: string, why: string) =>
+    new XdsStreamError(status.INVALID_ARGUMENT, `node.id "${nodeId}" is not a proxy identity: ${why}; ${NODE_ID_FORMS}`),
+  wrongArnScope: (nodeId: string, field: string, got: string, expected: string) =>
+    new XdsStreamError(
+      status.NOT_FOUND,
+      `node.id "${nodeId}" names ${field} ${got}, but this control plane serves ${field} ${expected}; fix APPMESH_RESOURCE_ARN / node.id, or use the short form mesh/<mesh>/virtualNode/<name>`,
+    ),
+  unknownProxy: (nodeId: string, described: string) =>
+    new XdsStreamError(
+      status.NOT_FOUND,
+      `node.id "${nodeId}": ${described} does not exist in the applied configuration; check the name, or commit the resource and let it apply before starting the proxy`,
+    ),
+  proxyRemoved: (nodeId: string, described: string) =>
+    new XdsStreamError(
+      status.NOT_FOUND,
+      `node.id "${nodeId}": ${described} was removed from the applied configuration, so its proxies no longer receive configuration; restore the resource or stop the proxy`,
+    ),
+  missingCredential: () => new XdsStreamError(status.UNAUTHENTICATED, 'Missing Authentication Token'),
+  wrongToken: (nodeId: string) =>
+    new XdsStreamError(
+      status.PERMISSION_DENIED,
+      `the bearer token presented is not the one bound to node.id "${nodeId}"; give the proxy the token configured for this identity under xds.auth.tokens`,
+    ),
+  certificateNotForIdentity: (nodeId: string, names: string) =>
+    new XdsStreamError(
+      status.PERMISSION_DENIED,
+      `the client certificate names ${names || 'no URI or DNS subject alternative name'}, none of which is node.id "${nodeId}"; issue the proxy a certificate whose SAN is its identity (e.g. URI:spiffe://<trust-domain>/mesh/<mesh>/virtualNode/<name>)`,
+    ),
+  noClientCertificate: () =>
+    new XdsStreamError(
+      status.UNAUTHENTICATED,
+      'Missing Authentication Token: xds.auth.mode is mtls but the connection has no verified client certificate; connect over TLS with a certificate signed by the configured client CA',
+    ),
+  proxyLimit: (nodeId: string, limit: number) =>
+    new XdsStreamError(
+      status.RESOURCE_EXHAUSTED,
+      `node.id "${nodeId}" already has ${limit} connected proxies, the limit per identity (xds.proxyLimit); the existing proxies keep their streams — stop a proxy or raise xds.proxyLimit`,
+    ),
+  serverFull: (limit: number) =>
+    new XdsStreamError(
+      status.RESOURCE_EXHAUSTED,
+      `this control plane already serves ${limit} proxies (xds.maxProxies); add a replica or raise xds.maxProxies`,
+    ),
+  undecodableRequest: (why: string) =>
+    new XdsStreamError(status.INVALID_ARGUMENT, `the discovery request could not be decoded as envoy.service.discovery.v3 (${why}); only xDS v3 is served`),
+  unsupportedType: (typeUrl: string) =>
+    new XdsStreamError(
+      status.INVALID_ARGUMENT,
+      `type_url "${typeUrl}" is not served; meshplane serves v3 listeners, routes, clusters, endpoints and secrets (xDS v2 is not supported)`,
+    ),
+  shuttingDown: () => new XdsStreamError(status.UNAVAILABLE, 'the control plane is shutting down; reconnect to another replica or retry'),
+};
+
+/** Problems in the `xds` section of environment.yaml or in the server options. */
+export const xdsSettingErrors = {
+  secretUnresolved: (identity: string, ref: string, why: string) =>
+    `xds.auth.tokens["${identity}"]: the secret ${ref} could not be read (${why}); set the environment variable or create the file it names`,
+  badSecretRef: (ref: string) =>
+    `secret reference "${ref}" is not understood; write env:<VARIABLE> or file:<path>`,
+};

@@ -1,0 +1,25 @@
+// Per-type versions are content hashes of what a proxy is sent, so a restarted server or another
+// replica computes the same version for the same content and no proxy gets a needless push.
+import { createHash } from 'node:crypto';
+import { EncodedResource } from '../../provider/envoy/snapshot';
+
+/** Whole-type maps are usually shared by many proxies (wildcard Envoy subscriptions): hash each once. */
+const wholeMapVersions = new WeakMap<ReadonlyMap<string, EncodedResource>, string>();
+
+/** Hash over the sorted (name, resource hash) pairs; independent of order and of who computes it. */
+export function versionOf(resources: Iterable<EncodedResource>): string {
+  const pairs: string[] = [];
+  for (const resource of resources) pairs.push(`${resource.name}\u0000${resource.hash}`);
+  pairs.sort();
+  return createHash('sha256').update(pairs.join('\n')).digest('hex').slice(0, 16);
+}
+
+/** versionOf(map.values()), remembered per map object. */
+export function versionOfMap(map: ReadonlyMap<string, EncodedResource>): string {
+  let version = wholeMapVersions.get(map);
+  if (version === undefined) {
+    version = versionOf(map.values());
+    wholeMapVersions.set(map, version);
+  }
+  return version;
+}

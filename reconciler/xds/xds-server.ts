@@ -1,0 +1,235 @@
+// The xDS management server: ADS (state of the world and delta) for Envoy and proxyless gRPC clients,
+// with proxy identity, authorization, limits, ACK/NACK tracking and graceful shutdown.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import { Flavour, ProxySnapshot, TYPE_URLS, TypeUrl } from '../../provider/envoy/snapshot';
+import { ADS_SERVICE } from './ads-service';
+import { DeltaStream } from './delta-stream';
+import { NodeInfo } from './discovery-messages';
+import { XdsStreamError, xdsErrors } from './errors';
+import { ProxyAuthenticator } from './proxy-auth';
+import { describeProxy, parseNodeId } from './proxy-identity';
+import { Protocol, ProxySession, ProxyStatus } from './proxy-session';
+import { SnapshotSource } from './snapshot-source';
+import { SotwStream } from './sotw-stream';
+import { AdsStream, StreamHost } from './stream-host';
+
+export interface XdsServerOptions {
+  source: SnapshotSource;
+  /** Proxy authorization; none means any proxy may stream any known identity. */
+  authenticator?: ProxyAuthenticator;
+  /** Full-ARN node ids must name this partition, region and account. */
+  arnScope?: { partition: string; region: string; account: string };
+  /** Connected proxies allowed per identity (App Mesh's default quota is 50); new ones beyond get RESOURCE_EXHAUSTED. */
+  proxyLimit?: number;
+  /** Connected proxies allowed in total. */
+  maxProxies?: number;
+  /** Largest message accepted from or sent to a proxy (bytes). */
+  maxMessageBytes?: number;
+  /** HTTP/2 keepalive pings to detect dead proxies. */
+  keepalive?: { timeMs: number; timeoutMs: number };
+  /** Concurrent streams per HTTP/2 connection. */
+  maxConcurrentStreams?: number;
+  /** TLS / mTLS; insecure (plaintext) by default. */
+  credentials?: grpc.ServerCredentials;
+}
+
+/** A stream refused or closed, or established: the audit record App Mesh wrote to CloudTrail. */
+export interface StreamEvent {
+  event: 'ConnectionEstablished' | 'ConnectionRefused' | 'ConnectionClosed';
+  connectionId: string;
+  nodeId: string;
+  peer: string;
+  code?: grpc.status;
+  failureReason?: string;
+}
+
+export interface XdsServerEvents {
+  stream: [StreamEvent];
+  ack: [ProxySession, TypeUrl, string];
+  nack: [ProxySession, TypeUrl, string, string];
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+export class XdsServer extends EventEmitter<XdsServerEvents> {
+  private readonly grpcServer: grpc.Server;
+  private readonly streams = new Set<AdsStream>();
+  private readonly byProxy = new Map<string, Set<AdsStream>>();
+  private readonly unsubscribe: () => void;
+  private readonly peers = new WeakMap<AdsStream, { call: grpc.ServerDuplexStream<Buffer, Buffer>; connectionId: string }>();
+  private stopping = false;
+
+  constructor(private readonly options: XdsServerOptions) {
+    super();
+    const maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.grpcServer = new grpc.Server({
+      'grpc.max_receive_message_length': maxMessage,
+      'grpc.max_send_message_length': maxMessage,
+      'grpc.keepalive_time_ms': options.keepalive?.timeMs ?? 30_000,
+      'grpc.keepalive_timeout_ms': options.keepalive?.timeoutMs ?? 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+      ...(options.maxConcurrentStreams ? { 'grpc.max_concurrent_streams': options.maxConcurrentStreams } : {}),
+    });
+    this.grpcServer.addService(ADS_SERVICE, {
+      StreamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, (host) => new SotwStream(call, host)),
+      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, (host) => new DeltaStream(call, host)),
+    });
+    this.unsubscribe = options.source.subscribe((changed) => this.onChange(changed));
+  }
+
+  /** Binds `host:port` (port 0 picks a free one) and returns the bound port. */
+  listen(address: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.grpcServer.bindAsync(address, this.options.credentials ?? grpc.ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      );
+    });
+  }
+
+  /** Connected proxies, for GET /api/proxies and the sync status. */
+  proxies(): ProxyStatus[] {
+    const statuses: ProxyStatus[] = [];
+    for (const stream of this.streams) if (stream.session) statuses.push(stream.session.status());
+    return statuses.sort((a, b) => a.identity.localeCompare(b.identity) || a.connectedSince.localeCompare(b.connectedSince));
+  }
+
+  /**
+   * Graceful shutdown: streams end with OK (proxies reconnect elsewhere and keep their config),
+   * new streams are refused; after `graceMs` whatever is left is cut.
+   */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.unsubscribe();
+    for (const stream of [...this.streams]) stream.close();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.grpcServer.forceShutdown();
+        resolve();
+      }, graceMs);
+      timer.unref();
+      this.grpcServer.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private open(call: grpc.ServerDuplexStream<Buffer, Buffer>, create: (host: StreamHost) => AdsStream): void {
+    const connectionId = randomBytes(8).toString('hex');
+    const stream = create(this.host);
+    this.peers.set(stream, { call, connectionId });
+    this.streams.add(stream);
+    if (this.stopping) stream.close(xdsErrors.shuttingDown());
+  }
+
+  private onChange(changed: ReadonlySet<string>): void {
+    for (const key of changed) {
+      const streams = this.byProxy.get(key);
+      if (!streams) continue;
+      for (const stream of [...streams]) {
+        const session = stream.session!;
+        if (!this.options.source.knows(session.proxy)) stream.close(xdsErrors.proxyRemoved(session.nodeId, describeProxy(session.proxy)));
+        else stream.push();
+      }
+    }
+  }
+
+  private readonly host: StreamHost = {
+    admit: (stream, node, protocol, typeUrl, names) => {
+      const { call, connectionId } = this.peers.get(stream)!;
+      const nodeId = node?.id ?? '';
+      try {
+        const session = this.admit(stream, call, connectionId, node, protocol, typeUrl, names);
+        this.emit('stream', { event: 'ConnectionEstablished', connectionId, nodeId, peer: call.getPeer() });
+        return session;
+      } catch (error) {
+        if (error instanceof XdsStreamError) {
+          this.emit('stream', { event: 'ConnectionRefused', connectionId, nodeId, peer: call.getPeer(), code: error.code, failureReason: error.message });
+        }
+        throw error;
+      }
+    },
+    snapshot: (session: ProxySession): ProxySnapshot | undefined => this.options.source.snapshot(session.proxy, session.flavour),
+    acked: (session, typeUrl, version) => {
+      session.acked(typeUrl, version);
+      this.emit('ack', session, typeUrl, version);
+    },
+    nacked: (session, typeUrl, version, error, code) => {
+      session.nacked(typeUrl, version, error, code);
+      this.emit('nack', session, typeUrl, version, error);
+    },
+    release: (stream) => {
+      this.streams.delete(stream);
+      const session = stream.session;
+      if (!session) return;
+      const streams = this.byProxy.get(session.key);
+      streams?.delete(stream);
+      if (streams?.size === 0) this.byProxy.delete(session.key);
+      this.emit('stream', { event: 'ConnectionClosed', connectionId: session.connectionId, nodeId: session.nodeId, peer: session.peer });
+    },
+  };
+
+  private admit(
+    stream: AdsStream,
+    call: grpc.ServerDuplexStream<Buffer, Buffer>,
+    connectionId: string,
+    node: NodeInfo | null,
+    protocol: Protocol,
+    typeUrl: string,
+    names: readonly string[],
+  ): ProxySession {
+    if (!node?.id) throw xdsErrors.missingNode();
+    const nodeId = node.id;
+    const { proxy, arn } = parseNodeId(nodeId);
+    const scope = this.options.arnScope;
+    if (arn && scope) {
+      for (const field of ['partition', 'region', 'account'] as const) {
+        if (arn[field] !== scope[field]) throw xdsErrors.wrongArnScope(nodeId, field, arn[field], scope[field]);
+      }
+    }
+    // Credentials before existence, so an unauthenticated caller cannot probe which identities exist.
+    this.options.authenticator?.authenticate(nodeId, proxy, {
+      metadata: call.metadata,
+      peerCertificate: call.getAuthContext()?.sslPeerCertificate,
+    });
+    if (!this.options.source.knows(proxy)) throw xdsErrors.unknownProxy(nodeId, describeProxy(proxy));
+    const session = new ProxySession(
+      connectionId,
+      nodeId,
+      proxy,
+      detectFlavour(node, typeUrl, names),
+      protocol,
+      `${node.user_agent_name} ${node.user_agent_version}`.trim(),
+      call.getPeer(),
+    );
+    const { proxyLimit, maxProxies } = this.options;
+    const existing = this.byProxy.get(session.key);
+    if (proxyLimit !== undefined && (existing?.size ?? 0) >= proxyLimit) throw xdsErrors.proxyLimit(nodeId, proxyLimit);
+    if (maxProxies !== undefined && this.connectedCount() >= maxProxies) throw xdsErrors.serverFull(maxProxies);
+    if (existing) existing.add(stream);
+    else this.byProxy.set(session.key, new Set([stream]));
+    return session;
+  }
+
+  private connectedCount(): number {
+    let count = 0;
+    for (const streams of this.byProxy.values()) count += streams.size;
+    return count;
+  }
+}
+
+/**
+ * Envoy says user_agent_name "envoy" and subscribes to listeners by wildcard; gRPC clients say
+ * "gRPC …" and name their listeners (`serviceb.apps.local:80`).
+ */
+export function detectFlavour(node: NodeInfo, typeUrl: string, names: readonly string[]): Flavour {
+  const agent = node.user_agent_name.toLowerCase();
+  if (agent === 'envoy') return 'envoy';
+  if (agent.startsWith('grpc')) return 'grpc';
+  if (typeUrl === TYPE_URLS.listener && names.length > 0 && !names.includes('*')) return 'grpc';
+  return 'envoy';
+}
