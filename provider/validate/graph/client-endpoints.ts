@@ -1,6 +1,6 @@
 // Who calls which virtual service, and with which client policy: nodes through their
-// backends, gateways through the targets of their gateway routes. Shared by the rules
-// that look at client/server pairs (TLS coherence, TCP backend ports).
+// backends, gateways through the targets of their gateway routes: the client/server pairs
+// the TLS coherence rules look at.
 import { joinPointer } from '../../model/diagnostic';
 import { Resource } from '../../model/resource';
 import { GATEWAY_ROUTE_TYPES, routeBodyOf } from '../../rules/route-types';
