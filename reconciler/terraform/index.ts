@@ -1,0 +1,18 @@
+// Public surface of the Terraform runner and of environment synthesis.
+export { TerraformNotFoundError, TerraformOutputError, TerraformStep, TerraformStepError } from './errors';
+export {
+  applyInfrastructure,
+  applyStatus,
+  checkInfrastructureDrift,
+  driftStatus,
+  InfrastructureOptions,
+  InfrastructurePlan,
+  InfrastructureSynthError,
+  planInfrastructure,
+  StatusReport,
+} from './infrastructure';
+export { formatTerraformSummary, SummaryFormat, TerraformAction, TerraformPlanSummary, TerraformResourceChange } from './plan-summary';
+export { TerraformLogger, TerraformRunOptions } from './run-terraform';
+export { applyTerraformPlan, checkTerraformDrift, runTerraformPlan, TerraformDriftReport, TerraformPlanResult } from './runner';
+export { defaultTerraformSettings, readTerraformSettings, TerraformSettings } from './settings';
+export { prepareEnvironment, synthesizeEnvironments } from './synth-environments';
