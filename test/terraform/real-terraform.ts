@@ -1,0 +1,65 @@
+// Running the real Terraform binary in tests: found on PATH or the test is skipped with a reason
+// printed; each test gets isolated TF_DATA_DIR, plugin cache and CLI config in a temp dir, and a
+// dead proxy so that any download attempt fails at once instead of reaching the network.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TerraformRunOptions } from '../../reconciler/terraform/run-terraform';
+
+export const TERRAFORM = process.env.MESHPLANE_TEST_TERRAFORM ?? 'terraform';
+
+let availability: string | undefined | null = null;
+
+/** Why Terraform cannot run here, or undefined when it can. */
+export function terraformMissing(): string | undefined {
+  if (availability === null) {
+    const probe = spawnSync(TERRAFORM, ['version'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    availability = probe.status === 0 ? undefined : `"${TERRAFORM} version" failed (${probe.error?.message ?? `exit ${probe.status}`})`;
+  }
+  return availability;
+}
+
+/** Skips the current mocha test/suite, saying why, when Terraform is absent. */
+export function requireTerraform(context: Mocha.Context): void {
+  const missing = terraformMissing();
+  if (missing === undefined) return;
+  const message = `SKIPPED: needs the Terraform binary on PATH (which terraform): ${missing}`;
+  process.stderr.write(`\n  ${message}\n`);
+  if (process.env.MESHPLANE_REQUIRE_TERRAFORM) throw new Error(message);
+  context.skip();
+}
+
+export interface TerraformSandbox {
+  dir: string;
+  /** Run options for a working directory: its own TF_DATA_DIR, shared plugin cache, empty CLI config. */
+  options(workdir: string, log?: TerraformRunOptions['log']): TerraformRunOptions;
+  /** Environment for running the terraform CLI directly ("from outside"). */
+  env(workdir: string): NodeJS.ProcessEnv;
+  remove(): void;
+}
+
+export function terraformSandbox(): TerraformSandbox {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshplane-tf-'));
+  const cliConfig = path.join(dir, 'terraformrc');
+  const pluginCache = path.join(dir, 'plugin-cache');
+  fs.writeFileSync(cliConfig, '');
+  fs.mkdirSync(pluginCache);
+  const isolation = (workdir: string): Record<string, string> => ({
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_DATA_DIR: path.join(workdir, '.terraform-data'),
+    TF_PLUGIN_CACHE_DIR: pluginCache,
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '',
+  });
+  return {
+    dir,
+    options: (workdir, log) => {
+      const { TF_DATA_DIR, TF_PLUGIN_CACHE_DIR, ...env } = isolation(workdir);
+      return { binary: TERRAFORM, dataDir: TF_DATA_DIR, pluginCacheDir: TF_PLUGIN_CACHE_DIR, env, log };
+    },
+    env: (workdir) => ({ ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', ...isolation(workdir) }),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
