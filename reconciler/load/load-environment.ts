@@ -9,7 +9,7 @@ import { defaultEnvironment, EnvironmentConfig } from '../environment/config';
 import { readEnvironment } from '../environment/read-environment';
 import { FileEntry, FileSource } from './file-source';
 import { parseFile, ParsedDocument } from './parsed-document';
-import { closestMatch } from './closest-match';
+import { didYouMean } from '../../provider/validate/did-you-mean';
 
 export const ENVIRONMENTS_DIR = 'environments';
 export const ENVIRONMENT_FILE = 'environment.yaml';
@@ -109,7 +109,7 @@ function toResource(file: string, document: ParsedDocument, diagnostics: Diagnos
   } else if (isKind(doc.kind)) {
     kind = doc.kind;
   } else {
-    const suggestion = typeof doc.kind === 'string' ? closestMatch(doc.kind, KINDS) : undefined;
+    const suggestion = typeof doc.kind === 'string' ? didYouMean(doc.kind, KINDS) : undefined;
     report('LOAD-KIND', `unknown kind ${JSON.stringify(doc.kind)}; kind must be one of ${KINDS.join(', ')}.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`, '/kind');
     return undefined;
   }

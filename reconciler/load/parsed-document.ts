@@ -95,7 +95,9 @@ function offsetOf(doc: Document, pointer: string): number {
       if (!pair) break;
       const valueNode = pair.value as Node | null;
       const keyNode = pair.key as Node;
-      offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+      // A block mapping or list starts on the line after its key: point at the key, where a reader looks.
+      const isBlockCollection = (isMap(valueNode) || isSeq(valueNode)) && !valueNode.flow;
+      offset = (isBlockCollection ? keyNode.range?.[0] : valueNode?.range?.[0]) ?? keyNode.range?.[0] ?? offset;
       node = valueNode;
     } else if (isSeq(node)) {
       const item = node.items[Number(segment)] as Node | undefined;

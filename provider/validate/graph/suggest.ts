@@ -1,6 +1,6 @@
 // "Did you mean …?" for unresolved references, bounded so that a mesh with thousands of
 // resources does not pay an edit distance against every name for every broken reference.
-import { closestMatch } from '../../../reconciler/load/closest-match';
+import { didYouMean as closestMatch } from '../did-you-mean';
 import { Resource } from '../../model/resource';
 
 const MAX_CANDIDATES = 500;

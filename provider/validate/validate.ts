@@ -1,0 +1,34 @@
+// The three validation layers in order: schema (per document), kind rules (per document that
+// passed its schema), mesh graph (across documents). Pure; returns sorted diagnostics.
+import { compareDiagnostics, Diagnostic, hasErrors } from '../model/diagnostic';
+import { MeshModel } from '../model/mesh-model';
+import { Resource } from '../model/resource';
+import { EnvironmentConfig } from '../../reconciler/environment/config';
+import { validateSchema } from './schema-layer';
+import { validateKindRules } from './kind-layer';
+import { validateGraph } from './graph-layer';
+
+export interface ValidationInput {
+  config: EnvironmentConfig;
+  resources: readonly Resource[];
+  /** Diagnostics found while loading (syntax, duplicates, …); carried into the result. */
+  diagnostics?: readonly Diagnostic[];
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export function validateEnvironment(input: ValidationInput): ValidationResult {
+  const ctx = { environment: input.config };
+  const diagnostics: Diagnostic[] = [...(input.diagnostics ?? [])];
+  for (const resource of input.resources) {
+    const schemaDiagnostics = validateSchema(resource);
+    diagnostics.push(...schemaDiagnostics);
+    if (!hasErrors(schemaDiagnostics)) diagnostics.push(...validateKindRules(resource, ctx));
+  }
+  diagnostics.push(...validateGraph(new MeshModel(input.resources), ctx));
+  diagnostics.sort(compareDiagnostics);
+  return { valid: !hasErrors(diagnostics), diagnostics };
+}

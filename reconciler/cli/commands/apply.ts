@@ -1,0 +1,155 @@
+// `meshplane apply`: plan the working tree against the applied state, ask, and commit the new
+// revision to the state store (atomically, under the environment's lock).
+import * as readline from 'node:readline/promises';
+import { Command } from 'commander';
+import { GitRefError, resolveCommit } from '../../load/git-tree-source';
+import { ApplyEnvironmentResult, applyEnvironment, EnvironmentSettings, formatPlanText, Plan, PlanResource } from '../../plan';
+import { AppliedRevision, FileStateStore, resolveStateDir, RevisionAction } from '../../state';
+import { openRepository } from '../repository';
+import { Terminal } from '../terminal';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
+import { loadValid, printDiagnostics, requireEnvironments, withCommandErrors } from './plan';
+
+export interface ApplyOptions {
+  env: string;
+  repo?: string;
+  stateDir?: string;
+  autoApprove?: boolean;
+  lockTimeout?: string;
+}
+
+/** Where the confirmation comes from; process stdin by default, replaced in tests. */
+export interface Prompt {
+  readonly isTTY: boolean;
+  ask(question: string): Promise<string>;
+}
+
+export function processPrompt(): Prompt {
+  return {
+    isTTY: Boolean(process.stdin.isTTY),
+    async ask(question) {
+      const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+export function applyCommand(terminal: Terminal, done: (code: number) => void, prompt: Prompt = processPrompt()): Command {
+  return new Command('apply')
+    .description('Apply the working tree of an environment: show the plan, ask, and record the new revision in the state store.')
+    .requiredOption('--env <name>', 'environment to apply')
+    .option('--repo <dir>', 'mesh repository holding environments/ (default: current directory)')
+    .option('--state-dir <dir>', 'state store directory (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
+    .option('--auto-approve', 'apply without asking (required when stdin is not a terminal)')
+    .option('--lock-timeout <seconds>', 'wait this long for another apply of the environment to finish', '0')
+    .action(async (options: ApplyOptions) => done(await runApply(options, terminal, prompt)));
+}
+
+export async function runApply(options: ApplyOptions, terminal: Terminal, prompt: Prompt = processPrompt()): Promise<number> {
+  return withCommandErrors(terminal, false, async () => {
+    const repo = openRepository(options.repo);
+    await requireEnvironments(repo, [options.env]);
+    const loaded = await loadValid(repo, options.env, terminal);
+    if (!loaded) return EXIT_FAILURE;
+    const commit = await headCommit(repo.label);
+    const result = await applyWithConfirmation(
+      {
+        store: new FileStateStore(resolveStateDir(options.stateDir, repo.label)),
+        config: loaded.config,
+        desired: loaded.resources,
+        commit,
+        action: 'apply',
+        lockTimeoutMs: parseLockTimeout(options.lockTimeout),
+        autoApprove: Boolean(options.autoApprove),
+        comparingTo: 'working tree',
+      },
+      terminal,
+      prompt,
+    );
+    return reportApply(result, terminal);
+  });
+}
+
+export interface ConfirmedApplyInput {
+  store: FileStateStore;
+  config: EnvironmentSettings;
+  desired: readonly PlanResource[];
+  commit: string | null;
+  action: RevisionAction;
+  rollbackTo?: number;
+  lockTimeoutMs: number;
+  autoApprove: boolean;
+  comparingTo: string;
+}
+
+/** Shared by apply and rollback: show the plan, ask unless auto-approved, commit. */
+export async function applyWithConfirmation(input: ConfirmedApplyInput, terminal: Terminal, prompt: Prompt): Promise<ApplyEnvironmentResult> {
+  if (!input.autoApprove && !prompt.isTTY) {
+    throw new UsageError(`refusing to ${input.action} without confirmation: stdin is not a terminal. Review the change with \`meshplane plan --env ${input.config.name}\`, then pass --auto-approve.`);
+  }
+  const showPlan = (plan: Plan, applied: AppliedRevision | undefined) => {
+    const from = applied ? `applied revision ${applied.revision}` : 'nothing applied yet';
+    terminal.out(formatPlanText(plan, { paint: terminal.paint, comparing: `${from} → ${input.comparingTo}` }));
+  };
+  return applyEnvironment({
+    store: input.store,
+    config: input.config,
+    desired: input.desired,
+    commit: input.commit,
+    action: input.action,
+    rollbackTo: input.rollbackTo,
+    lockTimeoutMs: input.lockTimeoutMs,
+    operation: `meshplane ${input.action} --env ${input.config.name}`,
+    confirm: async (plan, applied) => {
+      showPlan(plan, applied);
+      if (input.autoApprove) return true;
+      const answer = await prompt.ask(`\nDo you want to perform these actions in environment ${input.config.name}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+      return answer.trim() === 'yes';
+    },
+  });
+}
+
+export function reportApply(result: ApplyEnvironmentResult, terminal: Terminal): number {
+  const env = result.plan.environment;
+  printDiagnostics(result.plan.diagnostics, terminal);
+  switch (result.status) {
+    case 'blocked':
+      terminal.err(`${terminal.paint('red', 'apply refused')}: the plan for ${env} has errors; nothing was changed.\n`);
+      return EXIT_FAILURE;
+    case 'cancelled':
+      terminal.out(`\nApply cancelled; environment ${env} stays at ${result.previous ? `revision ${result.previous.revision}` : 'its current state'}.\n`);
+      return EXIT_FAILURE;
+    case 'no-changes':
+      terminal.out(formatPlanText(result.plan, { paint: terminal.paint }));
+      return EXIT_OK;
+    case 'applied': {
+      const s = result.plan.summary;
+      const revision = result.revision!;
+      terminal.out(
+        `\n${terminal.paint('green', 'Apply complete!')} Resources: ${s.create + s.replace} added, ${s.update} changed, ${s.delete + s.replace} destroyed.\n` +
+          `Environment ${env} is at revision ${revision.revision}${revision.commit ? ` (commit ${revision.commit.slice(0, 12)})` : ''}.\n`,
+      );
+      return EXIT_OK;
+    }
+  }
+}
+
+/** The commit HEAD names, or null when the repository is not a Git repository (or has no commit). */
+export async function headCommit(repoDir: string): Promise<string | null> {
+  try {
+    return await resolveCommit(repoDir, 'HEAD');
+  } catch (error) {
+    if (error instanceof GitRefError) return null;
+    throw error;
+  }
+}
+
+export function parseLockTimeout(value: string | undefined): number {
+  const seconds = Number(value ?? '0');
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--lock-timeout must be a number of seconds (e.g. 30); got "${value}".`);
+  return seconds * 1000;
+}
