@@ -1,0 +1,134 @@
+// Encodes Envoy v3 resources with Envoy's own protos (shipped in @grpc/grpc-js-xds under deps/),
+// loaded once per process. The readable form is a plain JSON-like object with proto field names
+// (snake_case) and `@type` inside google.protobuf.Any, as in Envoy's config_dump.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as protobuf from 'protobufjs';
+import { PACKAGE_ROOT } from '../../reconciler/package-root';
+import { EncodedResource, TypeUrl } from './snapshot';
+import { EnvoyEncodeError, EnvoyProtoLoadError } from './errors';
+
+const PROTO_FILES = [
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'envoy/extensions/transport_sockets/tls/v3/secret.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/extensions/filters/listener/original_dst/v3/original_dst.proto',
+  'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
+  'envoy/extensions/access_loggers/file/v3/file.proto',
+  'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
+];
+
+/** Type URLs of the messages the translation puts inside `Any`. */
+export const ANY_TYPES = {
+  httpConnectionManager: 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  tcpProxy: 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
+  router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
+  originalDst: 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst',
+  tlsInspector: 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
+  fileAccessLog: 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog',
+  httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  upstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+  downstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+} as const;
+
+export type Json = Record<string, unknown>;
+
+let loadedRoot: protobuf.Root | undefined;
+
+/** The protobufjs root with every Envoy type the translation uses; loaded on first use. */
+export function envoyProtoRoot(): protobuf.Root {
+  if (loadedRoot) return loadedRoot;
+  const deps = path.join(PACKAGE_ROOT, 'node_modules', '@grpc', 'grpc-js-xds', 'deps');
+  const includeDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate']
+    .map((dir) => path.join(deps, dir))
+    // google/protobuf/descriptor.proto (imported by validate.proto) ships with protobufjs itself.
+    .concat(path.dirname(require.resolve('protobufjs/package.json')));
+  try {
+    const root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => {
+      for (const dir of includeDirs) {
+        const candidate = path.join(dir, target);
+        if (fs.existsSync(candidate)) return candidate;
+      }
+      return target;
+    };
+    root.loadSync(PROTO_FILES, { keepCase: true });
+    root.resolveAll();
+    loadedRoot = root;
+    return root;
+  } catch (error) {
+    throw new EnvoyProtoLoadError(deps, error);
+  }
+}
+
+export function typeNameOf(typeUrl: string): string {
+  return typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
+}
+
+export function messageType(typeName: string): protobuf.Type {
+  return envoyProtoRoot().lookupType(typeName);
+}
+
+/** Wire bytes of one message from its readable form. */
+export function encodeMessage(typeUrl: string, value: Json, resourceName = ''): Uint8Array {
+  const type = messageType(typeNameOf(typeUrl));
+  try {
+    return type.encode(type.fromObject(value)).finish();
+  } catch (error) {
+    throw new EnvoyEncodeError(type.fullName, resourceName, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The readable form of wire bytes (defaults omitted, enums by name, 64-bit integers as numbers). */
+export function decodeMessage(typeUrl: string, bytes: Uint8Array): Json {
+  const type = messageType(typeNameOf(typeUrl));
+  return type.toObject(type.decode(bytes), { json: true, enums: String, longs: Number, bytes: String }) as Json;
+}
+
+/**
+ * Encodes resources and hands out one EncodedResource per distinct content, so identical
+ * resources built for different proxies are the same object (and encoded bytes are held once).
+ */
+export class ResourcePool {
+  private readonly byHash = new Map<string, EncodedResource>();
+  /** The readable form of each resource, kept only when asked (tests, goldens). */
+  private readonly sources?: WeakMap<EncodedResource, Json>;
+
+  constructor(options: { retainSources?: boolean } = {}) {
+    if (options.retainSources) this.sources = new WeakMap();
+  }
+
+  encode(typeUrl: TypeUrl, name: string, value: Json): EncodedResource {
+    const bytes = encodeMessage(typeUrl, value, name);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const key = `${typeUrl}|${name}|${hash}`;
+    let resource = this.byHash.get(key);
+    if (!resource) {
+      resource = { name, typeUrl, bytes, hash };
+      this.byHash.set(key, resource);
+    }
+    this.sources?.set(resource, value);
+    return resource;
+  }
+
+  sourceOf(resource: EncodedResource): Json | undefined {
+    return this.sources?.get(resource);
+  }
+
+  /** Forgets resources no snapshot holds any more. */
+  retainOnly(live: Iterable<EncodedResource>): void {
+    const keep = new Set(live);
+    for (const [key, resource] of this.byHash) if (!keep.has(resource)) this.byHash.delete(key);
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+}
