@@ -77,6 +77,7 @@ export function nextRevision(input: NextRevisionInput): AppliedRevision {
     commit: input.commit,
     action: input.action,
     appliedAt: timestamp,
+    settings: { account: config.account, region: config.region, partition: config.partition },
     appliedBy: appliedBy(),
     summary: { ...plan.summary },
     resources,

@@ -39,6 +39,8 @@ export interface AppliedRevision {
   /** For a rollback: the revision whose resources were applied again. */
   rollbackTo?: number;
   appliedAt: string;
+  /** The environment settings ARNs were formed with (a rollback re-creates with the same). */
+  settings: { account: string; region: string; partition: string };
   /** Who applied it: `user@host (pid n)`. */
   appliedBy: string;
   summary: PlanSummary;
