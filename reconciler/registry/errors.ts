@@ -1,0 +1,43 @@
+// Errors of the endpoint registry: what happened, why, and the fix. `status` is the HTTP status the API answers with.
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const registryErrors = {
+  badName: (what: string, value: unknown) =>
+    new RegistryError(400, `${what} ${JSON.stringify(value)} is not valid: use 1–253 letters, digits, '.', '-' or '_' (Cloud Map names such as apps.local or serviceb)`),
+  badAddress: (value: unknown) =>
+    new RegistryError(
+      400,
+      `the instance address ${JSON.stringify(value)} is not an IPv4 or IPv6 address; give "address" or the Cloud Map attribute AWS_INSTANCE_IPV4 (or AWS_INSTANCE_IPV6)`,
+    ),
+  badPort: (value: unknown) =>
+    new RegistryError(400, `the instance port ${JSON.stringify(value)} is not a port number 1–65535; give "port" or the attribute AWS_INSTANCE_PORT`),
+  badAttributes: () =>
+    new RegistryError(400, 'attributes must be an object of string keys to string values, e.g. {"version": "v2", "AWS_INSTANCE_IPV4": "10.0.0.7"}'),
+  badBody: (expected: string) => new RegistryError(400, `the request body must be a JSON object: ${expected}`),
+  badHealth: (value: unknown) => new RegistryError(400, `status ${JSON.stringify(value)} is not HEALTHY or UNHEALTHY`),
+  unknownInstance: (namespace: string, service: string, id: string) =>
+    new RegistryError(404, `no instance "${id}" is registered in service ${service} of namespace ${namespace}; list them with GET /api/registry/namespaces/${namespace}/services/${service}/instances`),
+  staticInstance: (namespace: string, service: string, id: string) =>
+    new RegistryError(
+      409,
+      `instance "${id}" of ${namespace}/${service} is declared in environment.yaml (discovery.instances); remove it there and commit, it cannot be deregistered through the API`,
+    ),
+};
+
+/** Problems in the `discovery` section of environment.yaml. */
+export const discoverySettingMessages = {
+  notMapping: () => 'discovery must be a mapping with an optional "instances" list, e.g. discovery: {instances: [{namespace: apps.local, service: serviceb, address: 10.0.0.7, port: 80}]}',
+  unknownKey: (key: string, known: readonly string[]) => `unknown discovery setting "${key}"; known: ${known.join(', ')}`,
+  instancesNotList: () => 'discovery.instances must be a list of instances ({namespace, service, address, port, id?, healthy?, attributes?})',
+  instanceNotMapping: () => 'each entry of discovery.instances must be a mapping {namespace, service, address, port}',
+  duplicate: (namespace: string, service: string, id: string) =>
+    `instance "${id}" of ${namespace}/${service} is declared twice; give each instance a distinct id (or a distinct address:port)`,
+};

@@ -1,0 +1,6 @@
+export { EndpointRegistry, serviceKey } from './endpoint-registry';
+export type { InstanceInput, RegisteredInstance, StaticInstance } from './endpoint-registry';
+export { registryRoutes, REGISTRY_API_PREFIX } from './registry-api';
+export { readDiscoverySettings, DISCOVERY_SECTION } from './discovery-settings';
+export type { DiscoverySettings, SectionSource } from './discovery-settings';
+export { RegistryError } from './errors';

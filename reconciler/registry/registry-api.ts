@@ -1,0 +1,75 @@
+// The registry's HTTP API, in Cloud Map's terms (RegisterInstance, DeregisterInstance,
+// UpdateInstanceCustomHealthStatus, ListNamespaces, ListInstances), mounted on the daemon's HTTP port:
+//
+//   GET    /api/registry/namespaces
+//   GET    /api/registry/namespaces/:namespace/services/:service/instances
+//   PUT    /api/registry/namespaces/:namespace/services/:service/instances/:id        {address, port, attributes?, healthy?}
+//   DELETE /api/registry/namespaces/:namespace/services/:service/instances/:id
+//   PUT    /api/registry/namespaces/:namespace/services/:service/instances/:id/health {status: HEALTHY|UNHEALTHY}
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpRequestError, HttpRouter, readJsonBody, RouteHandler, RouteParams, sendJson } from '../http/router';
+import { EndpointRegistry, InstanceInput } from './endpoint-registry';
+import { RegistryError, registryErrors } from './errors';
+
+export const REGISTRY_API_PREFIX = '/api/registry';
+
+export interface RegistryApiOptions {
+  /** When set, writes need `authorization: Bearer <writeToken>`; reads stay open. */
+  writeToken?: string;
+}
+
+export function registryRoutes(registry: EndpointRegistry, options: RegistryApiOptions = {}): HttpRouter {
+  const instancePath = `${REGISTRY_API_PREFIX}/namespaces/:namespace/services/:service/instances/:id`;
+  const write = (handler: RouteHandler): RouteHandler => (request, response, params) => {
+    if (options.writeToken !== undefined && !bearerMatches(request, options.writeToken)) {
+      return sendJson(response, 401, { error: 'registry writes need "authorization: Bearer <token>" with the registry write token' });
+    }
+    return handler(request, response, params);
+  };
+  return new HttpRouter()
+    .get(`${REGISTRY_API_PREFIX}/namespaces`, (_request, response) => sendJson(response, 200, { namespaces: registry.namespaces() }))
+    .get(`${REGISTRY_API_PREFIX}/namespaces/:namespace/services/:service/instances`, (_request, response, { namespace, service }) =>
+      sendJson(response, 200, { namespace, service, instances: registry.instances(namespace, service) }),
+    )
+    .add('PUT', instancePath, write(guard(async (request, response, { namespace, service, id }) => {
+      const body = await readJsonBody(request);
+      if (!isRecord(body)) throw registryErrors.badBody('{"address": "10.0.0.7", "port": 80, "attributes": {"version": "v2"}}');
+      const existed = registry.instances(namespace, service).some((i) => i.id === id);
+      const instance = registry.register(namespace, service, id, body as InstanceInput);
+      sendJson(response, existed ? 200 : 201, instance);
+    })))
+    .add('DELETE', instancePath, write(guard((_request, response, { namespace, service, id }) => {
+      if (!registry.deregister(namespace, service, id)) throw registryErrors.unknownInstance(namespace, service, id);
+      response.writeHead(204).end();
+    })))
+    .add('PUT', `${instancePath}/health`, write(guard(async (request, response, { namespace, service, id }) => {
+      const body = await readJsonBody(request);
+      const status = isRecord(body) ? body.status : undefined;
+      if (status !== 'HEALTHY' && status !== 'UNHEALTHY') throw registryErrors.badHealth(status);
+      sendJson(response, 200, registry.setHealth(namespace, service, id, status === 'HEALTHY'));
+    })));
+}
+
+/** Turns registry and request errors into JSON replies with their status. */
+function guard(handler: (request: IncomingMessage, response: ServerResponse, params: RouteParams) => void | Promise<void>): RouteHandler {
+  return async (request, response, params) => {
+    try {
+      await handler(request, response, params);
+    } catch (error) {
+      if (error instanceof RegistryError || error instanceof HttpRequestError) sendJson(response, error.status, { error: error.message });
+      else throw error;
+    }
+  };
+}
+
+function bearerMatches(request: IncomingMessage, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+  if (!match) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(match[1]), digest(token));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
