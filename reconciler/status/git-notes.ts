@@ -1,0 +1,67 @@
+// Commit statuses as git notes: one JSON document per commit under refs/notes/meshplane,
+// merging contexts, so `git log --notes=meshplane` shows them and they need no service.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SimpleGit } from 'simple-git';
+import { compareContexts, CommitStatuses, RecordedStatus, Status } from './status';
+
+export const NOTES_REF = 'refs/notes/meshplane';
+/** `git notes --ref=meshplane` expands to refs/notes/meshplane. */
+export const NOTES_REF_ARG = '--ref=meshplane';
+
+/** The JSON document stored in a note. */
+export interface NoteDocument {
+  meshplane: 1;
+  commit: string;
+  statuses: Record<string, Omit<RecordedStatus, 'context'>>;
+}
+
+export async function readNote(git: SimpleGit, commit: string): Promise<CommitStatuses | undefined> {
+  let text: string;
+  try {
+    text = await git.raw(['notes', NOTES_REF_ARG, 'show', commit]);
+  } catch (error) {
+    if (/no note found/i.test((error as Error).message)) return undefined;
+    throw error;
+  }
+  return fromDocument(commit, parseNote(text));
+}
+
+export function parseNote(text: string): NoteDocument | undefined {
+  try {
+    const value = JSON.parse(text) as NoteDocument;
+    return value && typeof value === 'object' && typeof value.statuses === 'object' ? value : undefined;
+  } catch {
+    return undefined; // someone else's note under our ref: replaced on the next write
+  }
+}
+
+export function fromDocument(commit: string, document: NoteDocument | undefined): CommitStatuses {
+  const statuses = Object.entries(document?.statuses ?? {}).map(([context, status]) => ({ context, ...status }));
+  return { commit, statuses: statuses.sort(compareContexts) };
+}
+
+export function mergeIntoDocument(commit: string, existing: NoteDocument | undefined, statuses: readonly Status[], now: Date): NoteDocument {
+  const merged: NoteDocument = { meshplane: 1, commit, statuses: { ...(existing?.statuses ?? {}) } };
+  for (const status of statuses) {
+    const { context, ...rest } = status;
+    merged.statuses[context] = { ...rest, updatedAt: now.toISOString() };
+  }
+  merged.statuses = Object.fromEntries(
+    Object.entries(merged.statuses).sort(([a], [b]) => compareContexts({ context: a }, { context: b })),
+  );
+  return merged;
+}
+
+export async function writeNote(git: SimpleGit, commit: string, document: NoteDocument): Promise<void> {
+  // A file rather than -m: the JSON goes in byte for byte, whatever its size.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshplane-note-'));
+  const file = path.join(dir, 'note.json');
+  try {
+    fs.writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
+    await git.raw(['notes', NOTES_REF_ARG, 'add', '-f', '-F', file, commit]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
