@@ -29,11 +29,17 @@ function kindOfKey(key: string): Kind {
   return key.slice(0, key.indexOf('/')) as Kind;
 }
 
-/** Creates and updates by create rank, then deletes by delete rank; ties by key, for stable output. */
+/**
+ * Creates and updates by create rank, then deletes by delete rank; ties by key, for stable
+ * output. A resource re-created under the same identity is deleted just before its create.
+ */
 export function orderSteps(steps: readonly PlanStep[]): PlanStep[] {
+  const created = new Set(steps.filter((s) => s.op === 'create').map((s) => s.key));
   const writes = steps.filter((s) => s.op !== 'delete');
-  const deletes = steps.filter((s) => s.op === 'delete');
+  const deletes = steps.filter((s) => s.op === 'delete' && !created.has(s.key));
   writes.sort((a, b) => CREATE_RANK[kindOfKey(a.key)] - CREATE_RANK[kindOfKey(b.key)] || compareStrings(a.key, b.key));
   deletes.sort((a, b) => DELETE_RANK[kindOfKey(a.key)] - DELETE_RANK[kindOfKey(b.key)] || compareStrings(a.key, b.key));
-  return [...writes, ...deletes];
+  const recreated = new Set(steps.filter((s) => s.op === 'delete' && created.has(s.key)).map((s) => s.key));
+  const ordered = writes.flatMap((s) => (s.op === 'create' && recreated.has(s.key) ? [{ op: 'delete' as const, key: s.key }, s] : [s]));
+  return [...ordered, ...deletes];
 }

@@ -15,10 +15,13 @@ export interface PlanOptions {
   account: string;
 }
 
-/** What an update compares: everything App Mesh stores besides identity (spec, tags, meshOwner). */
-function body(resource: PlanResource): Record<string, unknown> {
+/**
+ * What an update compares: everything App Mesh stores besides identity (spec, tags, and
+ * meshOwner when it names another account than the environment's own).
+ */
+function body(resource: PlanResource, account: string): Record<string, unknown> {
   const { spec, tags, meshOwner } = resource.doc;
-  return { meshOwner, spec, tags };
+  return { meshOwner: meshOwner === account ? undefined : meshOwner, spec, tags };
 }
 
 function effectiveMeshOwner(resource: PlanResource, account: string): string {
@@ -43,16 +46,16 @@ export function computePlan(desired: readonly PlanResource[], applied: readonly 
     }
     if (effectiveMeshOwner(before, options.account) !== effectiveMeshOwner(after, options.account)) {
       // Another mesh owner is another mesh: the resource moves (ID-2).
-      changes.push(change('replace', before, after));
+      changes.push(change('replace', before, after, options.account));
       continue;
     }
-    const beforeBody = canonicalize(body(before));
-    const afterBody = canonicalize(body(after));
-    if (stableStringify(beforeBody) !== stableStringify(afterBody)) changes.push(change('update', before, after));
+    const beforeBody = canonicalize(body(before, options.account));
+    const afterBody = canonicalize(body(after, options.account));
+    if (stableStringify(beforeBody) !== stableStringify(afterBody)) changes.push(change('update', before, after, options.account));
   }
   const deleted = applied.filter((resource) => !desiredIndex.byKey.has(resource.key));
-  const { replaces, creates, deletes } = pairIdentityChanges(created, deleted);
-  changes.push(...replaces, ...creates.map((r) => change('create', undefined, r)), ...deletes.map((r) => change('delete', r, undefined)));
+  const { replaces, creates, deletes } = pairIdentityChanges(created, deleted, options.account);
+  changes.push(...replaces, ...creates.map((r) => change('create', undefined, r, options.account)), ...deletes.map((r) => change('delete', r, undefined, options.account)));
 
   const steps = orderSteps(changes.flatMap(stepsOf));
   const position = new Map(steps.map((step, i) => [step.key, i]));
@@ -76,13 +79,13 @@ export function computePlan(desired: readonly PlanResource[], applied: readonly 
   };
 }
 
-function change(action: ResourceChange['action'], before: PlanResource | undefined, after: PlanResource | undefined): ResourceChange {
+function change(action: ResourceChange['action'], before: PlanResource | undefined, after: PlanResource | undefined, account: string): ResourceChange {
   const subject = (after ?? before)!;
   const result: ResourceChange = {
     action,
     identity: subject.identity,
     key: subject.key,
-    diff: diffValues(before ? body(before) : undefined, after ? body(after) : undefined),
+    diff: diffValues(before ? body(before, account) : undefined, after ? body(after, account) : undefined),
     before,
     after,
   };
@@ -106,9 +109,9 @@ function stepsOf(c: ResourceChange): PlanStep[] {
   }
 }
 
-/** Kind, mesh and parent: where a renamed resource stays. */
+/** Kind, mesh and parent: where a renamed resource stays (a renamed mesh is only a kind). */
 function slotOf(id: Identity): string {
-  return `${id.kind}\u0000${id.meshName}\u0000${id.parentName ?? ''}\u0000`;
+  return id.kind === 'Mesh' ? 'Mesh\u0000' : `${id.kind}\u0000${id.meshName}\u0000${id.parentName ?? ''}\u0000`;
 }
 
 /**
@@ -116,7 +119,7 @@ function slotOf(id: Identity): string {
  * (same name, new mesh) or to another router/gateway shows as one replace, not an unrelated
  * create and delete.
  */
-function pairIdentityChanges(created: PlanResource[], deleted: PlanResource[]) {
+function pairIdentityChanges(created: PlanResource[], deleted: PlanResource[], account: string) {
   const replaces: ResourceChange[] = [];
   const paired = new Set<PlanResource>();
   const byName = new Map<string, PlanResource[]>();
@@ -133,7 +136,7 @@ function pairIdentityChanges(created: PlanResource[], deleted: PlanResource[]) {
     const before = moved ?? renamed;
     if (before) {
       paired.add(before);
-      replaces.push(change('replace', before, after));
+      replaces.push(change('replace', before, after, account));
     } else {
       creates.push(after);
     }
