@@ -28,6 +28,8 @@ function runGit(cwd: string, args: string[], input?: string): Promise<Buffer> {
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
+    // git may exit before reading stdin (it does in a bare repository); the exit code says how it went.
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
       else reject(new GitRefError(`git ${args[0]} failed in ${cwd}: ${Buffer.concat(err).toString('utf8').trim() || `exit code ${code}`}`));
