@@ -64,11 +64,16 @@ function lbEndpoint(address: string, port: number, healthCheckPort: number | und
   return { endpoint };
 }
 
-export function loadAssignment(clusterName: string, endpoints: readonly Endpoint[], healthCheckPort: number | undefined): Json {
+/**
+ * Endpoints in one locality, the environment's region. gRPC's xDS client requires a locality
+ * with a weight (it drops weightless localities).
+ */
+export function loadAssignment(clusterName: string, region: string, endpoints: readonly Endpoint[], healthCheckPort: number | undefined): Json {
   const lbEndpoints = [...endpoints]
     .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port))
     .map((e) => ({ ...lbEndpoint(e.address, e.port, healthCheckPort), health_status: e.healthy ? 'HEALTHY' : 'UNHEALTHY' }));
-  return lbEndpoints.length ? { cluster_name: clusterName, endpoints: [{ lb_endpoints: lbEndpoints }] } : { cluster_name: clusterName };
+  if (!lbEndpoints.length) return { cluster_name: clusterName };
+  return { cluster_name: clusterName, endpoints: [{ locality: { region }, lb_endpoints: lbEndpoints, load_balancing_weight: { value: 1 } }] };
 }
 
 /**
@@ -102,6 +107,6 @@ export function clusterDiscovery(
   const usable = (endpoints ?? []).filter((e) => allowedByFamily(e, preference));
   return {
     fields: { type: 'EDS', eds_cluster_config: { eds_config: ADS_CONFIG_SOURCE } },
-    loadAssignment: loadAssignment(clusterName, usable, healthCheckPort),
+    loadAssignment: loadAssignment(clusterName, view.config.region, usable, healthCheckPort),
   };
 }
