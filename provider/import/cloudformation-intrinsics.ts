@@ -32,6 +32,9 @@ const NAME_ATTRIBUTES: Record<string, string[]> = {
   'AWS::ServiceDiscovery::Service': ['Name'],
 };
 
+/** Resource types whose Ref yields one of their own properties (documented CloudFormation return values). */
+const REF_IS_PROPERTY: Record<string, string> = { 'AWS::Route53::RecordSet': 'Name' };
+
 const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::Region', 'AWS::StackName', 'AWS::StackId', 'AWS::Partition', 'AWS::URLSuffix', 'AWS::NotificationARNs'];
 
 export interface Template {
@@ -191,12 +194,18 @@ export class IntrinsicEvaluator {
     if (PSEUDO_PARAMETERS.includes(name)) {
       return this.params[name] ?? this.fail(pointer, `${name} is known only when the stack is deployed; pass --param ${name}=<value>.`);
     }
+    // A deploy-time value the user knows (the ARN of a certificate authority, …) may be passed as a parameter.
+    if (name in this.params) return this.params[name];
     if (name in this.resources) {
       const resource = this.resources[name] as Record<string, unknown>;
       if (typeof resource.Type === 'string' && resource.Type in APPMESH_TYPES) return this.arn(name, pointer);
-      return this.fail(pointer, `Ref ${name} yields the physical ID of a ${String(resource.Type)}, which exists only once the stack is deployed; write the value instead.`);
+      const property = REF_IS_PROPERTY[String(resource.Type)];
+      const properties = isRecord(resource.Properties) ? resource.Properties : {};
+      if (property && properties[property] !== undefined) {
+        return this.guarded(`/Resources/${name}/Properties/${property}`, pointer, () => this.evaluate(properties[property], `/Resources/${name}/Properties/${property}`));
+      }
+      return this.fail(pointer, `Ref ${name} yields the physical ID of a ${String(resource.Type)}, which exists only once the stack is deployed; pass --param ${name}=<value>.`);
     }
-    if (name in this.params) return this.params[name];
     return this.fail(pointer, `Ref ${name} names neither a parameter nor a resource of this template; pass --param ${name}=<value> or fix the name.`);
   }
 
@@ -209,6 +218,7 @@ export class IntrinsicEvaluator {
   }
 
   private getAtt(id: string, attribute: string, pointer: string): Result {
+    if (`${id}.${attribute}` in this.params) return this.params[`${id}.${attribute}`];
     const resource = this.resources[id];
     if (!isRecord(resource)) return this.fail(pointer, `Fn::GetAtt names ${id}, which is not a resource of this template.`);
     const type = String(resource.Type);
@@ -220,7 +230,7 @@ export class IntrinsicEvaluator {
       }
       return this.guarded(`/Resources/${id}/Properties/${attribute}`, pointer, () => this.evaluate(properties[attribute], `/Resources/${id}/Properties/${attribute}`));
     }
-    return this.fail(pointer, `${id}.${attribute} of a ${type} is known only once the stack is deployed; write the value instead.`);
+    return this.fail(pointer, `${id}.${attribute} of a ${type} is known only once the stack is deployed; pass --param ${id}.${attribute}=<value>.`);
   }
 
   /** The ARN of an App Mesh resource of this template; needs --param AWS::Region, AWS::AccountId and AWS::Partition. */

@@ -97,7 +97,34 @@ export function importKubernetes(files: readonly InputFile[], report: ImportRepo
     }
   }
   if (report.malformed) return [];
-  return new Conversion(objects, namespaces, report, options).run();
+  return new Conversion(latestObjects(objects, report), namespaces, report, options).run();
+}
+
+/**
+ * An object applied again (a later stage, a later file) replaces the earlier one, as in the
+ * cluster; its awsName may not change, as the controller's webhook refuses that.
+ */
+function latestObjects(objects: KubernetesObject[], report: ImportReport): KubernetesObject[] {
+  const byKey = new Map<string, KubernetesObject>();
+  for (const object of objects) {
+    const key = `${object.kind}/${object.namespace}/${object.name}`;
+    const earlier = byKey.get(key);
+    if (earlier) {
+      const [before, after] = [awsNameOf(earlier), awsNameOf(object)];
+      if (before !== after) {
+        report.error('IMPORT-AWSNAME', `${object.kind} ${object.namespace}/${object.name} was applied with awsName "${before}" (${earlier.at.file}:${earlier.at.locate(earlier.pointer).line}); the controller refuses to change it to "${after}". Keep the awsName, or delete and recreate the object under a new name.`, object.at, joinPointer(object.pointer, 'spec', 'awsName'));
+      } else {
+        report.add('IMPORT-DUPLICATE', 'warning', `${object.kind} ${object.namespace}/${object.name} was already defined at ${earlier.at.file}:${earlier.at.locate(earlier.pointer).line}; this later definition is the one imported.`, object.at, object.pointer);
+      }
+      byKey.delete(key);
+    }
+    byKey.set(key, object);
+  }
+  return [...byKey.values()];
+}
+
+function awsNameOf(object: KubernetesObject): string {
+  return typeof object.spec.awsName === 'string' ? object.spec.awsName : defaultAwsName(object.kind, object.name, object.namespace);
 }
 
 class Conversion {
@@ -215,7 +242,7 @@ class Conversion {
   }
 
   private awsName(object: KubernetesObject): string {
-    return typeof object.spec.awsName === 'string' ? object.spec.awsName : defaultAwsName(object.kind, object.name, object.namespace);
+    return awsNameOf(object);
   }
 
   private meshObjectInfo(mesh: KubernetesObject): { name: string; owner?: string } {
