@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { Flavour, ProxySnapshot, TYPE_URLS, TypeUrl } from '../../provider/envoy/snapshot';
+import { Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl } from '../../provider/envoy/snapshot';
 import { ADS_SERVICE } from './ads-service';
 import { DeltaStream } from './delta-stream';
 import { NodeInfo } from './discovery-messages';
@@ -22,7 +22,7 @@ export interface XdsServerOptions {
   /** Full-ARN node ids must name this partition, region and account. */
   arnScope?: { partition: string; region: string; account: string };
   /** Connected proxies allowed per identity (App Mesh's default quota is 50); new ones beyond get RESOURCE_EXHAUSTED. */
-  proxyLimit?: number;
+  proxyLimit?: number | ((proxy: ProxyIdentity) => number | undefined);
   /** Connected proxies allowed in total. */
   maxProxies?: number;
   /** Largest message accepted from or sent to a proxy (bytes). */
@@ -206,7 +206,8 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
       `${node.user_agent_name} ${node.user_agent_version}`.trim(),
       call.getPeer(),
     );
-    const { proxyLimit, maxProxies } = this.options;
+    const { maxProxies } = this.options;
+    const proxyLimit = typeof this.options.proxyLimit === 'function' ? this.options.proxyLimit(proxy) : this.options.proxyLimit;
     const existing = this.byProxy.get(session.key);
     if (proxyLimit !== undefined && (existing?.size ?? 0) >= proxyLimit) throw xdsErrors.proxyLimit(nodeId, proxyLimit);
     if (maxProxies !== undefined && this.connectedCount() >= maxProxies) throw xdsErrors.serverFull(maxProxies);
