@@ -9,6 +9,7 @@ import { applyCommand } from './commands/apply';
 import { historyCommand } from './commands/history';
 import { rollbackCommand } from './commands/rollback';
 import { describeCommand } from './commands/describe';
+import { bootstrapCommand } from './commands/bootstrap';
 import { processTerminal, Terminal } from './terminal';
 import { EXIT_USAGE, UsageError } from './usage-error';
 
@@ -22,7 +23,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     .exitOverride()
     .configureOutput({ writeOut: terminal.out, writeErr: terminal.err })
     .showHelpAfterError('(run meshplane <command> --help for usage)');
-  for (const command of [validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done)]) {
+  for (const command of [validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done), bootstrapCommand(terminal, done)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: terminal.out, writeErr: terminal.err }));
   }
   try {
