@@ -72,18 +72,41 @@ export function typeNameOf(typeUrl: string): string {
   return typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
 }
 
+const typesByName = new Map<string, protobuf.Type>();
+
 export function messageType(typeName: string): protobuf.Type {
-  return envoyProtoRoot().lookupType(typeName);
+  let type = typesByName.get(typeName);
+  if (!type) typesByName.set(typeName, (type = envoyProtoRoot().lookupType(typeName)));
+  return type;
 }
 
-/** Wire bytes of one message from its readable form. */
-export function encodeMessage(typeUrl: string, value: Json, resourceName = ''): Uint8Array {
+/**
+ * Wire bytes of one message from its readable form. `repeated` appends already-encoded
+ * messages to a repeated field (protobuf concatenates), so a part shared by many resources
+ * (a virtual host) is encoded once.
+ */
+export function encodeMessage(typeUrl: string, value: Json, resourceName = '', repeated?: { field: string; encoded: readonly Uint8Array[] }): Uint8Array {
   const type = messageType(typeNameOf(typeUrl));
   try {
-    return type.encode(type.fromObject(value)).finish();
+    const writer = type.encode(type.fromObject(value));
+    if (repeated) {
+      const tag = (type.fields[repeated.field].id << 3) | 2;
+      for (const part of repeated.encoded) writer.uint32(tag).bytes(part);
+    }
+    return writer.finish();
   } catch (error) {
     throw new EnvoyEncodeError(type.fullName, resourceName, error instanceof Error ? error.message : String(error));
   }
+}
+
+/** A message encoded on its own, to be placed in a repeated field of many resources (see encodeMessage). */
+export interface EncodedPart {
+  bytes: Uint8Array;
+  value: Json;
+}
+
+export function encodePart(typeName: string, value: Json): EncodedPart {
+  return { bytes: encodeMessage(`type.googleapis.com/${typeName}`, value), value };
 }
 
 /** The readable form of wire bytes (defaults omitted, enums by name, 64-bit integers as numbers). */
@@ -98,6 +121,8 @@ export function decodeMessage(typeUrl: string, bytes: Uint8Array): Json {
  */
 export class ResourcePool {
   private readonly byHash = new Map<string, EncodedResource>();
+  /** Readable form (as JSON text) → resource, so content built again is not encoded again. */
+  private readonly byText = new Map<string, EncodedResource>();
   /** The readable form of each resource, kept only when asked (tests, goldens). */
   private readonly sources?: WeakMap<EncodedResource, Json>;
 
@@ -106,7 +131,27 @@ export class ResourcePool {
   }
 
   encode(typeUrl: TypeUrl, name: string, value: Json): EncodedResource {
-    const bytes = encodeMessage(typeUrl, value, name);
+    return this.intern(typeUrl, name, encodeMessage(typeUrl, value, name), value);
+  }
+
+  /** Like encode, for content many proxies build alike (listeners): built again, it is not encoded again. */
+  encodeShared(typeUrl: TypeUrl, name: string, value: Json): EncodedResource {
+    const text = `${typeUrl}|${JSON.stringify(value)}`;
+    const known = this.byText.get(text);
+    if (known) return known;
+    const resource = this.encode(typeUrl, name, value);
+    this.byText.set(text, resource);
+    return resource;
+  }
+
+  /** Encodes `value` plus pre-encoded parts in its repeated field `field` (see encodeMessage). */
+  encodeWithParts(typeUrl: TypeUrl, name: string, value: Json, field: string, parts: readonly EncodedPart[]): EncodedResource {
+    const bytes = encodeMessage(typeUrl, value, name, { field, encoded: parts.map((p) => p.bytes) });
+    const source = this.sources ? { ...value, [field]: parts.map((p) => p.value) } : value;
+    return this.intern(typeUrl, name, bytes, source);
+  }
+
+  private intern(typeUrl: TypeUrl, name: string, bytes: Uint8Array, value: Json): EncodedResource {
     const hash = createHash('sha256').update(bytes).digest('hex');
     const key = `${typeUrl}|${name}|${hash}`;
     let resource = this.byHash.get(key);
@@ -126,6 +171,7 @@ export class ResourcePool {
   retainOnly(live: Iterable<EncodedResource>): void {
     const keep = new Set(live);
     for (const [key, resource] of this.byHash) if (!keep.has(resource)) this.byHash.delete(key);
+    for (const [key, resource] of this.byText) if (!keep.has(resource)) this.byText.delete(key);
   }
 
   get size(): number {

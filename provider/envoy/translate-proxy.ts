@@ -27,7 +27,9 @@ import {
   selfRedirectClusterName,
   statPrefix,
 } from './names';
-import { Json, ResourcePool } from './proto-codec';
+import { EncodedPart, encodePart, Json, ResourcePool } from './proto-codec';
+
+const VIRTUAL_HOST = 'envoy.config.route.v3.VirtualHost';
 import { tcpIdleTimeout } from './retry-timeouts';
 import { ingressRouteConfig, isHttpFamily, ServicePort, servicePorts, serviceRoutes, serviceVirtualHost } from './routes';
 import { EncodedResource, EndpointSource, Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl } from './snapshot';
@@ -112,7 +114,7 @@ function clusterFragment(ctx: TranslationContext, target: EgressTarget, flavour:
 
 interface ServiceFragment {
   port: ServicePort;
-  virtualHost?: Json;
+  virtualHost?: EncodedPart;
   tcp?: ReturnType<typeof serviceRoutes>['tcp'];
   targets: EgressTarget[];
 }
@@ -125,7 +127,7 @@ function serviceFragments(ctx: TranslationContext, meshName: string, virtualServ
       const routes = serviceRoutes(view, sp, flavour);
       return {
         port: sp,
-        virtualHost: isHttpFamily(sp.protocol) ? serviceVirtualHost(sp, routes.routes) : undefined,
+        virtualHost: isHttpFamily(sp.protocol) ? encodePart(VIRTUAL_HOST, serviceVirtualHost(sp, routes.routes)) : undefined,
         tcp: routes.tcp,
         targets: routes.targets,
       };
@@ -189,11 +191,11 @@ function addIngress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecre
     tlsInspector: permissive,
     dualStack: preference !== undefined,
   });
-  set.add(pool.encode(TYPE_URLS.listener, INGRESS_LISTENER, ingress));
+  set.add(pool.encodeShared(TYPE_URLS.listener, INGRESS_LISTENER, ingress));
 }
 
 interface EgressPort {
-  hosts: Json[];
+  hosts: EncodedPart[];
   protocols: Set<string>;
   tcp?: ServiceFragment['tcp'];
 }
@@ -231,8 +233,8 @@ function addEgress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecret
       // [I] An HTTP service takes the port over a TCP one on the same port.
       const protocol = entry.protocols.size === 1 ? [...entry.protocols][0] : 'http';
       const rdsName = egressRouteConfigName(protocol, port);
-      const hosts = [...entry.hosts].sort((a, b) => ((a.name as string) < (b.name as string) ? -1 : 1));
-      set.add(pool.encode(TYPE_URLS.routeConfiguration, rdsName, { name: rdsName, virtual_hosts: hosts }));
+      const hosts = [...entry.hosts].sort((a, b) => ((a.value.name as string) < (b.value.name as string) ? -1 : 1));
+      set.add(pool.encodeWithParts(TYPE_URLS.routeConfiguration, rdsName, { name: rdsName }, 'virtual_hosts', hosts));
       const filter = httpConnectionManager({ statPrefix: statPrefix('egress', protocol, port, several), routeConfigName: rdsName, websocket: entry.protocols.has('http'), accessLog });
       chains.push(...filterChains({ name: `egress_${protocol}_${port}`, port, filter }));
     } else if (entry.tcp) {
@@ -242,7 +244,7 @@ function addEgress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecret
   }
   // AWS services stay reachable under DROP_ALL (§9.1); [I] recognised by TLS SNI.
   const aws = amazonawsClusterName(meshName);
-  set.add(pool.encode(TYPE_URLS.cluster, aws, originalDestinationCluster(aws)));
+  set.add(pool.encodeShared(TYPE_URLS.cluster, aws, originalDestinationCluster(aws)));
   chains.push({
     name: 'egress_amazonaws',
     filter_chain_match: { server_names: ['*.amazonaws.com'], transport_protocol: 'tls' },
@@ -251,11 +253,11 @@ function addEgress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecret
   let defaultChain: Json | undefined;
   if (view.mesh(meshName).egressFilter?.type === 'ALLOW_ALL') {
     const passthrough = passthroughClusterName(meshName);
-    set.add(pool.encode(TYPE_URLS.cluster, passthrough, originalDestinationCluster(passthrough)));
+    set.add(pool.encodeShared(TYPE_URLS.cluster, passthrough, originalDestinationCluster(passthrough)));
     defaultChain = { name: 'egress_allow_all', filters: [tcpProxy({ statPrefix: 'egress.allow_all', clusters: [{ name: passthrough, weight: 1 }], accessLog })] };
   }
   const egress = listener({ name: EGRESS_LISTENER, port: EGRESS_PORT, direction: 'OUTBOUND', chains, defaultChain, originalDestination: true, tlsInspector: true });
-  set.add(pool.encode(TYPE_URLS.listener, EGRESS_LISTENER, egress));
+  set.add(pool.encodeShared(TYPE_URLS.listener, EGRESS_LISTENER, egress));
 }
 
 /** A gateway: stage one on each of its listeners, stage two on its egress listener (see gateway-routes.ts). */
@@ -315,7 +317,7 @@ function addApiListeners(ctx: TranslationContext, set: ResourceSet, meshName: st
         // A service with one port also answers `xds:///<name>` without the port.
         const names = fragments.length === 1 ? [apiListenerName(virtualService, port), apiListenerName(virtualService)] : [apiListenerName(virtualService, port)];
         return [
-          pool.encode(TYPE_URLS.routeConfiguration, rdsName, { name: rdsName, virtual_hosts: [fragment.virtualHost!] }),
+          pool.encodeWithParts(TYPE_URLS.routeConfiguration, rdsName, { name: rdsName }, 'virtual_hosts', [fragment.virtualHost!]),
           ...names.map((name) => pool.encode(TYPE_URLS.listener, name, apiListener(name, rdsName))),
         ];
       });

@@ -120,3 +120,12 @@ describe('envoy translation: encoding and validity', function () {
     assert.deepEqual(errors, []);
   });
 });
+
+describe('envoy translation: the PGV checker itself', () => {
+  it('reports an empty cluster name and a missing required oneof', () => {
+    const problems = checkMessage(messageType('envoy.config.route.v3.RouteMatch'), {}, 'match');
+    assert.ok(problems.some((p) => p.includes('one of prefix|path|safe_regex')), problems.join('\n'));
+    const cluster = checkMessage(messageType('envoy.config.cluster.v3.Cluster'), {}, 'cluster');
+    assert.ok(cluster.some((p) => p === 'cluster.name: shorter than 1'), cluster.join('\n'));
+  });
+});
