@@ -1,5 +1,6 @@
 // In-process synthesis of environment stacks (`new App({ outdir }).synth()`): the same code runs
 // for `meshplane synth`, for cdktf-cli through cdktf.json, and in the daemon.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { Diagnostic, hasErrors } from '../model/diagnostic';
@@ -22,6 +23,7 @@ export interface SynthResult {
 
 /** Builds every stack, and writes them under `outdir` only when none has errors. */
 export function synthesizeStacks(inputs: readonly StackInput[], outdir: string): SynthResult {
+  fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true }); // App creates only the last level
   const app = new App({ outdir });
   const stacks = inputs.map((input) => new EnvironmentStack(app, input));
   const diagnostics = stacks.flatMap((stack) => stack.diagnostics);

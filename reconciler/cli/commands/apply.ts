@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { GitRefError, resolveCommit } from '../../load/git-tree-source';
 import { ApplyEnvironmentResult, applyEnvironment, EnvironmentSettings, formatPlanText, Plan, PlanResource } from '../../plan';
 import { AppliedRevision, FileStateStore, resolveStateDir, RevisionAction } from '../../state';
+import { finishTerraformApply, planTerraformSection, renderTerraformSection } from '../../terraform/command-hooks';
 import { openRepository } from '../repository';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
@@ -56,9 +57,17 @@ export async function runApply(options: ApplyOptions, terminal: Terminal, prompt
     const loaded = await loadValid(repo, options.env, terminal);
     if (!loaded) return EXIT_FAILURE;
     const commit = await headCommit(repo.label);
+    const stateDir = resolveStateDir(options.stateDir, repo.label);
+    // Terraform (issue 7): plan the environment's stack first, so the confirmation covers it.
+    const terraform = await planTerraformSection(repo, options.env, stateDir, terminal);
+    if (terraform?.error) {
+      terminal.err(renderTerraformSection(terraform, 'text'));
+      return EXIT_FAILURE;
+    }
+    if (terraform) terminal.out(renderTerraformSection(terraform, 'text'));
     const result = await applyWithConfirmation(
       {
-        store: new FileStateStore(resolveStateDir(options.stateDir, repo.label)),
+        store: new FileStateStore(stateDir),
         config: loaded.config,
         desired: loaded.resources,
         commit,
@@ -70,7 +79,10 @@ export async function runApply(options: ApplyOptions, terminal: Terminal, prompt
       terminal,
       prompt,
     );
-    return reportApply(result, terminal);
+    const code = reportApply(result, terminal);
+    if (!terraform || code !== EXIT_OK) return code;
+    const confirmation = { autoApprove: Boolean(options.autoApprove), ask: (q: string) => prompt.ask(q) };
+    return (await finishTerraformApply(terraform, result.status, confirmation, stateDir, terminal)) ? EXIT_OK : EXIT_FAILURE;
   });
 }
 

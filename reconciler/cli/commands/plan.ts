@@ -10,6 +10,7 @@ import { GitRefError, GitTreeSource } from '../../load/git-tree-source';
 import { ENVIRONMENTS_DIR, listEnvironments, LoadedEnvironment, loadEnvironment } from '../../load/load-environment';
 import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, Plan, planEnvironment, planToJson } from '../../plan';
 import { FileStateStore, resolveStateDir, StateError } from '../../state';
+import { hasTerraformChanges, planTerraformSection, renderTerraformSection, TerraformSection, terraformSectionJson } from '../../terraform/command-hooks';
 import { formatDiagnostic } from '../format-diagnostics';
 import { openRepository } from '../repository';
 import { Terminal } from '../terminal';
@@ -50,8 +51,8 @@ export async function runPlan(options: PlanOptions, terminal: Terminal): Promise
     const plans = options.base !== undefined || options.head !== undefined ? await planRefs(options, terminal) : await planAgainstState(options, terminal);
     if (plans === undefined) return EXIT_FAILURE;
     terminal.out(renderPlans(plans, options.format, terminal));
-    if (plans.some((p) => hasErrors(p.plan.diagnostics))) return EXIT_FAILURE;
-    const changed = plans.some((p) => p.plan.changes.length > 0);
+    if (plans.some((p) => hasErrors(p.plan.diagnostics) || p.terraform?.error)) return EXIT_FAILURE;
+    const changed = plans.some((p) => p.plan.changes.length > 0 || hasTerraformChanges(p.terraform));
     return options.detailedExitcode && changed ? EXIT_CHANGES : EXIT_OK;
   });
 }
@@ -59,6 +60,8 @@ export async function runPlan(options: PlanOptions, terminal: Terminal): Promise
 interface LabelledPlan {
   plan: Plan;
   comparing: string;
+  /** Terraform plan of the environment's stack, when terraform.enabled (issue 7). */
+  terraform?: TerraformSection;
 }
 
 async function planAgainstState(options: PlanOptions, terminal: Terminal): Promise<LabelledPlan[] | undefined> {
@@ -66,7 +69,8 @@ async function planAgainstState(options: PlanOptions, terminal: Terminal): Promi
   const repo = openRepository(options.repo);
   const source: FileSource = options.ref !== undefined ? await GitTreeSource.open(repo.label, options.ref) : repo;
   await requireEnvironments(source, options.env);
-  const store = new FileStateStore(resolveStateDir(options.stateDir, repo.label));
+  const stateDir = resolveStateDir(options.stateDir, repo.label);
+  const store = new FileStateStore(stateDir);
   const plans: LabelledPlan[] = [];
   for (const name of options.env) {
     const loaded = await loadValid(source, name, terminal);
@@ -75,7 +79,8 @@ async function planAgainstState(options: PlanOptions, terminal: Terminal): Promi
     const plan = planEnvironment({ config: loaded.config, desired: loaded.resources, applied });
     reportPlanDiagnostics(plan, terminal);
     const from = applied ? `applied revision ${applied.revision}${applied.commit ? ` (${applied.commit.slice(0, 7)})` : ''}` : 'nothing applied yet';
-    plans.push({ plan, comparing: `${from} → ${options.ref !== undefined ? options.ref : 'working tree'}` });
+    const terraform = await planTerraformSection(source, name, stateDir, terminal);
+    plans.push({ plan, comparing: `${from} → ${options.ref !== undefined ? options.ref : 'working tree'}`, terraform });
   }
   return plans;
 }
@@ -137,12 +142,18 @@ export function reportPlanDiagnostics(plan: Plan, terminal: Terminal): void {
 function renderPlans(plans: readonly LabelledPlan[], format: PlanFormat, terminal: Terminal): string {
   switch (format) {
     case 'json':
-      return plans.length === 1 ? formatPlanJson(plans[0].plan) : JSON.stringify({ environments: plans.map((p) => planToJson(p.plan)) }, null, 2) + '\n';
+      return plans.length === 1 && !plans[0].terraform
+        ? formatPlanJson(plans[0].plan)
+        : JSON.stringify(plans.length === 1 ? withTerraform(plans[0]) : { environments: plans.map(withTerraform) }, null, 2) + '\n';
     case 'markdown':
-      return plans.map((p) => formatPlanMarkdown(p.plan, { comparing: p.comparing })).join('\n');
+      return plans.map((p) => formatPlanMarkdown(p.plan, { comparing: p.comparing }) + renderTerraformSection(p.terraform, 'markdown')).join('\n');
     case 'text':
-      return plans.map((p) => formatPlanText(p.plan, { paint: terminal.paint, comparing: p.comparing })).join('\n');
+      return plans.map((p) => formatPlanText(p.plan, { paint: terminal.paint, comparing: p.comparing }) + renderTerraformSection(p.terraform, 'text')).join('\n');
   }
+}
+
+function withTerraform(p: LabelledPlan): Record<string, unknown> {
+  return { ...planToJson(p.plan), ...terraformSectionJson(p.terraform) };
 }
 
 /**
