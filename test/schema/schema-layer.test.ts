@@ -373,20 +373,6 @@ describe('schema layer', () => {
     const wrongType = validateSchema(resourceFromYaml('kind: VirtualRouter\nmeshName: apps\nvirtualRouterName: r\nspec: {listeners: [7]}\n'));
     assert.deepEqual(wrongType.map((d) => d.pointer), ['/spec/listeners/0']);
   });
-
-  it('validates a valid document in well under 20 µs', () => {
-    const resource = resourceFromYaml(validFixtures().find((f) => f.name === 'vnode-servicea')!.yaml);
-    for (let i = 0; i < 1000; i++) validateSchema(resource); // compiles the schemas, warms up the JIT
-    // Best of several batches: other suites' leftover work (GC, child processes) must not fail this one.
-    let microsEach = Infinity;
-    for (let batch = 0; batch < 5; batch++) {
-      const runs = 1000;
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < runs; i++) validateSchema(resource);
-      microsEach = Math.min(microsEach, Number(process.hrtime.bigint() - start) / 1000 / runs);
-    }
-    assert.ok(microsEach < 20, `${microsEach.toFixed(1)} µs per document`);
-  });
 });
 
 /** The `#### fixture <name>` YAML blocks of Appendix B.2. */
