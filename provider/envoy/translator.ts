@@ -38,6 +38,7 @@ export class EnvoyTranslator {
   private docs = new Map<string, Resource>();
   private readonly entries = new Map<string, ProxyEntry>();
   private readonly readers = new Map<string, Set<string>>();
+  private retranslatedSinceCompaction = 0;
 
   constructor(private readonly options: EnvoyTranslatorOptions = {}) {
     this.pool = new ResourcePool({ retainSources: options.retainSources });
@@ -75,7 +76,13 @@ export class EnvoyTranslator {
       const proxy = present.get(key);
       if (proxy && this.retranslate(key, proxy)) changedProxies.add(key);
     }
-    this.pool.retainOnly(this.liveResources());
+    // Forget unreferenced resources once about as many proxies were re-translated as exist, so a
+    // small update does not pay for a walk over every snapshot.
+    this.retranslatedSinceCompaction += affected.size;
+    if (this.retranslatedSinceCompaction >= this.entries.size) {
+      this.pool.retainOnly(this.liveResources());
+      this.retranslatedSinceCompaction = 0;
+    }
     return { changedProxies };
   }
 
