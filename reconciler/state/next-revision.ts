@@ -69,7 +69,10 @@ export function nextRevision(input: NextRevisionInput): AppliedRevision {
             meshOwner,
             resourceOwner: config.account,
           };
-      return { key: resource.key, identity: resource.identity, doc: storedDocument(resource), metadata, status: { status: 'ACTIVE' as const } };
+      const { kind, meshName, name, parentName } = resource.identity;
+      // As it will read back from JSON: no undefined members.
+      const identity = parentName === undefined ? { kind, meshName, name } : { kind, meshName, name, parentName };
+      return { key: resource.key, identity, doc: storedDocument(resource), metadata, status: { status: 'ACTIVE' as const } };
     });
   const revision: AppliedRevision = {
     environment: config.name,

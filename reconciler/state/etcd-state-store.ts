@@ -1,0 +1,222 @@
+// The etcd state store: the same applied revision, history and locks as the file store, in etcd so
+// several replicas share them. Keys, under the configured prefix:
+//
+//   state/<env>/applied               {"revision": n}: the commit point, a pointer into history
+//   state/<env>/history/<n, 10 digits> every committed revision (checksummed envelope), never rewritten
+//   state/<env>/lock                  the writer's lock (holder JSON), attached to the holder's lease
+//
+// A commit is one transaction: "applied" still has the mod revision read before (compare-and-swap),
+// history/<n> does not exist yet, and — for the daemon's leader — the leader key still has the
+// create revision it was elected with (the fence), then both puts. A deposed leader's commit fails.
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Namespace } from 'etcd3';
+import { FencedWriteError, NotLeaderError } from '../ha/errors';
+import { EtcdConnection } from '../ha/etcd-connection';
+import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError } from './errors';
+import { StateLockedError } from './errors';
+import { decodeRevision, encodeRevision } from './state-envelope';
+import { LockOptions, StateLock, StateStore } from './state-store';
+import { AppliedRevision, HistoryEntry, historyEntryOf, LockHolder } from './state-types';
+
+const ENVIRONMENT_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
+const LOCK_POLL_MS = 100;
+
+/** What a fenced write compares: the leader key (in the same namespace) and its create revision. */
+export interface WriteFence {
+  key: string;
+  createRevision: string;
+}
+
+/** Gives the fence of the current leadership, or throws NotLeaderError when this replica does not lead. */
+export type FenceProvider = (what: string) => WriteFence;
+
+export class EtcdStateStore implements StateStore {
+  readonly location: string;
+  private readonly ns: Namespace;
+  private fence: FenceProvider | undefined;
+
+  constructor(private readonly connection: EtcdConnection) {
+    this.ns = connection.namespace;
+    this.location = `etcd ${connection.endpoints.join(',')} under ${connection.settings.prefix}state/`;
+  }
+
+  /** From now on every commit must hold the leadership this provider vouches for. */
+  fenceWith(provider: FenceProvider | undefined): void {
+    this.fence = provider;
+  }
+
+  appliedKey(environment: string): string {
+    return `${this.environmentPrefix(environment)}applied`;
+  }
+
+  historyKey(environment: string, revision: number): string {
+    return `${this.environmentPrefix(environment)}history/${String(revision).padStart(10, '0')}`;
+  }
+
+  lockKey(environment: string): string {
+    return `${this.environmentPrefix(environment)}lock`;
+  }
+
+  async read(environment: string): Promise<AppliedRevision | undefined> {
+    const pointer = await this.readPointer(environment);
+    if (!pointer) return undefined;
+    const revision = await this.readHistory(environment, pointer.revision);
+    if (!revision) {
+      throw new StateCorruptError(
+        this.fullKey(this.historyKey(environment, pointer.revision)),
+        `the applied revision ${pointer.revision} has no history entry`,
+        `Restore the key from an etcd snapshot (etcdctl snapshot restore), or point ${this.fullKey(this.appliedKey(environment))} at the newest intact revision.`,
+      );
+    }
+    return revision;
+  }
+
+  async readRevision(environment: string, revision: number): Promise<AppliedRevision | undefined> {
+    const pointer = await this.readPointer(environment);
+    if (!pointer || revision < 1 || revision > pointer.revision) return undefined;
+    return this.readHistory(environment, revision);
+  }
+
+  async history(environment: string): Promise<HistoryEntry[]> {
+    const pointer = await this.readPointer(environment);
+    if (!pointer) return [];
+    const values = await this.ns.getAll().prefix(`${this.environmentPrefix(environment)}history/`).sort('Key', 'Ascend').strings();
+    const entries: HistoryEntry[] = [];
+    for (const [key, text] of Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const revision = this.decode(key, text);
+      if (revision.revision <= pointer.revision) entries.push(historyEntryOf(revision));
+    }
+    return entries;
+  }
+
+  async commit(environment: string, next: AppliedRevision, expectedRevision: number): Promise<void> {
+    const what = `revision ${next.revision} of environment ${environment}`;
+    const fence = this.fence?.(what);
+    const appliedKey = this.appliedKey(environment);
+    const historyKey = this.historyKey(environment, next.revision);
+    const current = await this.ns.get(appliedKey).exec();
+    const kv = current.kvs[0];
+    const actual = kv ? parsePointer(kv.value.toString()).revision : 0;
+    if (actual !== expectedRevision) throw new StateConflictError(environment, expectedRevision, actual);
+    if (next.revision !== expectedRevision + 1 || next.environment !== environment) {
+      throw new Error(`internal: revision ${next.revision} of ${next.environment} cannot follow revision ${expectedRevision} of ${environment}`);
+    }
+    let txn = this.ns.if(appliedKey, 'Mod', '==', kv ? kv.mod_revision : 0).and(historyKey, 'Create', '==', 0);
+    if (fence) txn = txn.and(fence.key, 'Create', '==', fence.createRevision);
+    const result = await txn
+      .then(this.ns.put(historyKey).value(encodeRevision(next)), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision })))
+      .commit();
+    if (result.succeeded) return;
+    if (fence) {
+      const leader = await this.ns.get(fence.key).exec();
+      if (leader.kvs[0]?.create_revision !== fence.createRevision) throw new FencedWriteError(what);
+    }
+    const now = await this.readPointer(environment);
+    throw new StateConflictError(environment, expectedRevision, now?.revision ?? 0);
+  }
+
+  async lock(environment: string, operation: string, options: LockOptions = {}): Promise<StateLock> {
+    const key = this.lockKey(environment);
+    const timeoutMs = options.timeoutMs ?? 0;
+    const holder: LockHolder = { pid: process.pid, host: os.hostname(), operation, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+    const lease = this.ns.lease(this.connection.settings.leaseTtlSeconds);
+    lease.on('lost', () => undefined); // the lock key goes with the lease; the commit's CAS still protects the state
+    const started = Date.now();
+    try {
+      for (;;) {
+        const leaseId = await lease.grant();
+        const result = await this.ns
+          .if(key, 'Create', '==', 0)
+          .then(this.ns.put(key).value(JSON.stringify(holder)).lease(leaseId))
+          .else(this.ns.get(key))
+          .commit();
+        if (result.succeeded) {
+          return {
+            holder,
+            release: async () => {
+              await lease.revoke().catch(() => undefined);
+            },
+          };
+        }
+        const waited = Date.now() - started;
+        if (waited >= timeoutMs) {
+          const value = result.responses[0]?.response_range?.kvs[0]?.value?.toString();
+          throw new StateLockedError(environment, parseHolder(value), `the etcd key ${this.fullKey(key)} (it expires with its holder's lease)`, waited);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, timeoutMs - waited)));
+      }
+    } catch (error) {
+      await lease.revoke().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Calls `listener(environment, revision)` whenever an environment's applied revision changes
+   * (including changes made while the watch was reconnecting). Returns a function that stops it.
+   */
+  async watchApplied(listener: (environment: string, revision: number) => void): Promise<() => Promise<void>> {
+    const watcher = await this.ns.watch().prefix('state/').only('put').create();
+    watcher.on('put', (kv) => {
+      const match = /^state\/([^/]+)\/applied$/.exec(kv.key.toString().slice(this.connection.settings.prefix.length));
+      if (!match) return;
+      listener(match[1], parsePointer(kv.value.toString()).revision);
+    });
+    watcher.on('error', () => undefined); // the watch manager reconnects; errors are reported by the readiness probe
+    return () => watcher.cancel();
+  }
+
+  private async readPointer(environment: string): Promise<{ revision: number } | undefined> {
+    const text = await this.ns.get(this.appliedKey(environment)).string();
+    if (text === null) return undefined;
+    const pointer = parsePointer(text);
+    if (!Number.isInteger(pointer.revision) || pointer.revision < 1) {
+      throw new StateCorruptError(this.fullKey(this.appliedKey(environment)), `it holds ${JSON.stringify(text)}, not {"revision": n}`, 'Put {"revision": <newest revision in history>} back into it with etcdctl put.');
+    }
+    return pointer;
+  }
+
+  private async readHistory(environment: string, revision: number): Promise<AppliedRevision | undefined> {
+    const key = this.historyKey(environment, revision);
+    const text = await this.ns.get(key).string();
+    return text === null ? undefined : this.decode(key, text);
+  }
+
+  private decode(key: string, text: string): AppliedRevision {
+    const decoded = decodeRevision(text);
+    if (!decoded.ok) {
+      throw new StateCorruptError(this.fullKey(key), decoded.problem, 'History keys are never rewritten; restore this one from an etcd snapshot (etcdctl snapshot restore).');
+    }
+    return decoded.revision;
+  }
+
+  private environmentPrefix(environment: string): string {
+    if (!ENVIRONMENT_NAME.test(environment)) throw new InvalidEnvironmentNameError(environment);
+    return `state/${environment}/`;
+  }
+
+  private fullKey(key: string): string {
+    return `${this.connection.settings.prefix}${key}`;
+  }
+}
+
+function parsePointer(text: string): { revision: number } {
+  try {
+    const value = JSON.parse(text) as { revision?: unknown };
+    return { revision: typeof value.revision === 'number' ? value.revision : NaN };
+  } catch {
+    return { revision: NaN };
+  }
+}
+
+function parseHolder(text: string | undefined): LockHolder | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as LockHolder;
+  } catch {
+    return undefined;
+  }
+}
+
+export { NotLeaderError };
