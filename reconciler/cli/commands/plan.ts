@@ -8,7 +8,7 @@ import { validateEnvironment } from '../../../provider/validate/validate';
 import { FileSource } from '../../load/file-source';
 import { GitRefError, GitTreeSource } from '../../load/git-tree-source';
 import { ENVIRONMENTS_DIR, listEnvironments, LoadedEnvironment, loadEnvironment } from '../../load/load-environment';
-import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, Plan, planEnvironment, planToJson } from '../../plan';
+import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, Plan, planEnvironment, PlanResource, planToJson } from '../../plan';
 import { FileStateStore, resolveStateDir, StateError } from '../../state';
 import { hasTerraformChanges, planTerraformSection, renderTerraformSection, TerraformSection, terraformSectionJson } from '../../terraform/command-hooks';
 import { formatDiagnostic } from '../format-diagnostics';
@@ -73,9 +73,9 @@ async function planAgainstState(options: PlanOptions, terminal: Terminal): Promi
   const store = new FileStateStore(stateDir);
   const plans: LabelledPlan[] = [];
   for (const name of options.env) {
-    const loaded = await loadValid(source, name, terminal);
-    if (!loaded) return undefined;
     const applied = await store.read(name);
+    const loaded = await loadValid(source, name, terminal, applied?.resources);
+    if (!loaded) return undefined;
     const plan = planEnvironment({ config: loaded.config, desired: loaded.resources, applied });
     reportPlanDiagnostics(plan, terminal);
     const from = applied ? `applied revision ${applied.revision}${applied.commit ? ` (${applied.commit.slice(0, 7)})` : ''}` : 'nothing applied yet';
@@ -98,9 +98,9 @@ async function planRefs(options: PlanOptions, terminal: Terminal): Promise<Label
     const inHead = await head.exists(`${ENVIRONMENTS_DIR}/${name}`);
     const inBase = await base.exists(`${ENVIRONMENTS_DIR}/${name}`);
     if (!inHead && !inBase) throw new UsageError(`environment "${name}" exists in neither ${options.base} nor ${options.head}.`);
-    const desired = inHead ? await loadValid(head, name, terminal) : undefined;
-    if (inHead && !desired) return undefined;
     const old = inBase ? await loadEnvironment(base, name) : undefined;
+    const desired = inHead ? await loadValid(head, name, terminal, old?.resources) : undefined;
+    if (inHead && !desired) return undefined;
     const config = desired?.config ?? old!.config;
     const plan = computePlan(desired?.resources ?? [], old?.resources ?? [], { environment: name, account: config.account });
     reportPlanDiagnostics(plan, terminal);
@@ -118,12 +118,20 @@ export async function requireEnvironments(source: FileSource, names: readonly st
   }
 }
 
-/** Loads and validates an environment; prints diagnostics (to stderr) and returns undefined when invalid. */
-export async function loadValid(source: FileSource, name: string, terminal: Terminal): Promise<LoadedEnvironment | undefined> {
+/**
+ * Loads and validates an environment; prints diagnostics (to stderr) and returns undefined when
+ * invalid. Given what is applied, an invalid state also gets the plan's own errors (deletions
+ * still referenced), so the whole story is told at once.
+ */
+export async function loadValid(source: FileSource, name: string, terminal: Terminal, applied?: readonly PlanResource[]): Promise<LoadedEnvironment | undefined> {
   const loaded = await loadEnvironment(source, name);
   const result = validateEnvironment(loaded);
   printDiagnostics(result.diagnostics, terminal);
   if (!result.valid) {
+    if (applied) {
+      const plan = computePlan(loaded.resources, applied, { environment: name, account: loaded.config.account });
+      printDiagnostics(plan.diagnostics.filter((d) => d.severity === 'error'), terminal);
+    }
     terminal.err(`${terminal.paint('red', 'invalid')}: environment ${name} has errors; fix them before planning (meshplane validate --env ${name}).\n`);
     return undefined;
   }
