@@ -24,14 +24,34 @@ export interface SynthResult {
 /** Builds every stack, and writes them under `outdir` only when none has errors. */
 export function synthesizeStacks(inputs: readonly StackInput[], outdir: string): SynthResult {
   fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true }); // App creates only the last level
-  const app = new App({ outdir });
-  const stacks = inputs.map((input) => new EnvironmentStack(app, input));
+  // Stack traces of every construct cost more than the rest of synthesis and appear in no output.
+  const app = new App({ outdir, stackTraces: false });
+  const { stacks, synthesized } = withoutStackCapture(() => {
+    const built = inputs.map((input) => new EnvironmentStack(app, input));
+    const ok = !hasErrors(built.flatMap((stack) => stack.diagnostics));
+    if (ok) app.synth();
+    return { stacks: built, synthesized: ok };
+  });
   const diagnostics = stacks.flatMap((stack) => stack.diagnostics);
-  const synthesized = !hasErrors(diagnostics);
-  if (synthesized) app.synth();
   return {
     synthesized,
     stacks: stacks.map((stack) => ({ name: stack.node.id, workdir: path.join(outdir, 'stacks', stack.node.id) })),
     diagnostics,
   };
+}
+
+/**
+ * cdktf records a full creation stack trace (no depth limit) for every nested block object, used
+ * only in messages about unresolvable tokens, which our stacks never contain; capturing them is
+ * most of synthesis time. Synthesis is synchronous, so capturing is switched off for exactly
+ * its duration (errors thrown meanwhile keep their message and V8's own trace).
+ */
+function withoutStackCapture<T>(fn: () => T): T {
+  const capture = Error.captureStackTrace;
+  Error.captureStackTrace = () => undefined;
+  try {
+    return fn();
+  } finally {
+    Error.captureStackTrace = capture;
+  }
 }
