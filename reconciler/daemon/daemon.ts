@@ -1,0 +1,414 @@
+// `meshplane serve`: the GitOps daemon. It follows a branch (git source), reconciles every
+// environment's revisions (EnvironmentReconciler), serves the result over xDS, writes commit
+// statuses, watches for drift, and answers on one HTTP port. State lives in the data dir, so a
+// restart resumes serving the applied revisions with identical xDS versions.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import pino, { Logger } from 'pino';
+import { listEnvironments } from '../load/load-environment';
+import { HttpRouter } from '../http/router';
+import { RunningHttpServer, startHttpServer } from '../http/http-server';
+import { EndpointRegistry, registryRoutes } from '../registry';
+import { StaticInstance } from '../registry/endpoint-registry';
+import { BackoffOptions } from '../source/backoff';
+import { resolveCommit } from '../source/git';
+import { GitSource } from '../source/git-source';
+import { Revision, shortCommit } from '../source/revision';
+import { FileStateStore } from '../state';
+import { createReporters } from '../status/create-reporters';
+import { StatusError } from '../status/errors';
+import { readNote } from '../status/git-notes';
+import { GitNotesReporter } from '../status/git-notes-reporter';
+import { StatusReporter } from '../status/reporter';
+import { RetryOptions } from '../status/retry';
+import { StatusSettings } from '../status/settings';
+import { CommitStatuses, makeStatus, StatusState } from '../status/status';
+import { proxiesRoutes } from '../xds/proxies-api';
+import { XdsServer } from '../xds/xds-server';
+import { daemonRoutes } from './daemon-routes';
+import { assessDrift, describeDrift, DriftFinding } from './drift';
+import { EnvironmentReconciler } from './environment-reconciler';
+import { EnvironmentSources } from './environment-sources';
+import { EnvironmentView } from './environment-view';
+import { badListenAddress, cannotListen } from './errors';
+import { DaemonMetrics, DRIFT_KINDS } from './metrics';
+import { StatusBook } from './status-book';
+import { syncReport } from './sync-watch';
+
+export const DAEMON_DEFAULTS = {
+  branch: 'main',
+  xdsListen: '127.0.0.1:15010',
+  httpListen: '127.0.0.1:9080',
+  ackTimeoutMs: 30_000,
+  driftIntervalMs: 30_000,
+  stopGraceMs: 10_000,
+} as const;
+
+export interface DaemonOptions {
+  /** A repository directory or a URL. */
+  repo: string;
+  branch?: string;
+  /** Environments to serve; all of the branch's when absent. */
+  environments?: string[];
+  /** Clone, state store and Terraform working roots. */
+  dataDir: string;
+  xdsListen?: string;
+  httpListen?: string;
+  /** Base of the statuses' target URLs (default: the HTTP listen address). */
+  publicUrl?: string;
+  pollIntervalMs?: number;
+  watchWorktree?: boolean;
+  webhookSecret?: string;
+  ackTimeoutMs?: number;
+  driftIntervalMs?: number;
+  stopGraceMs?: number;
+  log?: Logger;
+  /** Where status tokens are read from (default process.env). */
+  variables?: NodeJS.ProcessEnv;
+  reporterRetry?: RetryOptions;
+  sourceBackoff?: BackoffOptions;
+}
+
+interface DriftState {
+  state: StatusState;
+  findings: DriftFinding[];
+  checkedAt?: string;
+}
+
+export class Daemon {
+  readonly log: Logger;
+  readonly metrics = new DaemonMetrics();
+  readonly registry = new EndpointRegistry();
+  readonly sources = new EnvironmentSources(this.registry);
+  readonly xds: XdsServer;
+  readonly store: FileStateStore;
+  readonly book: StatusBook;
+  readonly reconcilers = new Map<string, EnvironmentReconciler>();
+  source!: GitSource;
+  http!: RunningHttpServer;
+  xdsAddress = '';
+  private readonly reporterCache = new Map<string, StatusReporter[]>();
+  private readonly staticInstances = new Map<string, readonly StaticInstance[]>();
+  private readonly drift = new Map<string, DriftState>();
+  private readonly driftRunning = new Set<string>();
+  private sourceFailure: string | undefined;
+  private dispatching: Promise<void> = Promise.resolve();
+  private driftTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+
+  private constructor(readonly options: DaemonOptions) {
+    this.log = options.log ?? pino({ level: 'silent' });
+    this.store = new FileStateStore(path.join(options.dataDir, 'state'));
+    this.book = new StatusBook(this.log.child({ area: 'status' }));
+    this.xds = new XdsServer({ source: this.sources });
+  }
+
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const daemon = new Daemon(options);
+    try {
+      await daemon.boot();
+    } catch (error) {
+      await daemon.stop();
+      throw error;
+    }
+    return daemon;
+  }
+
+  get httpUrl(): string {
+    return this.http.url;
+  }
+
+  private get publicUrl(): string {
+    return (this.options.publicUrl ?? this.http.url).replace(/\/+$/, '');
+  }
+
+  private async boot(): Promise<void> {
+    const o = this.options;
+    fs.mkdirSync(o.dataDir, { recursive: true });
+    const xdsAt = splitListen('--xds-listen', o.xdsListen ?? DAEMON_DEFAULTS.xdsListen);
+    const httpAt = splitListen('--http-listen', o.httpListen ?? DAEMON_DEFAULTS.httpListen);
+    const resumable = await this.resumableEnvironments();
+    const lastKnownHead = resumable.map((r) => r.applied).filter((a) => a.commit).sort((a, b) => a.appliedAt.localeCompare(b.appliedAt)).pop()?.commit ?? undefined;
+    this.source = await GitSource.open({
+      repo: o.repo,
+      branch: o.branch ?? DAEMON_DEFAULTS.branch,
+      dataDir: o.dataDir,
+      pollIntervalMs: o.pollIntervalMs,
+      watchWorktree: o.watchWorktree,
+      backoff: o.sourceBackoff,
+      lastKnownHead,
+      log: this.log.child({ area: 'source' }),
+    });
+    this.watchXds();
+    const port = await this.xds.listen(`${xdsAt.host}:${xdsAt.port}`).catch((error: Error) => {
+      throw cannotListen('xDS', `${xdsAt.host}:${xdsAt.port}`, error.message);
+    });
+    this.xdsAddress = `${xdsAt.host}:${port}`;
+    for (const { environment, applied } of resumable) {
+      const files = applied.commit ? await this.source.files(applied.commit).catch(() => undefined) : undefined;
+      await this.reconciler(environment).resume(applied, files);
+    }
+    this.http = await startHttpServer(this.router(), httpAt.host, httpAt.port).catch((error: Error) => {
+      throw cannotListen('HTTP', `${httpAt.host}:${httpAt.port}`, error.message);
+    });
+    this.log.info({ xds: this.xdsAddress, http: this.http.url, repository: this.source.checkout.label, branch: this.source.branch }, 'meshplane daemon listening');
+    await this.source.start({
+      revision: (revision) => void this.dispatch(revision),
+      error: (error) => {
+        this.metrics.sourceErrors.inc({ kind: error.kind });
+        this.sourceFailure = error.message;
+        this.checkAllDrift();
+      },
+      recovered: () => {
+        this.sourceFailure = undefined;
+        this.checkAllDrift();
+      },
+    });
+    const interval = o.driftIntervalMs ?? DAEMON_DEFAULTS.driftIntervalMs;
+    this.driftTimer = setInterval(() => this.checkAllDrift(), interval);
+    this.driftTimer.unref();
+  }
+
+  /** Environments the state store has an applied revision of (and that are selected). */
+  private async resumableEnvironments() {
+    const names = this.options.environments ?? (await fs.promises.readdir(this.store.location).catch(() => [] as string[]));
+    const out = [];
+    for (const environment of names) {
+      try {
+        const applied = await this.store.read(environment);
+        if (applied) out.push({ environment, applied });
+      } catch (error) {
+        this.log.error({ environment, err: error }, 'cannot resume the environment from the state store');
+      }
+    }
+    return out;
+  }
+
+  private reconciler(environment: string): EnvironmentReconciler {
+    let reconciler = this.reconcilers.get(environment);
+    if (!reconciler) {
+      reconciler = new EnvironmentReconciler(environment, {
+        store: this.store,
+        sources: this.sources,
+        xds: this.xds,
+        registry: this.registry,
+        book: this.book,
+        metrics: this.metrics,
+        log: this.log.child({ area: 'reconcile' }),
+        ackTimeoutMs: this.options.ackTimeoutMs ?? DAEMON_DEFAULTS.ackTimeoutMs,
+        reporters: (env, settings) => this.reporters(env, settings),
+        targetUrl: (commit) => `${this.publicUrl}/commits/${commit}`,
+        setStaticInstances: (env, instances) => {
+          this.staticInstances.set(env, instances);
+          this.registry.setStatic([...this.staticInstances.values()].flat());
+        },
+        stopping: () => this.stopping,
+        reconciled: (env) => void this.checkDrift(env),
+      });
+      this.reconcilers.set(environment, reconciler);
+      this.drift.set(environment, { state: 'pending', findings: [] });
+    }
+    return reconciler;
+  }
+
+  /** Hands a revision to its environments' queues, in the order the source noticed them. */
+  private dispatch(revision: Revision): Promise<void> {
+    this.dispatching = this.dispatching.then(async () => {
+      if (this.stopping) return;
+      const names = this.options.environments ?? (await listEnvironments(revision.files).catch(() => [] as string[]));
+      if (names.length === 0) this.log.warn({ commit: revision.commit }, 'the revision has no environments/<env>/ folder; nothing to reconcile');
+      for (const name of names) this.reconciler(name).queue.push(revision);
+    });
+    return this.dispatching;
+  }
+
+  private reporters(environment: string, settings: StatusSettings): StatusReporter[] {
+    const key = JSON.stringify(settings);
+    let reporters = this.reporterCache.get(key);
+    if (!reporters) {
+      const context = {
+        environment,
+        gitDir: this.source.gitDir,
+        pushNotesTo: this.source.checkout.kind === 'remote' ? 'origin' : undefined,
+        variables: this.options.variables ?? process.env,
+        log: this.log.child({ area: 'status' }),
+        retry: this.options.reporterRetry,
+      };
+      try {
+        reporters = createReporters(settings, context);
+      } catch (error) {
+        if (!(error instanceof StatusError)) throw error;
+        // Statuses are still recorded (git notes) while the hosted reporter cannot be made.
+        this.log.error({ environment }, error.message);
+        reporters = [new GitNotesReporter({ gitDir: context.gitDir, pushTo: context.pushNotesTo, log: context.log })];
+      }
+      this.reporterCache.set(key, reporters);
+    }
+    return reporters;
+  }
+
+  private watchXds(): void {
+    this.xds.on('nack', (session, typeUrl, version, error) => {
+      const environment = this.sources.environmentOf(session.proxy) ?? 'unknown';
+      this.metrics.nacks.inc({ environment, type: typeUrl.split('.').pop() ?? typeUrl });
+      this.log.warn({ environment, proxy: session.key, nodeId: session.nodeId, typeUrl, version }, `proxy rejected the configuration: ${error}`);
+    });
+    this.xds.on('stream', (event) => {
+      const level = event.event === 'ConnectionRefused' ? 'warn' : 'info';
+      this.log[level]({ area: 'xds', ...event }, event.event);
+    });
+  }
+
+  private checkAllDrift(): void {
+    for (const environment of this.reconcilers.keys()) void this.checkDrift(environment);
+  }
+
+  /** Re-assesses an environment's drift, and sets `meshplane/<env>/drift` on the live commit when it changed. */
+  private async checkDrift(environment: string): Promise<void> {
+    const reconciler = this.reconcilers.get(environment);
+    const live = reconciler?.live;
+    if (!reconciler || !live || this.stopping || reconciler.current || this.driftRunning.has(environment)) return;
+    this.driftRunning.add(environment);
+    try {
+      const connected = reconciler.proxies();
+      for (const proxy of connected) reconciler.seenProxies.add(proxy.identity);
+      const source = this.sources.of(environment);
+      const { findings, state } = await assessDrift({
+        environment,
+        live,
+        connected,
+        seen: reconciler.seenProxies,
+        served: (identity) => {
+          const [kind, meshName, name] = identity.split('/');
+          return source.knows({ kind: kind as 'VirtualNode', meshName, name });
+        },
+        store: this.store,
+        staleAfterMs: this.options.ackTimeoutMs ?? DAEMON_DEFAULTS.ackTimeoutMs,
+        sourceFailure: this.sourceFailure && `cannot reach the repository: ${this.sourceFailure.split('. ')[0]}; serving ${live.commit ? shortCommit(live.commit) : `revision ${live.revision}`}`,
+        terraform: live.files ? { files: live.files, workRoot: path.join(this.options.dataDir, 'terraform') } : undefined,
+      });
+      this.metrics.proxiesConnected.set({ environment }, connected.length);
+      for (const kind of DRIFT_KINDS) this.metrics.drift.set({ environment, kind }, findings.some((f) => f.kind === kind) ? 1 : 0);
+      this.drift.set(environment, { state, findings, checkedAt: new Date().toISOString() });
+      if (!live.commit || live.worktree || reconciler.current) return;
+      const description = describeDrift(findings, connected.length, shortCommit(live.commit), live.revision);
+      const status = makeStatus(environment, 'drift', state, description, `${this.publicUrl}/commits/${live.commit}`);
+      const previous = this.book.current(live.commit, status.context);
+      if (previous?.state === status.state && previous.description === status.description) return;
+      if (findings.length > 0) this.log.warn({ environment, commit: live.commit, findings }, 'drift');
+      else if (previous && previous.state !== 'success') this.log.info({ environment, commit: live.commit }, 'drift resolved');
+      this.book.set(live.commit, [status], live.reporters);
+    } catch (error) {
+      this.log.error({ environment, err: error }, 'drift check failed');
+    } finally {
+      this.driftRunning.delete(environment);
+    }
+  }
+
+  environments(): EnvironmentView[] {
+    return [...this.reconcilers.values()]
+      .map((r): EnvironmentView => {
+        const sync = syncReport(r.proxies());
+        const drift = this.drift.get(r.name)!;
+        return {
+          name: r.name,
+          live: r.live && { commit: r.live.commit, revision: r.live.revision, subject: r.live.subject, servedAt: r.live.servedAt, worktree: r.live.worktree },
+          reconciling: r.current && { revision: r.current.id, stage: r.current.stage },
+          queued: r.queue.hasWaiting(),
+          last: r.last && { revision: r.last.id, commit: r.last.commit, result: r.last.result, finishedAt: r.last.finishedAt, description: r.last.description, sync: r.last.sync },
+          proxies: { connected: sync.total, synced: sync.acked, nacked: sync.nacked.length, pending: sync.pending.length },
+          drift: { state: drift.state, findings: drift.findings, checkedAt: drift.checkedAt },
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  readiness(): { ready: boolean; reasons: string[] } {
+    const reasons: string[] = [];
+    if (this.stopping) reasons.push('the daemon is stopping');
+    const source = this.source?.status();
+    if (!source?.lastCheckAt) reasons.push('the repository has not been checked yet');
+    if (this.reconcilers.size === 0) reasons.push(source?.lastError ? `no environment to serve: ${source.lastError.message}` : 'no environment found yet');
+    for (const r of this.reconcilers.values()) {
+      if (!r.live && !r.last) reasons.push(`environment ${r.name} has not been reconciled yet`);
+    }
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  /** Statuses of a commit: those set since the daemon started, else the git notes. */
+  async commitStatuses(sha: string): Promise<CommitStatuses | undefined> {
+    const remembered = this.book.get(sha);
+    if (remembered) return remembered;
+    if (!/^[0-9a-f]{4,64}$/i.test(sha)) return undefined;
+    const git = this.source.checkout.git();
+    const commit = await resolveCommit(git, sha).catch(() => undefined);
+    const note = commit ? await readNote(git, commit).catch(() => undefined) : undefined;
+    return note && note.statuses.length > 0 ? note : undefined;
+  }
+
+  private router(): HttpRouter {
+    return new HttpRouter()
+      .mount(
+        daemonRoutes({
+          healthy: () => !this.stopping,
+          readiness: () => this.readiness(),
+          metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }),
+          environments: () => this.environments(),
+          source: () => this.source.status(),
+          commit: (sha) => this.commitStatuses(sha),
+          webhook: {
+            secret: this.options.webhookSecret,
+            branch: this.options.branch ?? DAEMON_DEFAULTS.branch,
+            onPush: (push) => {
+              this.log.info({ forge: push.forge, after: push.after, repository: push.repository }, 'push webhook: checking the repository');
+              void this.source.check();
+            },
+          },
+        }),
+      )
+      .mount(proxiesRoutes(this.xds))
+      .mount(registryRoutes(this.registry));
+  }
+
+  /** Resolves when every queued reconcile has finished (tests and the benchmark). */
+  async idle(): Promise<void> {
+    await this.dispatching;
+    for (const reconciler of this.reconcilers.values()) await reconciler.queue.idle();
+  }
+
+  /**
+   * Graceful stop (SIGTERM): no new work; the running reconcile finishes (its ACK wait ends at
+   * once with an `error` sync status), statuses are flushed, xDS streams end with OK so proxies
+   * keep their configuration and reconnect, and the HTTP port closes.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.driftTimer);
+    const grace = this.options.stopGraceMs ?? DAEMON_DEFAULTS.stopGraceMs;
+    await this.source?.stop();
+    await withTimeout(Promise.all([...this.reconcilers.values()].map((r) => r.queue.close())), grace);
+    await this.book.flush(grace);
+    await this.xds.stop(Math.min(grace, 5_000));
+    this.sources.close();
+    await this.http?.close();
+    this.log.info('meshplane daemon stopped');
+  }
+}
+
+function splitListen(flag: string, value: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) > 65535) throw badListenAddress(flag, value);
+  return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
