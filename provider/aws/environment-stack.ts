@@ -29,7 +29,7 @@ export class EnvironmentStack extends TerraformStack {
     const { config, settings } = input;
     // allowed_account_ids stops a plan from ever touching another account by mistake.
     new AwsProvider(this, 'aws', { region: config.region, allowedAccountIds: [config.account] });
-    addBackend(this, settings.backend);
+    addBackend(this, input.name, settings.backend);
     const names = new LogicalNames();
     const discovery = settings.targets.includes('discovery')
       ? addDiscoveryTarget(this, input.resources, settings, input.settingsSource, names)
@@ -46,14 +46,16 @@ export class EnvironmentStack extends TerraformStack {
   }
 }
 
-function addBackend(stack: TerraformStack, backend: BackendSettings | undefined): void {
+function addBackend(stack: TerraformStack, env: string, backend: BackendSettings | undefined): void {
   if (backend?.s3) {
     const { useLockfile, ...s3 } = backend.s3;
     // cdktf 0.21's S3BackendConfig predates Terraform 1.10's `use_lockfile`; S3Backend
     // snake-cases every property it is given, so the extra key reaches the JSON as `use_lockfile`.
     const config: S3BackendConfig & { useLockfile?: boolean } = { ...s3, ...(useLockfile !== undefined ? { useLockfile } : {}) };
     new S3Backend(stack, config);
-  } else if (backend?.local) {
-    new LocalBackend(stack, { path: backend.local.path });
+  } else {
+    // cdktf's default local backend bakes in the absolute path of the current directory; a
+    // relative path keeps the output the same wherever it is synthesized and the state next to the stack.
+    new LocalBackend(stack, { path: backend?.local?.path ?? `terraform.${env}.tfstate` });
   }
 }

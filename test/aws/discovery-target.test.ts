@@ -183,7 +183,7 @@ describe('environment stack: provider and backend', () => {
     repo = makeTempRepo({ 'environments/shop/environment.yaml': 'account: "444455556666"\nregion: eu-central-1\n', 'environments/shop/mesh.yaml': minimal });
     const { synth, json } = await stackOfEnvironment(repo.dir, 'shop');
     assert.ok(Testing.toHaveProviderWithProperties(synth, 'aws', { region: 'eu-central-1', allowed_account_ids: ['444455556666'] }));
-    assert.equal(json.terraform?.backend, undefined, 'Testing.synth shows no backend; cdktf adds its default local backend at full synth');
+    assert.deepEqual(json.terraform.backend, { local: { path: 'terraform.shop.tfstate' } }, 'relative to the stack directory, not to where synth ran');
     assert.deepEqual(json.terraform.required_providers.aws.source, 'aws');
   });
 

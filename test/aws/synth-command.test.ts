@@ -77,6 +77,9 @@ describe('meshplane synth and cdktf.json', function () {
     const manifest = JSON.parse(fs.readFileSync(path.join(ours, 'manifest.json'), 'utf8'));
     assert.deepEqual(Object.keys(manifest.stacks), ['apps', 'ingress']);
     assert.equal(manifest.stacks.apps.synthesizedStackPath, 'stacks/apps/cdk.tf.json');
+    for (const [file, bytes] of filesOf(ours)) {
+      assert.ok(!bytes.includes(REPO_ROOT) && !bytes.includes(tmp), `${file} holds no absolute path, so output does not depend on where synth runs`);
+    }
   });
 
   it('is byte-identical on a repository with terraform settings (backend, discovery)', async () => {
