@@ -11,6 +11,8 @@ import { rollbackCommand } from './commands/rollback';
 import { describeCommand } from './commands/describe';
 import { bootstrapCommand } from './commands/bootstrap';
 import { statusCommand } from './commands/status';
+import { graphCommand } from './commands/graph';
+import { routeCommand } from './commands/route';
 import { serveCommand } from './commands/serve';
 import { reviewCommand } from './commands/review';
 import { processTerminal, Terminal } from './terminal';
@@ -26,7 +28,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     .exitOverride()
     .configureOutput({ writeOut: terminal.out, writeErr: terminal.err })
     .showHelpAfterError('(run meshplane <command> --help for usage)');
-  for (const command of [validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done), statusCommand(terminal, done), serveCommand(terminal, done), bootstrapCommand(terminal, done), reviewCommand(terminal, done)]) {
+  for (const command of [validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done), statusCommand(terminal, done), serveCommand(terminal, done), bootstrapCommand(terminal, done), graphCommand(terminal, done), routeCommand(terminal, done), reviewCommand(terminal, done)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: terminal.out, writeErr: terminal.err }));
   }
   try {

@@ -3,14 +3,14 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { buildMeshGraph, GRAPH_FORMATS, GraphFormat, ProxyMark, renderGraph } from '../../../provider/graph';
-import { MeshModel } from '../../../provider/model/mesh-model';
 import { proxyMarks, ProxyStatusLike } from '../../dashboard/proxy-marks';
 import { FileSource } from '../../load/file-source';
 import { GitTreeSource } from '../../load/git-tree-source';
 import { openRepository } from '../repository';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
-import { loadValid, requireEnvironments, withCommandErrors } from './plan';
+import { loadModel } from '../load-model';
+import { requireEnvironments, withCommandErrors } from './plan';
 
 export interface GraphOptions {
   env: string;
@@ -40,9 +40,9 @@ export async function runGraph(options: GraphOptions, terminal: Terminal): Promi
     const repo = openRepository(options.repo);
     const source: FileSource = options.ref !== undefined ? await GitTreeSource.open(repo.label, options.ref) : repo;
     await requireEnvironments(source, [options.env]);
-    const loaded = await loadValid(source, options.env, terminal);
-    if (!loaded) return EXIT_FAILURE;
-    const model = new MeshModel(loaded.resources);
+    const found = await loadModel(source, options.env, terminal);
+    if (!found) return EXIT_FAILURE;
+    const { model } = found;
     const meshes = model.list('Mesh').map((m) => m.identity.meshName);
     if (options.mesh !== undefined && !meshes.includes(options.mesh)) {
       throw new UsageError(`environment ${options.env} has no mesh "${options.mesh}"; meshes: ${meshes.join(', ') || 'none'}.`);
