@@ -172,7 +172,9 @@ export class Daemon {
 
   /** Environments the state store has an applied revision of (and that are selected). */
   private async resumableEnvironments() {
-    const names = this.options.environments ?? (await fs.promises.readdir(this.store.location).catch(() => [] as string[]));
+    const names =
+      this.options.environments ??
+      (await fs.promises.readdir(this.store.location, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     const out = [];
     for (const environment of names) {
       try {
@@ -197,6 +199,7 @@ export class Daemon {
         metrics: this.metrics,
         log: this.log.child({ area: 'reconcile' }),
         ackTimeoutMs: this.options.ackTimeoutMs ?? DAEMON_DEFAULTS.ackTimeoutMs,
+        terraformWorkRoot: path.join(this.options.dataDir, 'terraform'),
         reporters: (env, settings) => this.reporters(env, settings),
         targetUrl: (commit) => `${this.publicUrl}/commits/${commit}`,
         setStaticInstances: (env, instances) => {
