@@ -11,10 +11,9 @@
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Namespace } from 'etcd3';
-import { FencedWriteError, NotLeaderError } from '../ha/errors';
+import { FencedWriteError } from '../ha/errors';
 import { EtcdConnection } from '../ha/etcd-connection';
-import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError } from './errors';
-import { StateLockedError } from './errors';
+import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError, StateLockedError } from './errors';
 import { decodeRevision, encodeRevision } from './state-envelope';
 import { LockOptions, StateLock, StateStore } from './state-store';
 import { AppliedRevision, HistoryEntry, historyEntryOf, LockHolder } from './state-types';
@@ -159,7 +158,7 @@ export class EtcdStateStore implements StateStore {
   async watchApplied(listener: (environment: string, revision: number) => void): Promise<() => Promise<void>> {
     const watcher = await this.ns.watch().prefix('state/').only('put').create();
     watcher.on('put', (kv) => {
-      const match = /^state\/([^/]+)\/applied$/.exec(kv.key.toString().slice(this.connection.settings.prefix.length));
+      const match = /^state\/([^/]+)\/applied$/.exec(kv.key.toString());
       if (!match) return;
       listener(match[1], parsePointer(kv.value.toString()).revision);
     });
@@ -218,5 +217,3 @@ function parseHolder(text: string | undefined): LockHolder | undefined {
     return undefined;
   }
 }
-
-export { NotLeaderError };

@@ -1,0 +1,11 @@
+// High availability: store backends, etcd connection, leader election, replica membership.
+export * from './errors';
+export * from './store-settings';
+export { connectEtcd, etcdClientOptions, ETCD_CALL_TIMEOUT_MS } from './etcd-connection';
+export type { EtcdConnection } from './etcd-connection';
+export { LeaderElection, ELECTION_NAME } from './leader-election';
+export type { Fence } from './leader-election';
+export { ReplicaMembership } from './replica-membership';
+export type { ReplicaInfo } from './replica-membership';
+export { SingleReplicaCoordination, EtcdCoordination, newReplicaId } from './coordination';
+export type { Coordination, CoordinationStatus, StoreHealth } from './coordination';

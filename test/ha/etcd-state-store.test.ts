@@ -1,0 +1,131 @@
+// The etcd state store against a real single-member etcd: the StateStore contract (CAS commits,
+// history, locks, damaged values detected), the applied-revision watch, and fenced commits.
+import * as assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { connectEtcd, EtcdConnection, FencedWriteError, NotLeaderError } from '../../reconciler/ha';
+import { applyEnvironment } from '../../reconciler/plan';
+import { StateConflictError, StateCorruptError, StateLockedError } from '../../reconciler/state';
+import { EtcdStateStore } from '../../reconciler/state/etcd-state-store';
+import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
+import { markedResources, markerOf, SETTINGS } from '../state/state-fixtures';
+
+describe('etcd state store', function () {
+  this.timeout(30_000);
+  let cluster: EtcdCluster;
+  let connection: EtcdConnection;
+  let store: EtcdStateStore;
+
+  before(async function () {
+    skipWithoutEtcd(this);
+    cluster = await EtcdCluster.start(1);
+  });
+  after(async () => cluster?.stop());
+  beforeEach(() => {
+    // A fresh prefix per test: the same cluster, isolated keys.
+    connection = connectEtcd({ endpoints: cluster.endpoints, prefix: `/t-${randomBytes(4).toString('hex')}/`, leaseTtlSeconds: 2 });
+    store = new EtcdStateStore(connection);
+  });
+  afterEach(() => connection?.close());
+
+  const applyMarker = (marker: number, target = store) =>
+    applyEnvironment({ store: target, config: SETTINGS, desired: markedResources(marker, 3), commit: `c${marker}` });
+
+  it('reads nothing before the first apply, then the applied revision and its history', async () => {
+    assert.equal(await store.read('apps'), undefined);
+    assert.deepEqual(await store.history('apps'), []);
+    const first = await applyMarker(1);
+    const second = await applyMarker(2);
+    assert.equal(second.status, 'applied');
+    assert.deepEqual(await store.read('apps'), second.revision);
+    assert.deepEqual((await store.history('apps')).map((h) => [h.revision, h.commit]), [[1, 'c1'], [2, 'c2']]);
+    assert.deepEqual(await store.readRevision('apps', 1), first.revision);
+    assert.equal(await store.readRevision('apps', 3), undefined);
+    assert.equal((await applyMarker(2)).status, 'no-changes');
+  });
+
+  it('commits with compare-and-swap on the applied key', async () => {
+    const first = await applyMarker(1);
+    await assert.rejects(store.commit('apps', { ...first.revision!, revision: 2 }, 0), /expected revision 0, found 1/);
+    // Two stores (two replicas) racing for revision 2: exactly one wins.
+    const other = new EtcdStateStore(connection);
+    const next = (marker: number) => ({ ...first.revision!, revision: 2, commit: `race${marker}` });
+    const results = await Promise.allSettled([store.commit('apps', next(1), 1), other.commit('apps', next(2), 1)]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.ok(failed.reason instanceof StateConflictError, String(failed.reason));
+    assert.equal((await store.history('apps')).length, 2);
+  });
+
+  it('never mixes two concurrent applies: each revision is whole', async () => {
+    const stores = [store, new EtcdStateStore(connection), new EtcdStateStore(connection)];
+    await Promise.all(stores.map(async (s, i) => {
+      for (let round = 0; round < 4; round++) {
+        await applyEnvironment({ store: s, config: SETTINGS, desired: markedResources(10 * i + round, 3), commit: `c${i}-${round}`, lockTimeoutMs: 10_000 });
+      }
+    }));
+    const history = await store.history('apps');
+    assert.equal(history.length, 12);
+    for (const entry of history) markerOf((await store.readRevision('apps', entry.revision))!.resources);
+  });
+
+  it('locks an environment with a lease: a second writer is told who holds it', async () => {
+    const lock = await store.lock('apps', 'meshplane apply');
+    await assert.rejects(store.lock('apps', 'meshplane serve'), (error: unknown) => {
+      assert.ok(error instanceof StateLockedError);
+      assert.match(error.message, /locked by process \d+ .*meshplane apply/);
+      return true;
+    });
+    await lock.release();
+    const again = await store.lock('apps', 'meshplane serve');
+    await again.release();
+  });
+
+  it('a lock whose holder died expires with its lease', async () => {
+    const holder = fork(path.join(__dirname, 'lock-holder-child.js'), [cluster.endpoints.join(','), connection.settings.prefix, 'apps'], { stdio: 'inherit' });
+    await new Promise((resolve) => holder.once('message', resolve));
+    await assert.rejects(store.lock('apps', 'meshplane serve'), StateLockedError);
+    holder.kill('SIGKILL');
+    const started = Date.now();
+    const lock = await store.lock('apps', 'meshplane serve', { timeoutMs: 10_000 });
+    assert.ok(Date.now() - started < 6_000, `took ${Date.now() - started} ms`);
+    await lock.release();
+  });
+
+  it('detects damaged values instead of reading them as empty', async () => {
+    await applyMarker(1);
+    await connection.namespace.put(store.historyKey('apps', 1)).value('{"format":"meshplane-state/1","checksum":"sha256:00","revision":{}}').exec();
+    await assert.rejects(store.read('apps'), (error: unknown) => error instanceof StateCorruptError && /checksum does not match/.test(error.message));
+    await connection.namespace.put(store.appliedKey('apps')).value('garbage').exec();
+    await assert.rejects(store.read('apps'), StateCorruptError);
+  });
+
+  it('tells watchers when an applied revision changes', async () => {
+    const seen: [string, number][] = [];
+    const stop = await store.watchApplied((environment, revision) => seen.push([environment, revision]));
+    await applyMarker(1);
+    await applyMarker(2);
+    const deadline = Date.now() + 5000;
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await stop();
+    assert.deepEqual(seen, [['apps', 1], ['apps', 2]]);
+  });
+
+  it('fenced commits: refused locally without leadership, and by etcd once the fence key is gone', async () => {
+    store.fenceWith((what) => {
+      throw new NotLeaderError(what, 'test');
+    });
+    await assert.rejects(applyMarker(1), NotLeaderError);
+    assert.equal(await store.read('apps'), undefined);
+
+    const lease = connection.namespace.lease(5);
+    await lease.put('election/leader/test').value('me').exec();
+    const kv = (await connection.namespace.get('election/leader/test').exec()).kvs[0];
+    store.fenceWith(() => ({ key: 'election/leader/test', createRevision: kv.create_revision }));
+    assert.equal((await applyMarker(1)).status, 'applied');
+    await lease.revoke(); // the lease ends: etcd deletes the leader key
+    await assert.rejects(applyMarker(2), FencedWriteError);
+    assert.equal((await store.read('apps'))!.revision, 1);
+  });
+});
