@@ -157,7 +157,7 @@ export class Daemon {
       revision: (revision) => void this.dispatch(revision),
       error: (error) => {
         this.metrics.sourceErrors.inc({ kind: error.kind });
-        this.sourceFailure = error.message;
+        this.sourceFailure = error.kind === 'unreachable' ? `cannot reach ${this.source.checkout.label}` : error.message.split('. ')[0];
         this.checkAllDrift();
       },
       recovered: () => {
@@ -288,7 +288,7 @@ export class Daemon {
         },
         store: this.store,
         staleAfterMs: this.options.ackTimeoutMs ?? DAEMON_DEFAULTS.ackTimeoutMs,
-        sourceFailure: this.sourceFailure && `cannot reach the repository: ${this.sourceFailure.split('. ')[0]}; serving ${live.commit ? shortCommit(live.commit) : `revision ${live.revision}`}`,
+        sourceFailure: this.sourceFailure && `${this.sourceFailure}; serving ${live.commit ? shortCommit(live.commit) : `revision ${live.revision}`}`,
         terraform: live.files ? { files: live.files, workRoot: path.join(this.options.dataDir, 'terraform') } : undefined,
       });
       this.metrics.proxiesConnected.set({ environment }, connected.length);

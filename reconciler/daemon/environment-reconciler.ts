@@ -15,6 +15,7 @@ import { StateStore } from '../state/state-store';
 import { AppliedRevision } from '../state/state-types';
 import { StatusReporter } from '../status/reporter';
 import { StatusSettings } from '../status/settings';
+import { applyTerraformStage, planTerraformStage } from '../terraform/pipeline-stage';
 import { makeStatus, Stage, Status, StatusState } from '../status/status';
 import { ProxyStatus } from '../xds/proxy-session';
 import { XdsServer } from '../xds/xds-server';
@@ -35,6 +36,8 @@ export interface ReconcilerContext {
   metrics: DaemonMetrics;
   log: Logger;
   ackTimeoutMs: number;
+  /** Where environments' Terraform stacks are synthesized and run (`<data-dir>/terraform`). */
+  terraformWorkRoot: string;
   /** The reporters a `status` section asks for (the daemon caches them). */
   reporters(environment: string, settings: StatusSettings): StatusReporter[];
   targetUrl(commit: string): string;
@@ -179,6 +182,13 @@ export class EnvironmentReconciler {
       status('sync', 'pending', 'waiting for the apply'),
     ]);
 
+    // Terraform (terraform.enabled): plan the stack before anything is applied; a failure applies nothing.
+    const terraform = await planTerraformStage(revision.files, this.name, validated.terraform, this.ctx.terraformWorkRoot, log);
+    if (terraform.failure) {
+      report([status('plan', 'failure', terraform.failure.description), ...notApplied('the Terraform plan failed').slice(1)]);
+      return finish('failed', terraform.failure.description);
+    }
+
     // plan + apply (one call: the plan is made under the environment's lock)
     this.current.stage = 'apply';
     let applied: ApplyEnvironmentResult;
@@ -205,14 +215,16 @@ export class EnvironmentReconciler {
     }
     const revisionNumber = applied.revision?.revision ?? applied.previous?.revision ?? 0;
     const planText = applied.status === 'applied' ? summaryLine(applied.plan.summary) : 'No changes: the applied revision matches this commit.';
-    const applyText = applied.status === 'applied' ? `revision ${revisionNumber} applied` : `no changes; revision ${revisionNumber} stays applied`;
+    const meshApplyText = applied.status === 'applied' ? `revision ${revisionNumber} applied` : `no changes; revision ${revisionNumber} stays applied`;
+    const infrastructure = await applyTerraformStage(terraform, this.ctx.terraformWorkRoot, log);
+    const applyText = infrastructure ? `${meshApplyText}; ${infrastructure.description}` : meshApplyText;
 
     // push
     this.current.stage = 'sync';
     this.ctx.setStaticInstances(this.name, validated.discovery.instances);
     const changed = this.ctx.sources.of(this.name).apply(new MeshModel(loaded.resources), loaded.config);
     this.live = { commit: revision.commit, revision: revisionNumber, subject: revision.info.subject, servedAt: new Date().toISOString(), worktree: Boolean(revision.worktreeDigest), files: revision.files, reporters, validated };
-    report([status('plan', 'success', planText), status('apply', 'success', applyText), status('sync', 'pending', `pushing to ${changed.size} changed proxies`)]);
+    report([status('plan', 'success', planText), status('apply', infrastructure?.state ?? 'success', applyText), status('sync', 'pending', `pushing to ${changed.size} changed proxies`)]);
 
     // ACKs
     const { report: sync, end } = await waitForSync(this.ctx.xds, () => this.proxies(), {
