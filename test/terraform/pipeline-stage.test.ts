@@ -1,0 +1,63 @@
+// The daemon's Terraform stage: off unless enabled; with real Terraform and no way to download
+// the AWS provider, the plan step fails and the status names the step, so nothing is applied.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import pino from 'pino';
+import { WorkingTreeSource } from '../../reconciler/load/file-source';
+import { defaultTerraformSettings } from '../../reconciler/terraform/settings';
+import { applyTerraformStage, planTerraformStage } from '../../reconciler/terraform/pipeline-stage';
+import { REPO_ROOT } from '../helpers/paths';
+import { copyIntoRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
+import { requireTerraform, TerraformSandbox, terraformSandbox } from './real-terraform';
+
+describe('daemon Terraform stage', function () {
+  this.timeout(60_000);
+  let repo: TempRepo;
+  const log = pino({ level: 'silent' });
+  beforeEach(() => {
+    repo = makeTempRepo();
+    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+  });
+  afterEach(() => repo.remove());
+
+  it('does nothing when terraform.enabled is false', async () => {
+    const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', defaultTerraformSettings(), path.join(repo.dir, 'tf'), log);
+    assert.deepEqual(stage, {});
+    assert.equal(await applyTerraformStage(stage, path.join(repo.dir, 'tf'), log), undefined);
+  });
+
+  describe('with real terraform', () => {
+    let sandbox: TerraformSandbox;
+    const saved: Record<string, string | undefined> = {};
+    before(function () {
+      requireTerraform(this);
+      sandbox = terraformSandbox();
+      const env = sandbox.env(sandbox.dir);
+      for (const key of ['TF_CLI_CONFIG_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
+        saved[key] = process.env[key];
+        process.env[key] = env[key];
+      }
+    });
+    after(() => {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      sandbox?.remove();
+    });
+
+    it('reports the failed step for the plan status and applies nothing', async () => {
+      repo.write('environments/apps/environment.yaml', 'terraform:\n  enabled: true\n  targets: [appmesh]\n');
+      const lines: string[] = [];
+      const capture = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const settings = { ...defaultTerraformSettings(), enabled: true };
+      const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', settings, path.join(repo.dir, 'tf'), capture);
+      assert.equal(stage.plan, undefined);
+      assert.equal(stage.failure?.state, 'failure');
+      assert.match(stage.failure!.description, /^terraform init failed; previous infrastructure kept: Error: /);
+      assert.ok(stage.failure!.description.length <= 140);
+      assert.ok(lines.some((l) => /"area":"terraform","step":"init"/.test(l)), 'Terraform output is streamed to the daemon log');
+      assert.equal(await applyTerraformStage(stage, path.join(repo.dir, 'tf'), capture), undefined);
+    });
+  });
+});
