@@ -10,8 +10,8 @@ import { versionOf, versionOfMap } from './versions';
 interface TypeState {
   wildcard: boolean;
   names: Set<string>;
-  /** What the last response held (for removals made after additions). */
-  sent: Map<string, EncodedResource>;
+  /** What the last response held (for removals made after additions); snapshot maps are immutable, so shared. */
+  sent: ReadonlyMap<string, EncodedResource>;
   sentVersion?: string;
   nonce?: string;
   /** Versions this proxy rejected: never sent to it again. */
@@ -115,7 +115,7 @@ export class SotwStream implements AdsStream {
     const version = state.wildcard && resources === this.snapshot?.resources.get(typeUrl) ? versionOfMap(resources) : versionOf(resources.values());
     if (version === state.sentVersion || state.rejected.has(version)) return;
     state.sentVersion = version;
-    state.sent = new Map(resources);
+    state.sent = resources;
     if (clientHas === version) return; // it already runs exactly this (reconnect, or another replica)
     const nonce = this.nextNonce();
     state.nonce = nonce;

@@ -1,0 +1,261 @@
+// One measurement of bench/xds.ts in a fresh process (so resident memory starts clean): either the
+// meshplane xDS server or the floor (a bare grpc-js server writing the same bytes), with N proxies
+// from the load generator. Reports its numbers to the parent over IPC and exits.
+import { ChildProcess, fork } from 'node:child_process';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as grpc from '@grpc/grpc-js';
+import { ProxyIdentity, TYPE_URLS } from '../../provider/envoy/snapshot';
+import { identityKey, identityOf } from '../../provider/model/identity';
+import { inferKind } from '../../provider/model/kinds';
+import { MeshModel } from '../../provider/model/mesh-model';
+import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
+import { defaultEnvironment } from '../../reconciler/environment/config';
+import { EndpointRegistry } from '../../reconciler/registry/endpoint-registry';
+import { ADS_SERVICE } from '../../reconciler/xds/ads-service';
+import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from '../../reconciler/xds/discovery-messages';
+import { TranslatedSnapshotSource } from '../../reconciler/xds/translated-source';
+import { versionOf } from '../../reconciler/xds/versions';
+import { XdsServer } from '../../reconciler/xds/xds-server';
+import { GeneratorCommand, ProxyPlan } from './load-generator';
+
+export type Protocol = 'sotw' | 'delta';
+const BACKEND_SERVICES = 50;
+const MESH = 'bench';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+function rss(): number {
+  gc();
+  gc();
+  return process.memoryUsage().rss;
+}
+
+function toResource(doc: Record<string, unknown>): Resource {
+  const kind = inferKind(doc)!;
+  const identity = identityOf(kind, doc)!;
+  return { kind, identity, key: identityKey(identity), doc: { ...doc, kind } as ResourceDocument, source: syntheticSource('bench/xds.yaml') };
+}
+
+/** N proxies that all call `shared.bench.local` (whose route we change) plus three other services each. */
+function meshDocuments(proxies: number, sharedWeights: [number, number]): Record<string, unknown>[] {
+  const docs: Record<string, unknown>[] = [{ kind: 'Mesh', meshName: MESH, spec: {} }];
+  const listener = [{ portMapping: { port: 8080, protocol: 'http' } }];
+  const node = (name: string, backends: string[]) => ({
+    kind: 'VirtualNode',
+    meshName: MESH,
+    virtualNodeName: name,
+    spec: {
+      listeners: listener,
+      serviceDiscovery: { awsCloudMap: { namespaceName: 'bench.local', serviceName: name } },
+      backends: backends.map((virtualServiceName) => ({ virtualService: { virtualServiceName } })),
+    },
+  });
+  const service = (name: string, targets: [string, number][]) => [
+    { kind: 'VirtualRouter', meshName: MESH, virtualRouterName: name, spec: { listeners: listener } },
+    {
+      kind: 'Route',
+      meshName: MESH,
+      virtualRouterName: name,
+      routeName: name,
+      spec: { httpRoute: { match: { prefix: '/' }, action: { weightedTargets: targets.map(([virtualNode, weight]) => ({ virtualNode, weight })) } } },
+    },
+    { kind: 'VirtualService', meshName: MESH, virtualServiceName: `${name}.bench.local`, spec: { provider: { virtualRouter: { virtualRouterName: name } } } },
+  ];
+  docs.push(node('shared-v1', []), node('shared-v2', []), ...service('shared', [['shared-v1', sharedWeights[0]], ['shared-v2', sharedWeights[1]]]));
+  for (let j = 0; j < BACKEND_SERVICES; j++) docs.push(node(`svc-${j}`, []), ...service(`svc-${j}`, [[`svc-${j}`, 100]]));
+  for (let i = 0; i < proxies; i++) {
+    const others = [0, 1, 2].map((k) => `svc-${(i + k) % BACKEND_SERVICES}.bench.local`);
+    docs.push(node(`proxy-${i}`, ['shared.bench.local', ...others]));
+  }
+  return docs;
+}
+
+function registryFor(proxies: number): EndpointRegistry {
+  const registry = new EndpointRegistry();
+  const names = ['shared-v1', 'shared-v2', ...Array.from({ length: BACKEND_SERVICES }, (_, j) => `svc-${j}`), ...Array.from({ length: proxies }, (_, i) => `proxy-${i}`)];
+  names.forEach((name, index) => {
+    for (const k of [1, 2]) registry.register('bench.local', name, `${name}-${k}`, { address: `10.${k}.${index >> 8}.${index & 255}`, port: 8080 });
+  });
+  return registry;
+}
+
+class Generator {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly waiters: Map<string, () => void>,
+  ) {}
+
+  static start(): Promise<Generator> {
+    const waiters = new Map<string, () => void>();
+    const child = fork(path.join(__dirname, 'load-generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (message: { event: string }) => waiters.get(message.event)?.());
+    return new Promise((resolve) => waiters.set('ready', () => resolve(new Generator(child, waiters))));
+  }
+
+  send(command: GeneratorCommand, reply: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.set(reply, resolve);
+      this.child.send(command);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.send({ cmd: 'close' }, 'closed');
+    await new Promise((resolve) => this.child.once('exit', resolve));
+  }
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface Measurement {
+  convergeMs: number;
+  translateMs: number;
+  /** Writing every proxy's responses (synchronous, after translation). */
+  pushMs: number;
+  cpuMs: number;
+  /** Marginal resident memory per connected proxy (growth from N/2 to N proxies). */
+  kbPerProxy: number;
+  /** Resident memory of the whole process with N proxies connected. */
+  rssMb: number;
+  /** The RDS response each proxy was sent for the change, as written (base64, for the floor). */
+  responses: string[];
+}
+
+async function measureServer(n: number, protocol: Protocol): Promise<Measurement> {
+  const config = defaultEnvironment(MESH);
+  config.quotas.virtualNodesPerMesh = n + 1000;
+  const registry = registryFor(n);
+  const source = new TranslatedSnapshotSource(registry);
+  source.apply(new MeshModel(meshDocuments(n, [50, 50]).map(toResource)), config);
+  // Subscribed before the server, so it runs first: the moment translation is done and pushing starts.
+  let translated = 0n;
+  source.subscribe(() => (translated = process.hrtime.bigint()));
+  const server = new XdsServer({ source });
+  const address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
+  const proxies: ProxyIdentity[] = Array.from({ length: n }, (_, i) => ({ kind: 'VirtualNode', meshName: MESH, name: `proxy-${i}` }));
+  const plans: ProxyPlan[] = proxies.map((proxy) => {
+    const snapshot = source.snapshot(proxy, 'envoy')!;
+    return {
+      nodeId: `mesh/${MESH}/virtualNode/${proxy.name}`,
+      routes: [...(snapshot.resources.get(TYPE_URLS.routeConfiguration)?.keys() ?? [])],
+      endpoints: [...(snapshot.resources.get(TYPE_URLS.clusterLoadAssignment)?.keys() ?? [])],
+    };
+  });
+  const generator = await Generator.start();
+  const synced = (count: number) => () => {
+    const statuses = server.proxies();
+    return statuses.length === count && statuses.every((p) => Object.keys(p.types).length >= 4 && Object.values(p.types).every((t) => t.state === 'synced'));
+  };
+  // Half the proxies first: the marginal memory of the second half is what a proxy costs, without
+  // one-off costs (lazily loaded code, V8's young generation growing to its working size).
+  const WARM_UP = n / 2;
+  await generator.send({ cmd: 'connect', address, protocol, proxies: plans.slice(0, WARM_UP) }, 'opened');
+  await until(`${WARM_UP} ${protocol} proxies to sync`, synced(WARM_UP));
+  const before = rss();
+  await generator.send({ cmd: 'connect', address, protocol, proxies: plans.slice(WARM_UP) }, 'opened');
+  await until(`${n} ${protocol} proxies to sync`, synced(n));
+  const after = rss();
+  const kbPerProxy = (after - before) / (n - WARM_UP) / 1024;
+
+  // The change: shared's weights 50/50 → 60/40. Every proxy reaches shared, so all N get new routes.
+  const previous = new Map(server.proxies().map((p) => [p.identity, p.types.routeConfiguration.acked?.version]));
+  const acked = new Set<string>();
+  server.on('ack', (session, typeUrl, version) => {
+    if (typeUrl === TYPE_URLS.routeConfiguration && version !== previous.get(session.key)) acked.add(session.key);
+  });
+  const changed = new MeshModel(meshDocuments(n, [60, 40]).map(toResource));
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  source.apply(changed, config);
+  const translateMs = Number(translated - started) / 1e6;
+  const pushMs = Number(process.hrtime.bigint() - translated) / 1e6;
+  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n);
+  const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const used = process.cpuUsage(cpu);
+
+  const responses = proxies.map((proxy): string => {
+    const routes = [...source.snapshot(proxy, 'envoy')!.resources.get(TYPE_URLS.routeConfiguration)!.values()];
+    const version = versionOf(routes);
+    return protocol === 'sotw'
+      ? encodeDiscoveryResponse(version, TYPE_URLS.routeConfiguration, 'f', routes).toString('base64')
+      : encodeDeltaDiscoveryResponse(version, TYPE_URLS.routeConfiguration, 'f', routes, []).toString('base64');
+  });
+  await generator.stop();
+  await server.stop(1000);
+  source.close();
+  return { convergeMs, translateMs, pushMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy, rssMb: after / 2 ** 20, responses };
+}
+
+/** The floor: a bare ADS server that only holds the streams and writes the given bytes to them. */
+export interface FloorMeasurement {
+  convergeMs: number;
+  cpuMs: number;
+  kbPerProxy: number;
+  rssMb: number;
+}
+
+async function measureFloor(n: number, protocol: Protocol, encoded: string[]): Promise<FloorMeasurement> {
+  const responses = encoded.map((r) => Buffer.from(r, 'base64'));
+  const streams: { call: grpc.ServerDuplexStream<Buffer, Buffer>; requests: number; acked: boolean }[] = [];
+  let triggered = false;
+  let acks = 0;
+  const handler = (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+    const stream = { call, requests: 0, acked: false };
+    streams.push(stream);
+    call.on('data', () => {
+      stream.requests += 1;
+      if (triggered && !stream.acked) {
+        stream.acked = true;
+        acks += 1;
+      }
+    });
+    call.on('end', () => call.end());
+    call.on('error', () => undefined);
+  };
+  const server = new grpc.Server();
+  server.addService(ADS_SERVICE, { StreamAggregatedResources: handler, DeltaAggregatedResources: handler });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  const plans: ProxyPlan[] = Array.from({ length: n }, (_, i) => ({ nodeId: `mesh/${MESH}/virtualNode/proxy-${i}`, routes: ['r'], endpoints: ['e'] }));
+  const generator = await Generator.start();
+  const WARM_UP = n / 2;
+  const opened = (count: number) => () => streams.length === count && streams.every((s) => s.requests >= 4);
+  await generator.send({ cmd: 'connect', address: `127.0.0.1:${port}`, protocol, proxies: plans.slice(0, WARM_UP) }, 'opened');
+  await until(`${WARM_UP} floor streams`, opened(WARM_UP));
+  const before = rss();
+  await generator.send({ cmd: 'connect', address: `127.0.0.1:${port}`, protocol, proxies: plans.slice(WARM_UP) }, 'opened');
+  await until(`${n} floor streams`, opened(n));
+  const after = rss();
+  const kbPerProxy = (after - before) / (n - WARM_UP) / 1024;
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  triggered = true;
+  streams.forEach((stream, i) => stream.call.write(responses[i % responses.length]));
+  await until(`${n} floor ACKs`, () => acks === n);
+  const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const used = process.cpuUsage(cpu);
+  await generator.stop();
+  server.forceShutdown();
+  return { convergeMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy, rssMb: after / 2 ** 20 };
+}
+
+export type MeasureCommand = { mode: 'server'; n: number; protocol: Protocol } | { mode: 'floor'; n: number; protocol: Protocol; responses: string[] };
+
+process.on('message', (command: MeasureCommand) => {
+  const measured = command.mode === 'server' ? measureServer(command.n, command.protocol) : measureFloor(command.n, command.protocol, command.responses);
+  measured.then(
+    (result) => process.send!({ result }, () => process.exit(0)),
+    (error: Error) => process.send!({ error: error.stack ?? error.message }, () => process.exit(1)),
+  );
+});
+process.send!({ ready: true });
