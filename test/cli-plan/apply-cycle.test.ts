@@ -171,6 +171,7 @@ describe('apply, history, rollback, describe', () => {
       repo.write(ROUTE_FILE, routeText);
       const result = await run('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
       assert.equal(result.code, 1);
+      assert.match(result.stderr, /warning: environments\/apps has uncommitted changes; the revision records commit [0-9a-f]{12}/);
       assert.match(result.stderr, new RegExp(`environment apps is locked by process ${process.pid} on host .* \\(meshplane apply --env apps, since`));
     } finally {
       await lock.release();

@@ -1,6 +1,8 @@
 // `meshplane apply`: plan the working tree against the applied state, ask, and commit the new
 // revision to the state store (atomically, under the environment's lock).
+import { execFile } from 'node:child_process';
 import * as readline from 'node:readline/promises';
+import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { GitRefError, resolveCommit } from '../../load/git-tree-source';
 import { ApplyEnvironmentResult, applyEnvironment, EnvironmentSettings, formatPlanText, Plan, PlanResource } from '../../plan';
@@ -57,6 +59,9 @@ export async function runApply(options: ApplyOptions, terminal: Terminal, prompt
     const loaded = await loadValid(repo, options.env, terminal);
     if (!loaded) return EXIT_FAILURE;
     const commit = await headCommit(repo.label);
+    if (commit && (await hasUncommittedChanges(repo.label, `environments/${options.env}`))) {
+      terminal.err(`${terminal.paint('yellow', 'warning')}: environments/${options.env} has uncommitted changes; the revision records commit ${commit.slice(0, 12)} but applies the working tree as it is. Commit first to keep history reproducible.\n`);
+    }
     const stateDir = resolveStateDir(options.stateDir, repo.label);
     // Terraform (issue 7): plan the environment's stack first, so the confirmation covers it.
     const terraform = await planTerraformSection(repo, options.env, stateDir, terminal);
@@ -158,6 +163,11 @@ export async function headCommit(repoDir: string): Promise<string | null> {
     if (error instanceof GitRefError) return null;
     throw error;
   }
+}
+
+async function hasUncommittedChanges(repoDir: string, folder: string): Promise<boolean> {
+  const { stdout } = await promisify(execFile)('git', ['status', '--porcelain', '--', folder], { cwd: repoDir });
+  return stdout.trim() !== '';
 }
 
 export function parseLockTimeout(value: string | undefined): number {
