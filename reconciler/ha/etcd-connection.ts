@@ -2,7 +2,7 @@
 // an unreachable cluster fails a request in seconds instead of hanging a reconcile; watches and
 // lease keep-alives are streams and reconnect on their own.
 import * as fs from 'node:fs';
-import { Etcd3, IOptions, Namespace } from 'etcd3';
+import { Etcd3, IOptions, isRecoverableError, Namespace } from 'etcd3';
 import { etcdSetupErrors } from './errors';
 import { EtcdSettings } from './store-settings';
 
@@ -22,8 +22,9 @@ export function etcdClientOptions(settings: EtcdSettings, env: NodeJS.ProcessEnv
     hosts: settings.endpoints,
     dialTimeout: callTimeoutMs,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
-    // Keep retrying a member that came back; the default breaker would shun it for a long time.
     grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 },
+    // etcd3's default breaker shuns a failed member for 5 s, which delays recovery after an outage.
+    faultHandling: { host: () => shortBreaker() as never },
   };
   const tls = settings.tls;
   if (tls?.ca || tls?.cert) {
@@ -50,6 +51,27 @@ export function connectEtcd(settings: EtcdSettings, env: NodeJS.ProcessEnv = pro
     endpoints: settings.endpoints,
     settings,
     close: () => client.close(),
+  };
+}
+
+const BREAKER_OPEN_MS = 1_000;
+
+/**
+ * A member that just failed is skipped for a second (the pool tries the others), then tried again.
+ * Only execute() is used by etcd3's connection pool.
+ */
+function shortBreaker(): { execute<T>(fn: () => PromiseLike<T> | T): Promise<T> } {
+  let openUntil = 0;
+  return {
+    async execute<T>(fn: () => PromiseLike<T> | T): Promise<T> {
+      if (Date.now() < openUntil) throw new Error('this etcd member failed a moment ago');
+      try {
+        return await fn();
+      } catch (error) {
+        if (error instanceof Error && isRecoverableError(error)) openUntil = Date.now() + BREAKER_OPEN_MS;
+        throw error;
+      }
+    },
   };
 }
 

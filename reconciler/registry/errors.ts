@@ -25,6 +25,11 @@ export const registryErrors = {
   badHealth: (value: unknown) => new RegistryError(400, `status ${JSON.stringify(value)} is not HEALTHY or UNHEALTHY`),
   unknownInstance: (namespace: string, service: string, id: string) =>
     new RegistryError(404, `no instance "${id}" is registered in service ${service} of namespace ${namespace}; list them with GET /api/registry/namespaces/${namespace}/services/${service}/instances`),
+  ttlUnsupported: () =>
+    new RegistryError(
+      400,
+      'ttl needs the etcd store (store.backend: etcd): the embedded registry keeps registrations in memory for the life of the process; register without ttl, or run meshplane serve --store etcd',
+    ),
   staticInstance: (namespace: string, service: string, id: string) =>
     new RegistryError(
       409,

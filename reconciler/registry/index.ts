@@ -4,3 +4,5 @@ export { registryRoutes, REGISTRY_API_PREFIX } from './registry-api';
 export { readDiscoverySettings, DISCOVERY_SECTION } from './discovery-settings';
 export type { DiscoverySettings, SectionSource } from './discovery-settings';
 export { RegistryError } from './errors';
+export { EtcdEndpointRegistry } from './etcd-registry';
+export type { InstanceRegistry, RegistrationOptions } from './instance-registry';

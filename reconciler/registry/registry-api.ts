@@ -3,14 +3,15 @@
 //
 //   GET    /api/registry/namespaces
 //   GET    /api/registry/namespaces/:namespace/services/:service/instances
-//   PUT    /api/registry/namespaces/:namespace/services/:service/instances/:id        {address, port, attributes?, healthy?}
+//   PUT    /api/registry/namespaces/:namespace/services/:service/instances/:id        {address, port, attributes?, healthy?, ttl?}
 //   DELETE /api/registry/namespaces/:namespace/services/:service/instances/:id
 //   PUT    /api/registry/namespaces/:namespace/services/:service/instances/:id/health {status: HEALTHY|UNHEALTHY}
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpRequestError, HttpRouter, readJsonBody, RouteHandler, RouteParams, sendJson } from '../http/router';
-import { EndpointRegistry, InstanceInput } from './endpoint-registry';
+import { InstanceInput } from './endpoint-registry';
 import { RegistryError, registryErrors } from './errors';
+import { InstanceRegistry } from './instance-registry';
 
 export const REGISTRY_API_PREFIX = '/api/registry';
 
@@ -19,7 +20,7 @@ export interface RegistryApiOptions {
   writeToken?: string;
 }
 
-export function registryRoutes(registry: EndpointRegistry, options: RegistryApiOptions = {}): HttpRouter {
+export function registryRoutes(registry: InstanceRegistry, options: RegistryApiOptions = {}): HttpRouter {
   const instancePath = `${REGISTRY_API_PREFIX}/namespaces/:namespace/services/:service/instances/:id`;
   const write = (handler: RouteHandler): RouteHandler => (request, response, params) => {
     if (options.writeToken !== undefined && !bearerMatches(request, options.writeToken)) {
@@ -36,18 +37,20 @@ export function registryRoutes(registry: EndpointRegistry, options: RegistryApiO
       const body = await readJsonBody(request);
       if (!isRecord(body)) throw registryErrors.badBody('{"address": "10.0.0.7", "port": 80, "attributes": {"version": "v2"}}');
       const existed = registry.instances(namespace, service).some((i) => i.id === id);
-      const instance = registry.register(namespace, service, id, body as InstanceInput);
+      // ttl (seconds): the registration expires unless registered again within it (etcd backend).
+      if (body.ttl !== undefined && !registry.supportsTtl) throw registryErrors.ttlUnsupported();
+      const instance = await registry.register(namespace, service, id, body as InstanceInput, body.ttl === undefined ? undefined : { ttlSeconds: body.ttl as number });
       sendJson(response, existed ? 200 : 201, instance);
     })))
-    .add('DELETE', instancePath, write(guard((_request, response, { namespace, service, id }) => {
-      if (!registry.deregister(namespace, service, id)) throw registryErrors.unknownInstance(namespace, service, id);
+    .add('DELETE', instancePath, write(guard(async (_request, response, { namespace, service, id }) => {
+      if (!(await registry.deregister(namespace, service, id))) throw registryErrors.unknownInstance(namespace, service, id);
       response.writeHead(204).end();
     })))
     .add('PUT', `${instancePath}/health`, write(guard(async (request, response, { namespace, service, id }) => {
       const body = await readJsonBody(request);
       const status = isRecord(body) ? body.status : undefined;
       if (status !== 'HEALTHY' && status !== 'UNHEALTHY') throw registryErrors.badHealth(status);
-      sendJson(response, 200, registry.setHealth(namespace, service, id, status === 'HEALTHY'));
+      sendJson(response, 200, await registry.setHealth(namespace, service, id, status === 'HEALTHY'));
     })));
 }
 
