@@ -66,6 +66,11 @@ function listeners(items: ReadonlyArray<{ portMapping?: { port?: number; protoco
   return ports.length ? [`listens ${ports.join(', ')}`] : [];
 }
 
+/** Resources in key order, so the graph does not depend on the order of files and documents. */
+function sortedByKey(resources: readonly Resource[]): Resource[] {
+  return [...resources].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 class GraphBuilder {
   readonly nodes = new Map<string, GraphNode>();
   readonly edges: GraphEdge[] = [];
@@ -130,7 +135,7 @@ class GraphBuilder {
 
   addGateway(gateway: Resource): void {
     const gw = this.resource(gateway);
-    for (const route of this.model.childrenOf(gateway)) {
+    for (const route of sortedByKey(this.model.childrenOf(gateway))) {
       const spec = specOf<GatewayRouteSpec>(route);
       const body = routeBodyOf(spec, GATEWAY_ROUTE_TYPES);
       const details = body ? describeMatch(body.type, body.body.match, spec.priority) : ['no route body'];
@@ -152,7 +157,7 @@ class GraphBuilder {
 
   addRouter(router: Resource): void {
     const vr = this.resource(router);
-    for (const route of this.model.childrenOf(router)) {
+    for (const route of sortedByKey(this.model.childrenOf(router))) {
       const spec = specOf<RouteSpec>(route);
       const body = routeBodyOf(spec);
       const details = body ? describeMatch(body.type, body.body.match, spec.priority) : ['no route body'];
@@ -187,7 +192,7 @@ export function buildMeshGraph(model: MeshModel, options: MeshGraphOptions = {})
   const marks = new Map((options.marks ?? []).map((m) => [m.proxy, m]));
   const builder = new GraphBuilder(model, marks);
   const wanted = (r: Resource) => options.mesh === undefined || r.identity.meshName === options.mesh;
-  const sorted = (kind: Parameters<MeshModel['list']>[0]) => model.list(kind).filter(wanted).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = (kind: Parameters<MeshModel['list']>[0]) => sortedByKey(model.list(kind).filter(wanted));
   for (const r of sorted('VirtualGateway')) builder.addGateway(r);
   for (const r of sorted('VirtualService')) builder.addService(r);
   for (const r of sorted('VirtualRouter')) builder.addRouter(r);
