@@ -84,6 +84,8 @@ export function flatten(value: unknown, prefix: string, out: Facts, key = ''): F
       out.set(prefix, 'on');
       return out;
     }
+    // `@type` first: what a typed config is reads before its settings.
+    entries.sort(([a], [b]) => Number(b === '@type') - Number(a === '@type'));
     for (const [k, v] of entries) {
       if (k === 'name' && prefix !== '' && /\]$/.test(prefix)) continue; // already the element's key
       if (k === '@type') out.set(join('type'), typeof v === 'string' ? v.slice(v.lastIndexOf('.') + 1) : scalarText(v));

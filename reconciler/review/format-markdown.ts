@@ -45,8 +45,8 @@ function codeBlock(language: string, body: string): string {
 
 const short = (commit: string) => commit.slice(0, 7);
 
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function count(n: number, word: string, plural = `${word}s`): string {
+  return `${n} ${n === 1 ? word : plural}`;
 }
 
 function severityCounts(diagnostics: readonly Diagnostic[]): string {
@@ -132,7 +132,7 @@ function envoyBlocks(env: EnvironmentReview): Block[] {
   if (env.envoyError) return [fixed(`${heading}\n\nEnvoy diff ${env.envoyError}\n`)];
   if (env.proxies.length === 0) return [fixed(`${heading}\n\nNo proxy receives different configuration.\n`)];
   const ids = env.proxies.map((p) => `\`${p.id}\``).join(', ');
-  return [fixed(`${heading}\n\n${count(env.proxies.length, 'proxy')} ${env.proxies.length === 1 ? 'receives' : 'receive'} different configuration: ${ids}. Unchanged resources are not shown.\n`), ...env.proxies.map(proxyBlock)];
+  return [fixed(`${heading}\n\n${count(env.proxies.length, 'proxy', 'proxies')} ${env.proxies.length === 1 ? 'receives' : 'receive'} different configuration: ${ids}. Unchanged resources are not shown.\n`), ...env.proxies.map(proxyBlock)];
 }
 
 function terraformBlock(terraform: TerraformReview): Block {

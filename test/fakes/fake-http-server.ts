@@ -13,6 +13,8 @@ export interface RecordedRequest {
 export interface FakeReply {
   status: number;
   body: unknown;
+  /** Extra response headers (pagination: `link`, `x-next-page`). */
+  headers?: Record<string, string>;
 }
 
 export abstract class FakeHttpServer {
@@ -40,7 +42,7 @@ export abstract class FakeHttpServer {
         this.requests.push(recorded);
         const failure = this.failures.shift();
         const reply = failure !== undefined ? { status: failure, body: { message: `fake server error ${failure}` } } : this.reply(recorded);
-        response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(reply.body));
+        response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers }).end(JSON.stringify(reply.body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
