@@ -12,9 +12,9 @@
 //       privateKey: /etc/meshplane/xds.key
 //       clientCa: /etc/meshplane/proxy-ca.pem
 //     proxyLimit: 50                      # or true: quotas.envoysPerVirtualNode / envoysPerVirtualGateway
-//     maxProxies: 10000
+//     maxProxies: 50000                 # default
 //     maxMessageBytes: 16777216
-//     maxConcurrentStreams: 1000          # per HTTP/2 connection
+//     maxConcurrentStreams: 100           # per HTTP/2 connection (default)
 //     keepalive: {timeSeconds: 30, timeoutSeconds: 10}
 import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
@@ -55,6 +55,8 @@ export function defaultXdsSettings(): XdsSettings {
     listen: DEFAULT_XDS_LISTEN,
     auth: { mode: 'none', tokens: new Map() },
     proxyLimit: undefined,
+    maxProxies: 50_000,
+    maxConcurrentStreams: 100,
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     keepalive: { timeMs: 30_000, timeoutMs: 10_000 },
   };
