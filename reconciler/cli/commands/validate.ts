@@ -4,6 +4,7 @@ import { compareDiagnostics, Diagnostic } from '../../../provider/model/diagnost
 import { validateEnvironment } from '../../../provider/validate/validate';
 import { loadEnvironment } from '../../load/load-environment';
 import { formatDiagnostic, plural, summarize } from '../format-diagnostics';
+import { startProgress } from '../progress';
 import { openRepository, selectEnvironments } from '../repository';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK } from '../usage-error';
@@ -29,12 +30,16 @@ export async function runValidate(options: ValidateOptions, terminal: Terminal):
   const diagnostics: Diagnostic[] = [];
   let resources = 0;
   let files = 0;
-  for (const name of environments) {
+  const progress = startProgress(terminal, { label: 'validating', total: environments.length, unit: 'environments' });
+  for (const [index, name] of environments.entries()) {
+    progress.update(index, `loading ${name}`);
     const loaded = await loadEnvironment(source, name);
     resources += loaded.resources.length;
     files += loaded.files.length;
+    progress.update(index, `validating ${name}: ${loaded.resources.length} resources`);
     diagnostics.push(...validateEnvironment(loaded).diagnostics);
   }
+  progress.finish(plural(environments.length, 'environment'));
   diagnostics.sort(compareDiagnostics);
   const counts = summarize(diagnostics);
   if (options.format === 'json') {
