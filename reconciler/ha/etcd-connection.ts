@@ -54,21 +54,27 @@ export function connectEtcd(settings: EtcdSettings, env: NodeJS.ProcessEnv = pro
   };
 }
 
-const BREAKER_OPEN_MS = 1_000;
+const BREAKER = { failures: 3, openMs: 1_000 };
 
 /**
- * A member that just failed is skipped for a second (the pool tries the others), then tried again.
- * Only execute() is used by etcd3's connection pool.
+ * A member that failed three calls in a row is skipped for a second (the pool tries the others),
+ * then tried again. Only execute() is used by etcd3's connection pool.
  */
 function shortBreaker(): { execute<T>(fn: () => PromiseLike<T> | T): Promise<T> } {
+  let failures = 0;
   let openUntil = 0;
   return {
     async execute<T>(fn: () => PromiseLike<T> | T): Promise<T> {
-      if (Date.now() < openUntil) throw new Error('this etcd member failed a moment ago');
+      if (Date.now() < openUntil) throw new Error('this etcd member failed several calls in a row a moment ago');
       try {
-        return await fn();
+        const result = await fn();
+        failures = 0;
+        return result;
       } catch (error) {
-        if (error instanceof Error && isRecoverableError(error)) openUntil = Date.now() + BREAKER_OPEN_MS;
+        if (error instanceof Error && isRecoverableError(error) && ++failures >= BREAKER.failures) {
+          failures = 0;
+          openUntil = Date.now() + BREAKER.openMs;
+        }
         throw error;
       }
     },

@@ -73,6 +73,11 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     return this.leadership.fence;
   }
 
+  /** Until when (ms since epoch) the lease is proven alive; leadership ends there unless renewed. */
+  get leaseValidUntil(): number {
+    return this.validUntil;
+  }
+
   /** Since when this replica leads (ms since epoch), if it does. */
   leaderSince(): number | undefined {
     return this.isLeader() ? this.leadership!.since : undefined;

@@ -11,7 +11,7 @@
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Namespace } from 'etcd3';
-import { FencedWriteError } from '../ha/errors';
+import { EtcdUnavailableError, FencedWriteError } from '../ha/errors';
 import { EtcdConnection } from '../ha/etcd-connection';
 import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError, StateLockedError } from './errors';
 import { decodeRevision, encodeRevision } from './state-envelope';
@@ -80,7 +80,7 @@ export class EtcdStateStore implements StateStore {
   async history(environment: string): Promise<HistoryEntry[]> {
     const pointer = await this.readPointer(environment);
     if (!pointer) return [];
-    const values = await this.ns.getAll().prefix(`${this.environmentPrefix(environment)}history/`).sort('Key', 'Ascend').strings();
+    const values = await this.call('reading the history', this.ns.getAll().prefix(`${this.environmentPrefix(environment)}history/`).sort('Key', 'Ascend').strings());
     const entries: HistoryEntry[] = [];
     for (const [key, text] of Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const revision = this.decode(key, text);
@@ -94,7 +94,7 @@ export class EtcdStateStore implements StateStore {
     const fence = this.fence?.(what);
     const appliedKey = this.appliedKey(environment);
     const historyKey = this.historyKey(environment, next.revision);
-    const current = await this.ns.get(appliedKey).exec();
+    const current = await this.call('reading the applied revision', this.ns.get(appliedKey).exec());
     const kv = current.kvs[0];
     const actual = kv ? parsePointer(kv.value.toString()).revision : 0;
     if (actual !== expectedRevision) throw new StateConflictError(environment, expectedRevision, actual);
@@ -103,12 +103,13 @@ export class EtcdStateStore implements StateStore {
     }
     let txn = this.ns.if(appliedKey, 'Mod', '==', kv ? kv.mod_revision : 0).and(historyKey, 'Create', '==', 0);
     if (fence) txn = txn.and(fence.key, 'Create', '==', fence.createRevision);
-    const result = await txn
-      .then(this.ns.put(historyKey).value(encodeRevision(next)), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision })))
-      .commit();
+    const result = await this.call(
+      `committing ${what}`,
+      txn.then(this.ns.put(historyKey).value(encodeRevision(next)), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit(),
+    );
     if (result.succeeded) return;
     if (fence) {
-      const leader = await this.ns.get(fence.key).exec();
+      const leader = await this.call('reading the leader key', this.ns.get(fence.key).exec());
       if (leader.kvs[0]?.create_revision !== fence.createRevision) throw new FencedWriteError(what);
     }
     const now = await this.readPointer(environment);
@@ -116,6 +117,7 @@ export class EtcdStateStore implements StateStore {
   }
 
   async lock(environment: string, operation: string, options: LockOptions = {}): Promise<StateLock> {
+    this.fence?.(`the lock of environment ${environment}`); // a replica that does not lead takes no lock
     const key = this.lockKey(environment);
     const timeoutMs = options.timeoutMs ?? 0;
     const holder: LockHolder = { pid: process.pid, host: os.hostname(), operation, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
@@ -124,12 +126,11 @@ export class EtcdStateStore implements StateStore {
     const started = Date.now();
     try {
       for (;;) {
-        const leaseId = await lease.grant();
-        const result = await this.ns
-          .if(key, 'Create', '==', 0)
-          .then(this.ns.put(key).value(JSON.stringify(holder)).lease(leaseId))
-          .else(this.ns.get(key))
-          .commit();
+        const leaseId = await this.call('granting a lease for the lock', lease.grant());
+        const result = await this.call(
+          `locking environment ${environment}`,
+          this.ns.if(key, 'Create', '==', 0).then(this.ns.put(key).value(JSON.stringify(holder)).lease(leaseId)).else(this.ns.get(key)).commit(),
+        );
         if (result.succeeded) {
           return {
             holder,
@@ -167,7 +168,7 @@ export class EtcdStateStore implements StateStore {
   }
 
   private async readPointer(environment: string): Promise<{ revision: number } | undefined> {
-    const text = await this.ns.get(this.appliedKey(environment)).string();
+    const text = await this.call('reading the applied revision', this.ns.get(this.appliedKey(environment)).string());
     if (text === null) return undefined;
     const pointer = parsePointer(text);
     if (!Number.isInteger(pointer.revision) || pointer.revision < 1) {
@@ -178,7 +179,7 @@ export class EtcdStateStore implements StateStore {
 
   private async readHistory(environment: string, revision: number): Promise<AppliedRevision | undefined> {
     const key = this.historyKey(environment, revision);
-    const text = await this.ns.get(key).string();
+    const text = await this.call(`reading revision ${revision}`, this.ns.get(key).string());
     return text === null ? undefined : this.decode(key, text);
   }
 
@@ -188,6 +189,15 @@ export class EtcdStateStore implements StateStore {
       throw new StateCorruptError(this.fullKey(key), decoded.problem, 'History keys are never rewritten; restore this one from an etcd snapshot (etcdctl snapshot restore).');
     }
     return decoded.revision;
+  }
+
+  /** An etcd request whose failure is etcd's (unreachable, no majority): said so, with the endpoints. */
+  private async call<T>(operation: string, request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (error) {
+      throw new EtcdUnavailableError(this.connection.endpoints, operation, error);
+    }
   }
 
   private environmentPrefix(environment: string): string {
