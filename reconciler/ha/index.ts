@@ -9,3 +9,7 @@ export { ReplicaMembership } from './replica-membership';
 export type { ReplicaInfo } from './replica-membership';
 export { SingleReplicaCoordination, EtcdCoordination, newReplicaId } from './coordination';
 export type { Coordination, CoordinationStatus, StoreHealth } from './coordination';
+export { createBackends } from './backends';
+export type { Backends, BackendOptions } from './backends';
+export { followAppliedRevisions } from './follow-applied';
+export { coordinationRoutes, registerCoordinationMetrics, fenceReporters, REPLICAS_PATH } from './coordination-api';

@@ -71,6 +71,12 @@ export class EtcdStateStore implements StateStore {
     return revision;
   }
 
+  /** Environments with an applied revision. */
+  async environments(): Promise<string[]> {
+    const keys = await this.call('listing environments', this.ns.getAll().prefix('state/').keys());
+    return [...new Set(keys.map((key) => /^state\/([^/]+)\/applied$/.exec(key)?.[1]).filter((name): name is string => name !== undefined))].sort();
+  }
+
   async readRevision(environment: string, revision: number): Promise<AppliedRevision | undefined> {
     const pointer = await this.readPointer(environment);
     if (!pointer || revision < 1 || revision > pointer.revision) return undefined;
