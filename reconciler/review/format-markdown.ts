@@ -145,7 +145,8 @@ function terraformBlock(terraform: TerraformReview): Block {
 function tableRow(env: EnvironmentReview): string {
   const terraform = !env.terraform ? '—' : env.terraform.error ? 'plan failed' : `${env.terraform.summary!.add} to add, ${env.terraform.summary!.change} to change, ${env.terraform.summary!.destroy} to destroy`;
   const proxies = env.envoyError ? 'not computed' : String(env.proxies.length);
-  const mark = env.diagnostics.some((d) => d.severity === 'error') || env.plan.diagnostics.some((d) => d.severity === 'error') ? '❌' : '✅';
+  const failed = env.diagnostics.some((d) => d.severity === 'error') || env.plan.diagnostics.some((d) => d.severity === 'error') || Boolean(env.terraform?.error);
+  const mark = failed ? '❌' : '✅';
   return `| ${mark} \`${env.environment}\` | ${severityCounts(env.diagnostics)} | ${summaryLine(env.plan.summary)} | ${proxies} | ${terraform} |`;
 }
 
