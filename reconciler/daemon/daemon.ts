@@ -8,13 +8,14 @@ import pino, { Logger } from 'pino';
 import { listEnvironments } from '../load/load-environment';
 import { HttpRouter } from '../http/router';
 import { RunningHttpServer, startHttpServer } from '../http/http-server';
-import { EndpointRegistry, registryRoutes } from '../registry';
+import { InstanceRegistry, registryRoutes } from '../registry';
 import { StaticInstance } from '../registry/endpoint-registry';
 import { BackoffOptions } from '../source/backoff';
 import { resolveCommit } from '../source/git';
 import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
-import { FileStateStore } from '../state';
+import { StateStore } from '../state';
+import { Backends, Coordination, coordinationRoutes, createBackends, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings } from '../ha';
 import { createReporters } from '../status/create-reporters';
 import { StatusError } from '../status/errors';
 import { readNote } from '../status/git-notes';
@@ -67,6 +68,9 @@ export interface DaemonOptions {
   variables?: NodeJS.ProcessEnv;
   reporterRetry?: RetryOptions;
   sourceBackoff?: BackoffOptions;
+  /** Where state and registry live: embedded (default) or etcd shared by several replicas. */
+  store?: StoreSettings;
+  replicaId?: string;
 }
 
 interface DriftState {
@@ -78,10 +82,18 @@ interface DriftState {
 export class Daemon {
   readonly log: Logger;
   readonly metrics = new DaemonMetrics();
-  readonly registry = new EndpointRegistry();
-  readonly sources = new EnvironmentSources(this.registry);
+  readonly registry: InstanceRegistry;
+  readonly sources: EnvironmentSources;
   readonly xds: XdsServer;
-  readonly store: FileStateStore;
+  readonly store: StateStore;
+  /** HA: who leads (only the leader reconciles and writes statuses; every replica serves). */
+  readonly coordination: Coordination;
+  private readonly backends: Backends;
+  /** HA: the newest revision the source announced, reconciled when this replica becomes the leader. */
+  private latestRevision: Revision | undefined;
+  /** HA: whether the applied revisions were read from the state store at least once. */
+  private storeRead = false;
+  private stopFollowing: (() => void) | undefined;
   readonly book: StatusBook;
   readonly reconcilers = new Map<string, EnvironmentReconciler>();
   source!: GitSource;
@@ -99,7 +111,14 @@ export class Daemon {
 
   private constructor(readonly options: DaemonOptions) {
     this.log = options.log ?? pino({ level: 'silent' });
-    this.store = new FileStateStore(path.join(options.dataDir, 'state'));
+    this.backends = createBackends(options.store, {
+      stateDir: path.join(options.dataDir, 'state'),
+      replicaId: options.replicaId,
+      log: (message, fields) => this.log.child({ area: 'ha' }).info(fields ?? {}, message),
+    });
+    ({ store: this.store, registry: this.registry, coordination: this.coordination } = this.backends);
+    this.sources = new EnvironmentSources(this.registry);
+    registerCoordinationMetrics(this.metrics.registry, this.coordination);
     this.book = new StatusBook(this.log.child({ area: 'status' }));
     this.xds = new XdsServer({ source: this.sources });
   }
@@ -128,6 +147,8 @@ export class Daemon {
     fs.mkdirSync(o.dataDir, { recursive: true });
     const xdsAt = splitListen('--xds-listen', o.xdsListen ?? DAEMON_DEFAULTS.xdsListen);
     const httpAt = splitListen('--http-listen', o.httpListen ?? DAEMON_DEFAULTS.httpListen);
+    await this.backends.start();
+    this.startCoordination(`${xdsAt.host}:${xdsAt.port}`, `${httpAt.host}:${httpAt.port}`);
     const resumable = await this.resumableEnvironments();
     const lastKnownHead = resumable.map((r) => r.applied).filter((a) => a.commit).sort((a, b) => a.appliedAt.localeCompare(b.appliedAt)).pop()?.commit ?? undefined;
     this.source = await GitSource.open({
@@ -170,11 +191,49 @@ export class Daemon {
     this.driftTimer.unref();
   }
 
+  /**
+   * HA: campaign for leadership and follow the other replicas. A new leader reconciles the newest
+   * revision; a follower serves every revision the leader applies.
+   */
+  private startCoordination(xdsAddress: string, httpAddress: string): void {
+    this.coordination.start({ xdsAddress, httpAddress });
+    this.coordination.onLeadership((leader) => {
+      this.log.info({ area: 'ha', replica: this.coordination.replicaId, leader }, leader ? 'this replica leads: it reconciles' : 'this replica follows: it serves what the leader applies');
+      if (leader && this.latestRevision) void this.dispatch(this.latestRevision);
+    });
+    this.stopFollowing = followAppliedRevisions({
+      coordination: this.coordination,
+      store: this.store,
+      selected: (environment) => !this.options.environments || this.options.environments.includes(environment),
+      servedRevision: (environment) => this.reconcilers.get(environment)?.live?.revision,
+      serve: async (environment, applied) => {
+        const files = applied.commit ? await this.filesOf(applied.commit) : undefined;
+        await this.reconciler(environment).resume(applied, files);
+      },
+      log: (message, fields) => this.log.warn({ area: 'ha', ...fields }, message),
+    });
+  }
+
+  /** A commit's files; a follower whose clone lags fetches once before giving up. */
+  private async filesOf(commit: string) {
+    const files = await this.source?.files(commit).catch(() => undefined);
+    if (files || !this.source) return files;
+    await this.source.check();
+    return this.source.files(commit).catch(() => undefined);
+  }
+
   /** Environments the state store has an applied revision of (and that are selected). */
   private async resumableEnvironments() {
-    const names =
-      this.options.environments ??
-      (await fs.promises.readdir(this.store.location, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    let names = this.options.environments;
+    // HA: a replica is not ready before it has read the applied revisions; etcd may be starting.
+    for (let attempt = 1; names === undefined; attempt++) {
+      names = await this.backends.storedEnvironments().catch((error: Error) => {
+        this.log.error({ area: 'ha', attempt }, `cannot list the environments of the state store: ${error.message}`);
+        return undefined;
+      });
+      if (names === undefined) await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 500 * attempt)));
+    }
+    this.storeRead = true;
     const out = [];
     for (const environment of names) {
       try {
@@ -217,8 +276,10 @@ export class Daemon {
 
   /** Hands a revision to its environments' queues, in the order the source noticed them. */
   private dispatch(revision: Revision): Promise<void> {
+    this.latestRevision = revision;
     this.dispatching = this.dispatching.then(async () => {
-      if (this.stopping) return;
+      // HA: only the leader reconciles; followers serve what it applies.
+      if (this.stopping || !this.coordination.isLeader()) return;
       const names = this.options.environments ?? (await listEnvironments(revision.files).catch(() => [] as string[]));
       if (names.length === 0) this.log.warn({ commit: revision.commit }, 'the revision has no environments/<env>/ folder; nothing to reconcile');
       for (const name of names) this.reconciler(name).queue.push(revision);
@@ -239,7 +300,7 @@ export class Daemon {
         retry: this.options.reporterRetry,
       };
       try {
-        reporters = createReporters(settings, context);
+        reporters = fenceReporters(createReporters(settings, context), this.coordination);
       } catch (error) {
         if (!(error instanceof StatusError)) throw error;
         // Statuses are still recorded (git notes) while the hosted reporter cannot be made.
@@ -252,6 +313,11 @@ export class Daemon {
   }
 
   private watchXds(): void {
+    // A proxy that ACKed once is expected to stay: its going away is drift.
+    this.xds.on('ack', (session) => {
+      const environment = this.sources.environmentOf(session.proxy);
+      if (environment) this.reconcilers.get(environment)?.seenProxies.add(session.key);
+    });
     this.xds.on('nack', (session, typeUrl, version, error) => {
       const environment = this.sources.environmentOf(session.proxy) ?? 'unknown';
       this.metrics.nacks.inc({ environment, type: typeUrl.split('.').pop() ?? typeUrl });
@@ -294,7 +360,7 @@ export class Daemon {
       this.metrics.proxiesConnected.set({ environment }, connected.length);
       for (const kind of DRIFT_KINDS) this.metrics.drift.set({ environment, kind }, findings.some((f) => f.kind === kind) ? 1 : 0);
       this.drift.set(environment, { state, findings, checkedAt: new Date().toISOString() });
-      if (!live.commit || live.worktree || reconciler.current) return;
+      if (!live.commit || live.worktree || reconciler.current || !this.coordination.isLeader()) return;
       const description = describeDrift(findings, connected.length, shortCommit(live.commit), live.revision);
       const status = makeStatus(environment, 'drift', state, description, `${this.publicUrl}/commits/${live.commit}`);
       const previous = this.book.current(live.commit, status.context);
@@ -330,6 +396,9 @@ export class Daemon {
   readiness(): { ready: boolean; reasons: string[] } {
     const reasons: string[] = [];
     if (this.stopping) reasons.push('the daemon is stopping');
+    const store = this.coordination.status().store;
+    if (!store.reachable) reasons.push(store.error ?? 'the state store is unreachable');
+    if (!this.storeRead) reasons.push('the applied revisions have not been read from the state store yet');
     const source = this.source?.status();
     if (!source?.lastCheckAt) reasons.push('the repository has not been checked yet');
     if (this.reconcilers.size === 0) reasons.push(source?.lastError ? `no environment to serve: ${source.lastError.message}` : 'no environment found yet');
@@ -371,7 +440,8 @@ export class Daemon {
         }),
       )
       .mount(proxiesRoutes(this.xds))
-      .mount(registryRoutes(this.registry));
+      .mount(registryRoutes(this.registry))
+      .mount(coordinationRoutes(this.coordination));
   }
 
   /** Resolves when every queued reconcile has finished (tests and the benchmark). */
@@ -398,6 +468,9 @@ export class Daemon {
     await withTimeout(Promise.all([...this.reconcilers.values()].map((r) => r.queue.close())), grace);
     await this.book.flush(grace);
     await this.xds.stop(Math.min(grace, 5_000));
+    this.stopFollowing?.();
+    await this.coordination.stop();
+    await this.backends.close();
     this.sources.close();
     await this.http?.close();
     this.log.info('meshplane daemon stopped');
