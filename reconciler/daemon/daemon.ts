@@ -26,6 +26,7 @@ import { StatusSettings } from '../status/settings';
 import { CommitStatuses, makeStatus, StatusState } from '../status/status';
 import { proxiesRoutes } from '../xds/proxies-api';
 import { XdsServer } from '../xds/xds-server';
+import { daemonDashboardSource, dashboardRoutes } from '../dashboard';
 import { daemonRoutes } from './daemon-routes';
 import { assessDrift, describeDrift, DriftFinding } from './drift';
 import { EnvironmentReconciler } from './environment-reconciler';
@@ -440,6 +441,7 @@ export class Daemon {
         }),
       )
       .mount(proxiesRoutes(this.xds))
+      .mount(dashboardRoutes(daemonDashboardSource(this)))
       .mount(registryRoutes(this.registry))
       .mount(coordinationRoutes(this.coordination));
   }
