@@ -172,6 +172,7 @@ export function explainRoute(input: ExplainInput): RouteExplanation {
     const targetHeader = hop.stage === 'gateway-egress' ? hop.request.headers[GATEWAY_TARGET_HEADER] : undefined;
     const virtualService = hop.stage === 'gateway-listener' ? undefined : serviceOf(targetHeader ?? (hop.virtualHost?.name !== 'gateway_targets' ? hop.virtualHost?.name : undefined));
     const explained: ExplainedHop = { ...hop, ...(virtualService ? { virtualService } : {}) };
+    if (targetHeader !== undefined) narrowToTarget(explained, targetHeader);
     const source = sourceOf(input.model, proxy, hop, virtualService);
     if (source) explained.source = source;
     const clusters = hop.route?.action.clusters ?? hop.tcp?.clusters;
@@ -180,6 +181,17 @@ export function explainRoute(input: ExplainInput): RouteExplanation {
   });
   notes.push(...hints(input.model, proxy, hops, simulation.outcome, request, flavour));
   return { proxy: { ...proxy, key: proxyKey(proxy) }, flavour, request: input.request, hops, outcome: simulation.outcome, ...(simulation.problem ? { problem: simulation.problem } : {}), notes };
+}
+
+/**
+ * Stage two of a gateway holds the routes of every target; only those of the target stage one
+ * chose can match, so the others are left out and the internal target header is not shown.
+ */
+function narrowToTarget(hop: ExplainedHop, target: string): void {
+  const condition = `, ${GATEWAY_TARGET_HEADER} = ${JSON.stringify(target)}`;
+  const strip = (match: string) => match.replace(condition, '');
+  hop.candidates = hop.candidates.filter((c) => c.match.includes(condition)).map((c) => ({ ...c, match: strip(c.match) }));
+  if (hop.route) hop.route = { ...hop.route, match: strip(hop.route.match) };
 }
 
 function target(c: { name: string; weight: number; share: string }, owners: Map<string, ClusterOwner>, cluster: Json | undefined, translator: EnvoyTranslator, meshName: string): ClusterTarget {
