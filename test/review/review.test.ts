@@ -164,6 +164,25 @@ describe('meshplane review over a real Git repository', function () {
     assert.match(text, /collapsed to summaries|Truncated/);
   });
 
+  it('reviews an environment deleted in the head: everything destroyed, every proxy removed', async () => {
+    git(fixture.dir, 'checkout', '-q', '-b', 'no-apps', 'main');
+    git(fixture.dir, 'rm', '-q', '-r', 'environments/apps');
+    fixture.repo.write('environments/other/environment.yaml', 'account: "111122223333"\nregion: us-west-2\n');
+    git(fixture.dir, 'add', '-A');
+    git(fixture.dir, 'commit', '-q', '-m', 'retire apps');
+    git(fixture.dir, 'checkout', '-q', 'main');
+    const result = await buildReview({ repoDir: fixture.dir, base: 'main', head: 'no-apps', environments: ['apps'], terraform: { workRoot: path.join(fixture.dir, '.meshplane', 'tf') } });
+    const env = result.environments[0];
+    assert.deepEqual([env.inBase, env.inHead, env.valid], [true, false, true]);
+    assert.equal(env.plan.summary.delete, 7, "mesh, 3 nodes, router, route, virtual service");
+    assert.deepEqual(
+      env.proxies.map((p) => `${p.change} ${p.id}`),
+      ['removed mesh/apps/virtualNode/serviceA', 'removed mesh/apps/virtualNode/serviceB', 'removed mesh/apps/virtualNode/serviceBv2'],
+    );
+    assert.ok(env.proxies.every((p) => p.resources.every((r) => r.change === 'removed')));
+    assert.match(formatReviewMarkdown(result), /#### Validation of the head\n\nThe environment is deleted in the head\./);
+  });
+
   it('refuses unknown environments and refs with a message, exit 1', async () => {
     const env = await run('review', '--repo', fixture.dir, '--base', 'main', '--head', 'weight-change', '--env', 'nope');
     assert.equal(env.code, 1);
