@@ -57,10 +57,10 @@ export function ingressCluster(meshName: string, nodeName: string, listener: Lis
 }
 
 /** Passive health checking configured on the server listener, enforced by clients (§5.5). */
-function outlierDetection(listener: Listener): Json | undefined {
+function outlierDetection(listener: Listener, flavour: Flavour): Json | undefined {
   const od = listener.outlierDetection;
   if (!od) return undefined;
-  return {
+  const detection: Json = {
     consecutive_5xx: wrapped(od.maxServerErrors),
     interval: duration(millisOr(od.interval, 0)),
     base_ejection_time: duration(millisOr(od.baseEjectionDuration, 0)),
@@ -68,7 +68,21 @@ function outlierDetection(listener: Listener): Json | undefined {
     // App Mesh ejects on consecutive server errors only; Envoy's success-rate detection stays off.
     enforcing_success_rate: wrapped(0),
   };
+  if (flavour === 'grpc') {
+    // [I] gRPC has no consecutive-error ejection (gRFC A50): the nearest it enforces is failure-percentage
+    // ejection, here of a host that failed at least maxServerErrors calls, most of them, in an interval.
+    Object.assign(detection, {
+      enforcing_failure_percentage: wrapped(100),
+      failure_percentage_threshold: wrapped(GRPC_FAILURE_PERCENTAGE_THRESHOLD),
+      failure_percentage_request_volume: wrapped(od.maxServerErrors),
+      failure_percentage_minimum_hosts: wrapped(1),
+    });
+  }
+  return detection;
 }
+
+/** Share of failed calls at which a gRPC client ejects a host (Envoy's own default threshold). */
+const GRPC_FAILURE_PERCENTAGE_THRESHOLD = 85;
 
 /** Active health checks from the server listener, run by every client (§5.6). */
 function healthChecks(listener: Listener): Json[] | undefined {
@@ -107,7 +121,7 @@ export function egressCluster(view: MeshView, target: EgressTarget, flavour: Fla
   const healthCheckPort = target.listener.healthCheck?.port;
   const discovery = clusterDiscovery(view, target.meshName, target.node.spec, name, port, flavour, healthCheckPort);
   const cluster: Json = { name, ...discovery.fields, circuit_breakers: circuitBreakers(undefined) };
-  const od = outlierDetection(target.listener);
+  const od = outlierDetection(target.listener, flavour);
   if (od) cluster.outlier_detection = od;
   if (flavour === 'envoy') {
     const checks = healthChecks(target.listener);

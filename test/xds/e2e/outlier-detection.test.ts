@@ -56,13 +56,7 @@ describe('xds e2e: outlier detection with grpc-js-xds', function () {
   }
 
   it('ejects the endpoint that fails every call', async function () {
-    if (!grpcEnforcesEjection()) {
-      // Pending on the translation (provider/envoy/clusters.ts): it emits consecutive_5xx with
-      // success-rate ejection off, which proxyless gRPC ignores; the gRPC flavour needs
-      // failure_percentage_ejection for this to pass.
-      console.warn('    (skipped: the gRPC-flavour cluster has no ejection gRPC enforces — translation gap in provider/envoy/clusters.ts)');
-      this.skip();
-    }
+    assert.ok(grpcEnforcesEjection(), 'the gRPC-flavour cluster carries no ejection gRPC enforces (failure-percentage or success-rate)');
     const client = await mesh.client('mesh/apps/virtualNode/serviceA');
     const target = 'xds:///serviceb.apps.local:80';
     // Warm-up: round robin sends half the calls to the broken endpoint until it is ejected.
