@@ -25,13 +25,15 @@ import { RetryOptions } from '../status/retry';
 import { StatusSettings } from '../status/settings';
 import { CommitStatuses, makeStatus, StatusState } from '../status/status';
 import { proxiesRoutes } from '../xds/proxies-api';
-import { XdsServer } from '../xds/xds-server';
+import { XdsServer, XdsServerOptions } from '../xds/xds-server';
+import { xdsServerOptions } from '../xds/xds-settings';
 import { daemonDashboardSource, dashboardRoutes } from '../dashboard';
 import { daemonRoutes } from './daemon-routes';
 import { assessDrift, describeDrift, DriftFinding } from './drift';
 import { EnvironmentReconciler } from './environment-reconciler';
 import { EnvironmentSources } from './environment-sources';
 import { EnvironmentView } from './environment-view';
+import { validateRevision, ValidatedRevision } from './load-revision';
 import { badListenAddress, cannotListen } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
 import { StatusBook } from './status-book';
@@ -85,7 +87,7 @@ export class Daemon {
   readonly metrics = new DaemonMetrics();
   readonly registry: InstanceRegistry;
   readonly sources: EnvironmentSources;
-  readonly xds: XdsServer;
+  xds!: XdsServer;
   readonly store: StateStore;
   /** HA: who leads (only the leader reconciles and writes statuses; every replica serves). */
   readonly coordination: Coordination;
@@ -121,7 +123,6 @@ export class Daemon {
     this.sources = new EnvironmentSources(this.registry);
     registerCoordinationMetrics(this.metrics.registry, this.coordination);
     this.book = new StatusBook(this.log.child({ area: 'status' }));
-    this.xds = new XdsServer({ source: this.sources });
   }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
@@ -149,7 +150,6 @@ export class Daemon {
     const xdsAt = splitListen('--xds-listen', o.xdsListen ?? DAEMON_DEFAULTS.xdsListen);
     const httpAt = splitListen('--http-listen', o.httpListen ?? DAEMON_DEFAULTS.httpListen);
     await this.backends.start();
-    this.startCoordination(`${xdsAt.host}:${xdsAt.port}`, `${httpAt.host}:${httpAt.port}`);
     const resumable = await this.resumableEnvironments();
     const lastKnownHead = resumable.map((r) => r.applied).filter((a) => a.commit).sort((a, b) => a.appliedAt.localeCompare(b.appliedAt)).pop()?.commit ?? undefined;
     this.source = await GitSource.open({
@@ -162,19 +162,26 @@ export class Daemon {
       lastKnownHead,
       log: this.log.child({ area: 'source' }),
     });
+    const resumed = await Promise.all(
+      resumable.map(async ({ environment, applied }) => {
+        const files = applied.commit ? await this.source.files(applied.commit).catch(() => undefined) : undefined;
+        const validated = files ? await validateRevision(files, environment).catch(() => undefined) : undefined;
+        return { environment, applied, files, validated };
+      }),
+    );
+    const settingsFrom = resumed.length > 0 ? resumed.map((r) => r.validated) : await this.headEnvironments();
+    this.xds = new XdsServer(this.xdsOptions(settingsFrom.filter((v): v is ValidatedRevision => v?.valid === true)));
     this.watchXds();
     const port = await this.xds.listen(`${xdsAt.host}:${xdsAt.port}`).catch((error: Error) => {
       throw cannotListen('xDS', `${xdsAt.host}:${xdsAt.port}`, error.message);
     });
     this.xdsAddress = `${xdsAt.host}:${port}`;
-    for (const { environment, applied } of resumable) {
-      const files = applied.commit ? await this.source.files(applied.commit).catch(() => undefined) : undefined;
-      await this.reconciler(environment).resume(applied, files);
-    }
+    for (const { environment, applied, files, validated } of resumed) await this.reconciler(environment).resume(applied, files, validated);
     this.http = await startHttpServer(this.router(), httpAt.host, httpAt.port).catch((error: Error) => {
       throw cannotListen('HTTP', `${httpAt.host}:${httpAt.port}`, error.message);
     });
     this.log.info({ xds: this.xdsAddress, http: this.http.url, repository: this.source.checkout.label, branch: this.source.branch }, 'meshplane daemon listening');
+    this.startCoordination(this.xdsAddress, this.http.url);
     await this.source.start({
       revision: (revision) => void this.dispatch(revision),
       error: (error) => {
@@ -205,11 +212,13 @@ export class Daemon {
     this.stopFollowing = followAppliedRevisions({
       coordination: this.coordination,
       store: this.store,
+      environments: async () => this.options.environments ?? (await this.backends.storedEnvironments()),
       selected: (environment) => !this.options.environments || this.options.environments.includes(environment),
       servedRevision: (environment) => this.reconcilers.get(environment)?.live?.revision,
       serve: async (environment, applied) => {
         const files = applied.commit ? await this.filesOf(applied.commit) : undefined;
-        await this.reconciler(environment).resume(applied, files);
+        const validated = files ? await validateRevision(files, environment).catch(() => undefined) : undefined;
+        await this.reconciler(environment).resume(applied, files, validated);
       },
       log: (message, fields) => this.log.warn({ area: 'ha', ...fields }, message),
     });
@@ -221,6 +230,35 @@ export class Daemon {
     if (files || !this.source) return files;
     await this.source.check();
     return this.source.files(commit).catch(() => undefined);
+  }
+
+  /** The environments of the branch head, validated (xDS settings on a first start); none when it cannot be read. */
+  private async headEnvironments(): Promise<Array<ValidatedRevision | undefined>> {
+    try {
+      const files = await this.source.files(await this.source.checkout.refresh());
+      const names = this.options.environments ?? (await listEnvironments(files));
+      return await Promise.all(names.map((name) => validateRevision(files, name)));
+    } catch {
+      return []; // the source reports its failure when it starts
+    }
+  }
+
+  /**
+   * The xDS server's settings (auth, TLS, limits) come from the `xds` section of the served
+   * environments when the daemon starts; --xds-listen decides the address. Environments with
+   * different sections are served with the first one's, and a warning.
+   */
+  private xdsOptions(validated: ValidatedRevision[]): XdsServerOptions {
+    if (validated.length === 0) return { source: this.sources };
+    const [first, ...others] = [...validated].sort((a, b) => a.environment.localeCompare(b.environment));
+    const options = xdsServerOptions(first.xds, first.loaded.config, { source: this.sources }, (message) => this.log.error({ area: 'xds' }, message));
+    const comparable = (v: ValidatedRevision) => JSON.stringify({ ...v.xds, listen: undefined, auth: { mode: v.xds.auth.mode, tokens: [...v.xds.auth.tokens] } });
+    const differing = others.filter((v) => comparable(v) !== comparable(first)).map((v) => v.environment);
+    if (differing.length > 0) this.log.warn({ used: first.environment, differing }, `environments have different xds sections; the xDS server uses environment ${first.environment}'s`);
+    const scope = (v: ValidatedRevision) => `${v.loaded.config.partition}:${v.loaded.config.region}:${v.loaded.config.account}`;
+    // Full-ARN node ids are checked against one account and region only when every environment shares them.
+    if (others.some((v) => scope(v) !== scope(first))) options.arnScope = undefined;
+    return options;
   }
 
   /** Environments the state store has an applied revision of (and that are selected). */
@@ -469,7 +507,7 @@ export class Daemon {
     await this.source?.stop();
     await withTimeout(Promise.all([...this.reconcilers.values()].map((r) => r.queue.close())), grace);
     await this.book.flush(grace);
-    await this.xds.stop(Math.min(grace, 5_000));
+    await this.xds?.stop(Math.min(grace, 5_000));
     this.stopFollowing?.();
     await this.coordination.stop();
     await this.backends.close();

@@ -7,7 +7,7 @@ import { Resource, syntheticSource } from '../../provider/model/resource';
 import { defaultEnvironment, EnvironmentConfig } from '../environment/config';
 import { FileSource } from '../load/file-source';
 import { applyEnvironment, ApplyEnvironmentResult, summaryLine } from '../plan';
-import { EndpointRegistry } from '../registry';
+import { InstanceRegistry } from '../registry';
 import { StaticInstance } from '../registry/endpoint-registry';
 import { Revision, shortCommit } from '../source/revision';
 import { errorText } from '../source/git';
@@ -31,7 +31,7 @@ export interface ReconcilerContext {
   store: StateStore;
   sources: EnvironmentSources;
   xds: XdsServer;
-  registry: EndpointRegistry;
+  registry: InstanceRegistry;
   book: StatusBook;
   metrics: DaemonMetrics;
   log: Logger;
@@ -103,8 +103,8 @@ export class EnvironmentReconciler {
    * Serves what the state store says is applied, before the source is asked anything (a restart):
    * the same model gives the same xDS versions, so connected proxies get no push.
    */
-  async resume(applied: AppliedRevision, files: FileSource | undefined): Promise<void> {
-    const validated = files ? await validateRevision(files, this.name).catch(() => undefined) : undefined;
+  async resume(applied: AppliedRevision, files: FileSource | undefined, validatedAlready?: ValidatedRevision): Promise<void> {
+    const validated = validatedAlready ?? (files ? await validateRevision(files, this.name).catch(() => undefined) : undefined);
     let model: MeshModel;
     let config: EnvironmentConfig;
     if (validated?.valid) {

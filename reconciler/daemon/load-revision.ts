@@ -10,7 +10,8 @@ import { parseFile } from '../load/parsed-document';
 import { DiscoverySettings, readDiscoverySettings, DISCOVERY_SECTION } from '../registry';
 import { readStatusSettings, StatusSettings } from '../status/settings';
 import { readTerraformSettings, TerraformSettings } from '../terraform';
-import { readXdsSettings, XDS_SECTION } from '../xds';
+import { readXdsSettings, XDS_SECTION, XdsSettings } from '../xds';
+import { readStoreSettings, STORE_SECTION } from '../ha/store-settings';
 
 export interface ValidatedRevision {
   environment: string;
@@ -21,6 +22,7 @@ export interface ValidatedRevision {
   status: StatusSettings;
   discovery: DiscoverySettings;
   terraform: TerraformSettings;
+  xds: XdsSettings;
 }
 
 /** Loads and validates one environment of a revision; undefined when the revision does not have it. */
@@ -36,7 +38,8 @@ export async function validateRevision(files: FileSource, environment: string): 
   const discovery = readDiscoverySettings(sections[DISCOVERY_SECTION], source);
   const terraform = readTerraformSettings(sections.terraform, source);
   const xds = readXdsSettings(sections[XDS_SECTION], source);
-  diagnostics.push(...status.diagnostics, ...discovery.diagnostics, ...terraform.diagnostics, ...xds.diagnostics);
+  const store = readStoreSettings(sections[STORE_SECTION], source);
+  diagnostics.push(...status.diagnostics, ...discovery.diagnostics, ...terraform.diagnostics, ...xds.diagnostics, ...store.diagnostics);
   diagnostics.sort(compareDiagnostics);
   return {
     environment,
@@ -46,6 +49,7 @@ export async function validateRevision(files: FileSource, environment: string): 
     status: status.settings,
     discovery: discovery.settings,
     terraform: terraform.settings,
+    xds: xds.settings,
   };
 }
 

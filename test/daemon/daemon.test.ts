@@ -172,6 +172,24 @@ describe('meshplane serve (in process)', function () {
     assert.equal((await fetch(`${daemon.httpUrl}/healthz`)).status, 200);
   });
 
+  it('serves xDS with the environment\'s xds section (token auth refuses a proxy without its token)', async () => {
+    const r = repo();
+    const tokenFile = path.join(r.dir, '..', `${path.basename(r.dir)}.token`);
+    fs.writeFileSync(tokenFile, 'proxy-token\n');
+    cleanups.push(() => fs.rmSync(tokenFile, { force: true }));
+    const settings = fs.readFileSync(path.join(r.dir, 'environments/apps/environment.yaml'), 'utf8');
+    r.commit('xds token auth', { 'environments/apps/environment.yaml': `${settings}xds:\n  auth:\n    mode: token\n    tokens:\n      mesh/apps/virtualNode/serviceA: file:${tokenFile}\n` });
+    const daemon = await start({ repo: r.dir });
+    const refused: Array<{ code?: number; nodeId: string }> = [];
+    daemon.xds.on('stream', (event) => event.event === 'ConnectionRefused' && refused.push(event));
+    const client = await XdsClientProcess.start(grpcBootstrap({ nodeId: 'mesh/apps/virtualNode/serviceA', xds: daemon.xdsAddress }));
+    cleanups.push(() => client.stop());
+    await client.call({ target: 'xds:///serviceb.apps.local:80', count: 1, deadlineMs: 300 });
+    const [event] = await eventually('the proxy to be refused', () => (refused.length > 0 ? refused : undefined));
+    assert.equal(event.code, 16, 'UNAUTHENTICATED');
+    assert.equal(daemon.xds.proxies().length, 0);
+  });
+
   it('refuses a repository that is not one, and a bad listen address, before listening', async () => {
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
