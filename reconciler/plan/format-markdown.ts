@@ -1,20 +1,11 @@
 // A plan as a pull-request comment: the summary first, then one collapsible block per resource.
 import { actionSentence, ACTION_SYMBOL, diffLine, shortName, summaryLine } from './change-labels';
 import { Plan } from './plan-types';
+import { escapeHtml, fence } from '../markdown/markdown-text';
 
 export interface MarkdownFormatOptions {
   /** What was compared, e.g. `main → feature` (shown under the heading). */
   comparing?: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** A code fence longer than any backtick run inside the content. */
-function fence(content: string): string {
-  const longest = Math.max(2, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  return '`'.repeat(longest + 1);
 }
 
 export function formatPlanMarkdown(plan: Plan, options: MarkdownFormatOptions = {}): string {

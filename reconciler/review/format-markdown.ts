@@ -7,6 +7,7 @@ import { ACTION_SYMBOL, shortName, summaryLine } from '../plan/change-labels';
 import { Plan } from '../plan/plan-types';
 import { formatTerraformSummary } from '../terraform/plan-summary';
 import { EntryDiff, EnvironmentReview, ProxyDiff, ResourceDiff, Review, TerraformReview } from './review-types';
+import { escapeHtml, fence } from '../markdown/markdown-text';
 
 /** Hidden in the rendered comment; how the comment of an earlier push is found. */
 export const REVIEW_MARKER = '<!-- meshplane-review -->';
@@ -27,16 +28,6 @@ interface Block {
 }
 
 const fixed = (text: string): Block => ({ full: text, compact: text });
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** A code fence longer than any backtick run inside the content. */
-function fence(content: string): string {
-  const longest = Math.max(2, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  return '`'.repeat(longest + 1);
-}
 
 function codeBlock(language: string, body: string): string {
   const marks = fence(body);
