@@ -58,7 +58,9 @@ function renderNode(p: PlacedNode): string {
   details.forEach((line, i) => {
     const isMark = node.mark !== undefined && i === details.length - 1;
     const y = p.y + LAYOUT.padding + LAYOUT.titleLine + (i + 1) * LAYOUT.detailLine - 3;
-    lines.push(`<text class="detail${isMark ? ' mark' : ''}" x="${round(p.x + LAYOUT.padding)}" y="${round(y)}">${escapeXml(fit(line, p.width, LAYOUT.detailCharWidth))}</text>`);
+    // The mark line is bold, so its letters are wider.
+    const charWidth = isMark ? LAYOUT.detailCharWidth * 1.12 : LAYOUT.detailCharWidth;
+    lines.push(`<text class="detail${isMark ? ' mark' : ''}" x="${round(p.x + LAYOUT.padding)}" y="${round(y)}">${escapeXml(fit(line, p.width, charWidth))}</text>`);
   });
   lines.push('</g>');
   return lines.join('');

@@ -14,6 +14,8 @@ export interface ConvergenceSample {
 export interface ConvergenceSeries {
   environment: string;
   commit: string;
+  /** When the environment started serving the commit (the push). */
+  servedAt: string;
   samples: ConvergenceSample[];
 }
 
@@ -33,7 +35,7 @@ export class ConvergenceRecorder {
       const key = `${env.name}|${commit}`;
       let series = this.series.get(key);
       if (!series) {
-        series = { environment: env.name, commit, samples: [] };
+        series = { environment: env.name, commit, servedAt: env.live!.servedAt, samples: [] };
         this.series.set(key, series);
         while (this.series.size > MAX_SERIES) this.series.delete(this.series.keys().next().value as string);
       }

@@ -28,7 +28,7 @@ export interface DashboardSource {
   store: StateStore;
   /** Proxies of an environment that drift from its live commit: stale versions, disconnected. */
   drifting(environment: string): ProxyMark[];
-  /** Called when proxies ACK, NACK, connect or disconnect. */
+  /** Called when proxies ACK, NACK, connect or disconnect, and when new configuration is pushed to them. */
   onChange(listener: () => void): () => void;
   /** Settings, e.g. MESHPLANE_DASHBOARD_TOKEN. */
   variables: NodeJS.ProcessEnv;
@@ -84,8 +84,12 @@ export function daemonDashboardSource(daemon: Daemon): DashboardSource {
     onChange(listener) {
       const events = ['ack', 'nack', 'stream'] as const;
       for (const event of events) daemon.xds.on(event, listener);
+      // A new translation is pushed to the proxies as it is announced: they are pending from then on.
+      // Announced while the environment switches to the new commit: look once it has.
+      const unsubscribe = daemon.sources.subscribe(() => void setImmediate(listener));
       return () => {
         for (const event of events) daemon.xds.off(event, listener);
+        unsubscribe();
       };
     },
   };

@@ -34,6 +34,8 @@ export interface LiveStateOptions {
   throttleMs?: number;
 }
 
+const OBSERVE_MS = 50;
+
 export class LiveState {
   readonly convergence = new ConvergenceRecorder();
   private readonly listeners = new Set<(snapshot: DashboardSnapshot) => void>();
@@ -44,6 +46,8 @@ export class LiveState {
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   private lastPushAt = 0;
+  private observedAt = 0;
+  private observeLater: NodeJS.Timeout | undefined;
   private readonly options: Required<LiveStateOptions>;
 
   constructor(
@@ -92,14 +96,31 @@ export class LiveState {
 
   /** Something may have changed: observe convergence, and push a new snapshot (throttled) to watchers. */
   private changed(): void {
-    if (this.listeners.size === 0) {
-      this.convergence.observe(this.source.environments());
-      return;
-    }
-    if (this.pending) return;
+    this.observeConvergence();
+    if (this.listeners.size === 0 || this.pending) return;
     const wait = Math.max(0, this.lastPushAt + this.options.throttleMs - Date.now());
     this.pending = setTimeout(() => void this.push(), wait);
     this.pending.unref();
+  }
+
+  /**
+   * Samples at the first event of a burst (a push's first ACK shows the other types still
+   * pending) and once more after it settles, at most every OBSERVE_MS in between.
+   */
+  private observeConvergence(): void {
+    const now = Date.now();
+    if (now - this.observedAt >= OBSERVE_MS) {
+      this.observedAt = now;
+      this.convergence.observe(this.source.environments());
+      return;
+    }
+    if (this.observeLater) return;
+    this.observeLater = setTimeout(() => {
+      this.observeLater = undefined;
+      this.observedAt = Date.now();
+      this.convergence.observe(this.source.environments());
+    }, OBSERVE_MS);
+    this.observeLater.unref();
   }
 
   private async push(): Promise<void> {
