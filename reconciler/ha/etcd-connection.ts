@@ -2,7 +2,7 @@
 // an unreachable cluster fails a request in seconds instead of hanging a reconcile; watches and
 // lease keep-alives are streams and reconnect on their own.
 import * as fs from 'node:fs';
-import { Etcd3, IOptions, isRecoverableError, Namespace } from 'etcd3';
+import { Etcd3, GRPCUnavailableError, IOptions, isRecoverableError, Namespace } from 'etcd3';
 import { etcdSetupErrors } from './errors';
 import { EtcdSettings } from './store-settings';
 
@@ -23,8 +23,9 @@ export function etcdClientOptions(settings: EtcdSettings, env: NodeJS.ProcessEnv
     dialTimeout: callTimeoutMs,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
     grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 },
-    // etcd3's default breaker shuns a failed member for 5 s, which delays recovery after an outage.
-    faultHandling: { host: () => shortBreaker() as never },
+    // etcd3's default breaker shuns a failed member for 5 s and retries a call 3 times, which
+    // delays recovery after an outage and can fail a call while one member of three is down.
+    faultHandling: { host: () => shortBreaker() as never, global: retryPolicy(callTimeoutMs) as never },
   };
   const tls = settings.tls;
   if (tls?.ca || tls?.cert) {
@@ -55,27 +56,50 @@ export function connectEtcd(settings: EtcdSettings, env: NodeJS.ProcessEnv = pro
 }
 
 const BREAKER = { failures: 3, openMs: 1_000 };
+const RETRY = { attempts: 4, delayMs: 100 };
+
+interface Policy {
+  execute<T>(fn: () => PromiseLike<T> | T): Promise<T>;
+}
 
 /**
- * A member that failed three calls in a row is skipped for a second (the pool tries the others),
- * then tried again. Only execute() is used by etcd3's connection pool.
+ * A member that refused a connection (or failed three calls in a row) is skipped for a second —
+ * the pool tries the others — then tried again. Only execute() is used by etcd3's connection pool.
  */
-function shortBreaker(): { execute<T>(fn: () => PromiseLike<T> | T): Promise<T> } {
+function shortBreaker(): Policy {
   let failures = 0;
   let openUntil = 0;
   return {
     async execute<T>(fn: () => PromiseLike<T> | T): Promise<T> {
-      if (Date.now() < openUntil) throw new Error('this etcd member failed several calls in a row a moment ago');
+      if (Date.now() < openUntil) throw new Error('this etcd member failed a moment ago');
       try {
         const result = await fn();
         failures = 0;
         return result;
       } catch (error) {
-        if (error instanceof Error && isRecoverableError(error) && ++failures >= BREAKER.failures) {
+        if (error instanceof Error && isRecoverableError(error) && (error instanceof GRPCUnavailableError || ++failures >= BREAKER.failures)) {
           failures = 0;
           openUntil = Date.now() + BREAKER.openMs;
         }
         throw error;
+      }
+    },
+  };
+}
+
+/** Retries a call that failed on a dead or lagging member on another one, within the call timeout. */
+function retryPolicy(callTimeoutMs: number): Policy {
+  return {
+    async execute<T>(fn: () => PromiseLike<T> | T): Promise<T> {
+      const started = Date.now();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn();
+        } catch (error) {
+          const retryable = error instanceof Error && (isRecoverableError(error) || /failed a moment ago/.test(error.message));
+          if (!retryable || attempt >= RETRY.attempts || Date.now() - started > callTimeoutMs) throw error;
+          await new Promise((resolve) => setTimeout(resolve, RETRY.delayMs * attempt));
+        }
       }
     },
   };

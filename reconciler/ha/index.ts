@@ -13,3 +13,4 @@ export { createBackends } from './backends';
 export type { Backends, BackendOptions } from './backends';
 export { followAppliedRevisions } from './follow-applied';
 export { coordinationRoutes, registerCoordinationMetrics, fenceReporters, REPLICAS_PATH } from './coordination-api';
+export { readRepositoryStoreSettings, resolveServeStore } from './repository-store-settings';

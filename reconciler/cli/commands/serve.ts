@@ -4,13 +4,15 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { Daemon, DAEMON_DEFAULTS, DaemonOptions } from '../../daemon/daemon';
 import { DaemonError } from '../../daemon/errors';
+import { HaError, resolveServeStore, StoreFlags } from '../../ha';
 import { SourceError } from '../../source/errors';
 import { parseLocation } from '../../source/location';
 import { SECRET_ENV } from '../../webhook';
 import { Terminal } from '../terminal';
 import { EXIT_OK, UsageError } from '../usage-error';
 
-export interface ServeOptions {
+export interface ServeOptions extends StoreFlags {
+  replicaId?: string;
   repo: string;
   branch: string;
   env?: string[];
@@ -41,12 +43,27 @@ export function serveCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--webhook-secret <secret>', `secret of POST /hooks/git deliveries (default: $${SECRET_ENV}; without one, webhooks are refused)`)
     .option('--ack-timeout <seconds>', 'how long to wait for proxies to ACK a push', String(DAEMON_DEFAULTS.ackTimeoutMs / 1000))
     .option('--drift-interval <seconds>', 'how often to check for drift', String(DAEMON_DEFAULTS.driftIntervalMs / 1000))
+    // HA: several replicas on etcd (flags override the `store` section of environment.yaml).
+    .option('--store <backend>', 'where state and the registry live: embedded (files in the data dir, the default) or etcd')
+    .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (e.g. http://10.0.0.5:2379,http://10.0.0.6:2379)')
+    .option('--etcd-prefix <prefix>', 'key prefix of this mesh in etcd (default /meshplane/)')
+    .option('--etcd-lease-ttl <seconds>', 'leadership and membership lease TTL: a dead leader is replaced within it (default 10)')
+    .option('--etcd-ca <file>', 'CA certificate (PEM) to verify etcd over https')
+    .option('--etcd-cert <file>', 'client certificate (PEM) for etcd')
+    .option('--etcd-key <file>', 'client key (PEM) for etcd')
+    .option('--etcd-user-env <name>', 'environment variable holding the etcd user')
+    .option('--etcd-password-env <name>', 'environment variable holding the etcd password')
+    .option('--replica-id <id>', 'this replica\'s name among the replicas (default: <host>-<pid>-<random>)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (JSON logs on stdout)', process.env.LOG_LEVEL ?? 'info')
     .action(async (options: ServeOptions) => done(await runServe(options, terminal)));
 }
 
 export async function runServe(options: ServeOptions, terminal: Terminal, announce?: (daemon: Daemon) => void): Promise<number> {
-  const daemon = await startDaemon(toDaemonOptions(options));
+  const daemonOptions = toDaemonOptions(options);
+  const location = parseLocation(options.repo);
+  const store = await resolveServeStore(options, location.kind === 'local' ? location.dir : undefined, options.env);
+  if (store.problems.length > 0) throw new UsageError(store.problems.join('\n'));
+  const daemon = await startDaemon({ ...daemonOptions, store: store.settings, replicaId: options.replicaId });
   announce?.(daemon);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -86,7 +103,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     return await Daemon.start(options);
   } catch (error) {
-    if (error instanceof DaemonError || (error instanceof SourceError && error.kind === 'location')) throw new UsageError(error.message);
+    if (error instanceof DaemonError || error instanceof HaError || (error instanceof SourceError && error.kind === 'location')) throw new UsageError(error.message);
     throw error;
   }
 }

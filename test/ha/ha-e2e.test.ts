@@ -1,0 +1,244 @@
+// The issue's HA scenario on loopback: a 3-member etcd cluster, three `meshplane serve --store etcd`
+// replicas following one git repository, and three grpc-js-xds clients (own processes) spread over
+// the replicas (each bootstrap lists every replica; pick_first prefers a different one per client).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { connectEtcd, CoordinationStatus, EtcdConnection } from '../../reconciler/ha';
+import { EtcdStateStore } from '../../reconciler/state/etcd-state-store';
+import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
+import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
+import { DaemonProcess } from '../daemon/daemon-process';
+import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
+import { eventually, GitRepo, makeGitRepo, tempDir } from '../source/git-fixture';
+import { Backend, startBackend } from '../xds/e2e/echo-service';
+import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
+
+const ROUTING = 'environments/apps/routing/service-b.yaml';
+const TARGET = 'xds:///serviceb.apps.local:80';
+const TTL_SECONDS = 2;
+const PREFIX = '/ha-e2e/';
+
+interface ProxiesBody {
+  proxies: Array<{ identity: string; connectionId: string; connectedSince: string; types: Record<string, { sent?: unknown; acked?: { version: string }; state: string }> }>;
+}
+
+describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', function () {
+  this.timeout(180_000);
+  let cluster: EtcdCluster;
+  let repo: GitRepo;
+  let routing: string;
+  let backends: Backend[] = [];
+  const replicas: (DaemonProcess | undefined)[] = [];
+  const dataDirs: string[] = [];
+  const clients: XdsClientProcess[] = [];
+  let connection: EtcdConnection;
+  let store: EtcdStateStore;
+  const commits: Record<string, string> = {};
+
+  const weights = (b: number, v2: number) => routing.replace('weight: 75', `weight: ${b}`).replace('weight: 25', `weight: ${v2}`);
+  const alive = () => replicas.filter((r): r is DaemonProcess => r !== undefined);
+  const statusOf = (replica: DaemonProcess) => replica.get<CoordinationStatus>('/api/replicas').then((r) => r.body);
+  const leader = () =>
+    eventually('a leader among the live replicas', async () => {
+      for (const replica of alive()) if ((await statusOf(replica).catch(() => undefined))?.leader) return replica;
+      return undefined;
+    }, 20_000);
+  const settled = (replica: DaemonProcess, commit: string, context: string) =>
+    eventually(`${context} on ${commit.slice(0, 7)} to settle`, async () => {
+      const { status, body } = await replica.get<CommitStatuses>(`/api/commits/${commit}`);
+      const found: RecordedStatus | undefined = status === 200 ? body.statuses.find((s) => s.context === context) : undefined;
+      return found && found.state !== 'pending' ? found : undefined;
+    }, 40_000);
+  const historyCommits = async () => (await store.history('apps')).map((h) => h.commit);
+  /** Every client ends up routing by the given shares (±15 points). */
+  const converge = (expected: Record<string, number>) =>
+    Promise.all(
+      clients.map((client, index) =>
+        eventually(`client ${index} to route ${JSON.stringify(expected)}`, async () => {
+          const result = await client.call({ target: TARGET, count: 100, concurrency: 10 });
+          if (Object.keys(result.failed).length > 0) throw new Error(`client ${index}: ${result.errors.join('; ')}`);
+          return Object.entries(expected).every(([name, share]) => Math.abs(sharePercent(result, name) - share) <= 15) ? result : undefined;
+        }, 30_000),
+      ),
+    );
+
+  const startReplica = async (index: number) => {
+    replicas[index] = await DaemonProcess.start([
+      '--repo', repo.dir,
+      '--data-dir', dataDirs[index],
+      '--xds-listen', '127.0.0.1:0',
+      '--http-listen', '127.0.0.1:0',
+      '--poll-interval', '0.3',
+      '--ack-timeout', '10',
+      '--drift-interval', '2',
+      '--store', 'etcd',
+      '--etcd-endpoints', cluster.endpoints.join(','),
+      '--etcd-prefix', PREFIX,
+      '--etcd-lease-ttl', String(TTL_SECONDS),
+      '--replica-id', `replica-${index}`,
+    ]);
+  };
+
+  before(async function () {
+    skipWithoutEtcd(this);
+    cluster = await EtcdCluster.start(3);
+    connection = connectEtcd({ endpoints: cluster.endpoints, prefix: PREFIX, leaseTtlSeconds: TTL_SECONDS });
+    store = new EtcdStateStore(connection);
+    backends = [await startBackend('serviceB'), await startBackend('serviceBv2')];
+    repo = makeGitRepo();
+    routing = fs.readFileSync(path.join(repo.dir, ROUTING), 'utf8');
+    const settings = fs.readFileSync(path.join(repo.dir, 'environments/apps/environment.yaml'), 'utf8');
+    commits.initial = repo.commit('endpoints of serviceB and serviceBv2', {
+      'environments/apps/environment.yaml':
+        settings +
+        'discovery:\n  instances:\n' +
+        `    - { namespace: apps.local, service: serviceb, address: 127.0.0.1, port: ${backends[0].port} }\n` +
+        `    - { namespace: apps.local, service: servicebv2, address: 127.0.0.1, port: ${backends[1].port} }\n`,
+    });
+    for (let i = 0; i < 3; i++) dataDirs.push(tempDir(`meshplane-replica-${i}-`));
+    for (let i = 0; i < 3; i++) await startReplica(i);
+    const addresses = alive().map((r) => r.xds);
+    for (let i = 0; i < 3; i++) {
+      // One bootstrap entry naming every replica, this client's preferred one first.
+      const bootstrap = JSON.parse(grpcBootstrap({ nodeId: 'mesh/apps/virtualNode/serviceA', xds: addresses[i] }));
+      bootstrap.xds_servers[0].server_uri = `ipv4:${[...addresses.slice(i), ...addresses.slice(0, i)].join(',')}`;
+      clients.push(await XdsClientProcess.start(JSON.stringify(bootstrap)));
+    }
+  });
+
+  after(async () => {
+    for (const client of clients) client.stop();
+    for (const replica of alive()) await replica.kill();
+    connection?.close();
+    await cluster?.stop();
+    for (const backend of backends) await backend.stop();
+    repo?.remove();
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies a commit once (one history entry, statuses from the leader only) and every client converges', async () => {
+    for (const replica of alive()) {
+      await eventually('every replica to be ready', async () => ((await replica.get('/readyz')).status === 200 ? true : undefined), 30_000);
+    }
+    const first = await leader();
+    assert.equal((await settled(first, commits.initial, 'meshplane/apps/apply')).state, 'success');
+    await converge({ serviceB: 75, serviceBv2: 25 });
+
+    commits.shifted = repo.commit('canary: all traffic to serviceBv2', { [ROUTING]: weights(0, 100) });
+    const sync = await settled(first, commits.shifted, 'meshplane/apps/sync');
+    assert.equal(sync.state, 'success', sync.description);
+    await converge({ serviceBv2: 100 });
+    assert.deepEqual(await historyCommits(), [commits.initial, commits.shifted]);
+    // Only the leader reconciled (and so wrote statuses): the followers served what it applied.
+    for (const replica of alive()) {
+      const reconciled = replica.logs.filter((l) => l.area === 'reconcile' && l.result !== undefined).map((l) => l.commit);
+      assert.deepEqual(reconciled, replica === first ? [commits.initial, commits.shifted] : [], `replica ${replicas.indexOf(replica)} reconciled`);
+    }
+    // Content-hash versions: every replica serves the same versions for the same configuration.
+    const versions = await Promise.all(
+      alive().map(async (replica) =>
+        eventually('the replica\'s client to be synced', async () => {
+          const { body } = await replica.get<ProxiesBody>('/api/proxies');
+          const types = body.proxies[0]?.types;
+          return types && Object.keys(types).length >= 4 && Object.values(types).every((t) => t.state === 'synced')
+            ? JSON.stringify(Object.fromEntries(Object.entries(types).map(([type, t]) => [type, t.acked?.version])))
+            : undefined;
+        }, 20_000),
+      ),
+    );
+    assert.equal(new Set(versions).size, 1, versions.join('\n'));
+    const metrics = await fetch(`${first.http}/metrics`).then((r) => r.text());
+    assert.match(metrics, /^meshplane_leader 1$/m);
+    assert.match(metrics, /^meshplane_replicas 3$/m);
+  });
+
+  it('a registration made through one replica is visible to the clients of another', async () => {
+    const extra = await startBackend('serviceBv2-extra');
+    backends.push(extra);
+    const response = await fetch(`${replicas[1]!.http}/api/registry/namespaces/apps.local/services/servicebv2/instances/extra-1`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address: '127.0.0.1', port: extra.port }),
+    });
+    assert.equal(response.status, 201, await response.text());
+    // Client 2 prefers replica 2, client 0 replica 0: neither talks to replica 1.
+    for (const index of [0, 2]) {
+      await eventually(`client ${index} to reach the instance registered on replica 1`, async () => {
+        const result = await clients[index].call({ target: TARGET, count: 60, concurrency: 6 });
+        return (result.ok['serviceBv2-extra'] ?? 0) > 0 ? result : undefined;
+      }, 15_000);
+    }
+  });
+
+  it('SIGKILL of the leader: another leads within the TTL plus a second, its clients reconnect without a push or a failed RPC', async () => {
+    const old = await leader();
+    const index = replicas.indexOf(old);
+    const traffic = clients.map((client) => client.call({ target: TARGET, count: 800, concurrency: 2, request: { delayMs: 5 } }, 60_000));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const killedAt = Date.now();
+    await old.signal('SIGKILL');
+    replicas[index] = undefined;
+    const next = await leader();
+    const failover = Date.now() - killedAt;
+    assert.ok(failover <= (TTL_SECONDS + 1) * 1000, `failover took ${failover} ms with a ${TTL_SECONDS} s lease`);
+    for (const [i, result] of (await Promise.all(traffic)).entries()) assert.deepEqual(result.failed, {}, `client ${i}: ${result.errors.join('\n')}`);
+
+    // The dead replica's client is now on a survivor, on a new stream that was sent nothing.
+    const reconnected = await eventually('the dead replica\'s client to reconnect elsewhere', async () => {
+      const sessions = (await Promise.all(alive().map((r) => r.get<ProxiesBody>('/api/proxies')))).flatMap((r) => r.body.proxies);
+      const fresh = sessions.filter((p) => Date.parse(p.connectedSince) > killedAt);
+      return sessions.length === 3 && fresh.length === 1 && Object.keys(fresh[0].types).length >= 4 ? fresh[0] : undefined;
+    }, 20_000);
+    for (const [type, status] of Object.entries(reconnected.types)) {
+      assert.equal(status.sent, undefined, `${type} was pushed to the reconnected client`);
+      assert.equal(status.state, 'synced');
+    }
+
+    commits.fifty = repo.commit('canary: 50/50', { [ROUTING]: weights(50, 50) });
+    assert.equal((await settled(next, commits.fifty, 'meshplane/apps/apply')).state, 'success');
+    await converge({ serviceB: 50 }); // the rest goes to serviceBv2 and the instance registered through the API
+    assert.deepEqual(await historyCommits(), [commits.initial, commits.shifted, commits.fifty]);
+  });
+
+  it('SIGKILL of one etcd member loses nothing and reconciles go on', async () => {
+    await cluster.stopMember(0);
+    commits.back = repo.commit('canary: back to serviceB', { [ROUTING]: weights(100, 0) });
+    const current = await leader();
+    assert.equal((await settled(current, commits.back, 'meshplane/apps/apply')).state, 'success');
+    await converge({ serviceB: 100 });
+    assert.deepEqual(await historyCommits(), [commits.initial, commits.shifted, commits.fifty, commits.back]);
+    await cluster.startMember(0);
+    await cluster.waitHealthy();
+  });
+
+  it('with every etcd member stopped, replicas keep serving, report not-ready and the error, and recover when etcd returns', async () => {
+    for (let i = 0; i < cluster.size; i++) await cluster.stopMember(i);
+    for (const replica of alive()) {
+      const { body } = await eventually('the replica to report not-ready', async () => {
+        const answer = await replica.get<{ ready: boolean; reasons: string[] }>('/readyz');
+        return answer.status === 503 && answer.body.reasons.some((r) => /etcd at .* is unreachable/.test(r)) ? answer : undefined;
+      }, 15_000);
+      assert.equal(body.ready, false);
+      const status = await statusOf(replica);
+      assert.equal(status.store.reachable, false);
+      assert.match(status.store.error!, /serving the last applied configuration/);
+      assert.match(await fetch(`${replica.http}/metrics`).then((r) => r.text()), /^meshplane_store_up 0$/m);
+    }
+    const during = await Promise.all(clients.map((client) => client.call({ target: TARGET, count: 100, concurrency: 5 })));
+    for (const result of during) assert.deepEqual(result.ok, { serviceB: 100 }, result.errors.join('\n'));
+
+    // A commit made during the outage is applied once etcd is back.
+    commits.duringOutage = repo.commit('canary: to serviceBv2 during the outage', { [ROUTING]: weights(0, 100) });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (let i = 0; i < cluster.size; i++) await cluster.startMember(i);
+    await cluster.waitHealthy();
+    for (const replica of alive()) {
+      await eventually('the replica to be ready again', async () => ((await replica.get('/readyz')).status === 200 ? true : undefined), 30_000);
+    }
+    const current = await leader();
+    assert.equal((await settled(current, commits.duringOutage, 'meshplane/apps/apply')).state, 'success');
+    await converge({ serviceB: 0 }); // serviceBv2 and the instance registered through the API
+    assert.deepEqual(await historyCommits(), [commits.initial, commits.shifted, commits.fifty, commits.back, commits.duringOutage]);
+  });
+});
