@@ -126,8 +126,9 @@ export function layoutGraph(graph: MeshGraph): GraphLayout {
     const bend = Math.max(30, (end[0] - start[0]) / 2);
     const c1: [number, number] = [start[0] + bend, start[1]];
     const c2: [number, number] = [end[0] - bend, end[1]];
-    // Labels sit near the target end, where parallel edges have spread apart.
-    const t = 0.7;
+    // Labels at the middle: a route's few targets have spread apart there, and edges arriving
+    // at one node from different routes have not yet converged.
+    const t = 0.5;
     const at = (i: 0 | 1) => (1 - t) ** 3 * start[i] + 3 * (1 - t) ** 2 * t * c1[i] + 3 * (1 - t) * t ** 2 * c2[i] + t ** 3 * end[i];
     edges.push({ edge, points: [start, c1, c2, end], labelAt: [at(0), at(1)] });
   }

@@ -168,7 +168,10 @@ class GraphBuilder {
       );
       const shares = percentages(targets.map((t) => t.weight));
       targets.forEach((t, i) => {
-        const label = `${t.weight} (${shares[i]})${t.port !== undefined ? ` port ${t.port}` : ''}`;
+        // Weights matter where a route splits traffic; a single target takes it all.
+        const weight = targets.length > 1 ? `${t.weight} (${shares[i]})` : undefined;
+        const port = t.port !== undefined ? `port ${t.port}` : undefined;
+        const label = [weight, port].filter(Boolean).join(' ') || undefined;
         this.edge(rt, this.reference('VirtualNode', route.identity.meshName, t.virtualNode), 'weighted', label);
       });
     }
