@@ -15,7 +15,7 @@ import { resolveCommit } from '../source/git';
 import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
 import { StateStore } from '../state';
-import { Backends, Coordination, coordinationRoutes, createBackends, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings } from '../ha';
+import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings } from '../ha';
 import { createReporters } from '../status/create-reporters';
 import { StatusError } from '../status/errors';
 import { readNote } from '../status/git-notes';
@@ -263,27 +263,34 @@ export class Daemon {
 
   /** Environments the state store has an applied revision of (and that are selected). */
   private async resumableEnvironments() {
-    let names = this.options.environments;
     // HA: a replica is not ready before it has read the applied revisions; etcd may be starting.
-    for (let attempt = 1; names === undefined; attempt++) {
-      names = await this.backends.storedEnvironments().catch((error: Error) => {
-        this.log.error({ area: 'ha', attempt }, `cannot list the environments of the state store: ${error.message}`);
-        return undefined;
-      });
-      if (names === undefined) await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 500 * attempt)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.readResumable();
+      } catch (error) {
+        if (!(error instanceof EtcdUnavailableError)) throw error;
+        this.log.error({ area: 'ha', attempt }, `cannot read the applied revisions yet: ${error.message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 500 * attempt)));
+      }
     }
-    this.storeRead = true;
+  }
+
+  private async readResumable() {
+    const names = this.options.environments ?? (await this.backends.storedEnvironments());
     const out = [];
     for (const environment of names) {
       try {
         const applied = await this.store.read(environment);
         if (applied) out.push({ environment, applied });
       } catch (error) {
+        if (error instanceof EtcdUnavailableError) throw error;
         this.log.error({ environment, err: error }, 'cannot resume the environment from the state store');
       }
     }
+    this.storeRead = true;
     return out;
   }
+
 
   private reconciler(environment: string): EnvironmentReconciler {
     let reconciler = this.reconcilers.get(environment);
