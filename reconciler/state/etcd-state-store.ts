@@ -2,13 +2,14 @@
 // several replicas share them. Keys, under the configured prefix:
 //
 //   state/<env>/applied               {"revision": n}: the commit point, a pointer into history
-//   state/<env>/history/<n, 10 digits> every committed revision (checksummed envelope), never rewritten
+//   state/<env>/history/<n, 10 digits> every committed revision (checksummed envelope, gzip), never rewritten
 //   state/<env>/lock                  the writer's lock (holder JSON), attached to the holder's lease
 //
 // A commit is one transaction: "applied" still has the mod revision read before (compare-and-swap),
 // history/<n> does not exist yet, and — for the daemon's leader — the leader key still has the
 // create revision it was elected with (the fence), then both puts. A deposed leader's commit fails.
 import * as os from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { Namespace } from 'etcd3';
 import { EtcdUnavailableError, FencedWriteError } from '../ha/errors';
@@ -86,10 +87,10 @@ export class EtcdStateStore implements StateStore {
   async history(environment: string): Promise<HistoryEntry[]> {
     const pointer = await this.readPointer(environment);
     if (!pointer) return [];
-    const values = await this.call('reading the history', this.ns.getAll().prefix(`${this.environmentPrefix(environment)}history/`).sort('Key', 'Ascend').strings());
+    const values = await this.call('reading the history', this.ns.getAll().prefix(`${this.environmentPrefix(environment)}history/`).sort('Key', 'Ascend').buffers());
     const entries: HistoryEntry[] = [];
-    for (const [key, text] of Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const revision = this.decode(key, text);
+    for (const [key, value] of Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const revision = this.decode(key, value);
       if (revision.revision <= pointer.revision) entries.push(historyEntryOf(revision));
     }
     return entries;
@@ -111,7 +112,7 @@ export class EtcdStateStore implements StateStore {
     if (fence) txn = txn.and(fence.key, 'Create', '==', fence.createRevision);
     const result = await this.call(
       `committing ${what}`,
-      txn.then(this.ns.put(historyKey).value(encodeRevision(next)), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit(),
+      txn.then(this.ns.put(historyKey).value(gzipSync(encodeRevision(next))), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit(),
     );
     if (result.succeeded) return;
     if (fence) {
@@ -185,11 +186,18 @@ export class EtcdStateStore implements StateStore {
 
   private async readHistory(environment: string, revision: number): Promise<AppliedRevision | undefined> {
     const key = this.historyKey(environment, revision);
-    const text = await this.call(`reading revision ${revision}`, this.ns.get(key).string());
-    return text === null ? undefined : this.decode(key, text);
+    const value = await this.call(`reading revision ${revision}`, this.ns.get(key).buffer());
+    return value === null ? undefined : this.decode(key, value);
   }
 
-  private decode(key: string, text: string): AppliedRevision {
+  /** A history value: the envelope, gzip-compressed (about 20× smaller) or as plain text. */
+  private decode(key: string, value: Buffer): AppliedRevision {
+    let text: string;
+    try {
+      text = (value[0] === 0x1f && value[1] === 0x8b ? gunzipSync(value) : value).toString('utf8');
+    } catch (error) {
+      throw new StateCorruptError(this.fullKey(key), `its compressed content is damaged (${(error as Error).message})`, 'History keys are never rewritten; restore this one from an etcd snapshot (etcdctl snapshot restore).');
+    }
     const decoded = decodeRevision(text);
     if (!decoded.ok) {
       throw new StateCorruptError(this.fullKey(key), decoded.problem, 'History keys are never rewritten; restore this one from an etcd snapshot (etcdctl snapshot restore).');

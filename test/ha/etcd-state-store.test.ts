@@ -45,6 +45,13 @@ describe('etcd state store', function () {
     assert.equal((await applyMarker(2)).status, 'no-changes');
   });
 
+  it('stores history compressed, so an environment of thousands of resources fits etcd\'s request limit', async () => {
+    const big = await applyEnvironment({ store, config: SETTINGS, desired: markedResources(1, 3000), commit: 'big' });
+    const stored = (await connection.namespace.get(store.historyKey('apps', 1)).buffer())!;
+    assert.ok(stored.length < 1024 * 1024, `${stored.length} bytes`);
+    assert.deepEqual(await store.read('apps'), big.revision);
+  });
+
   it('commits with compare-and-swap on the applied key', async () => {
     const first = await applyMarker(1);
     await assert.rejects(store.commit('apps', { ...first.revision!, revision: 2 }, 0), /expected revision 0, found 1/);
@@ -97,6 +104,8 @@ describe('etcd state store', function () {
     await applyMarker(1);
     await connection.namespace.put(store.historyKey('apps', 1)).value('{"format":"meshplane-state/1","checksum":"sha256:00","revision":{}}').exec();
     await assert.rejects(store.read('apps'), (error: unknown) => error instanceof StateCorruptError && /checksum does not match/.test(error.message));
+    await connection.namespace.put(store.historyKey('apps', 1)).value(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0])).exec();
+    await assert.rejects(store.read('apps'), /compressed content is damaged/);
     await connection.namespace.put(store.appliedKey('apps')).value('garbage').exec();
     await assert.rejects(store.read('apps'), StateCorruptError);
   });
