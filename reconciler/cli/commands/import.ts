@@ -10,6 +10,7 @@ import { validateEnvironment } from '../../../provider/validate/validate';
 import { WorkingTreeSource } from '../../load/file-source';
 import { ENVIRONMENTS_DIR, loadEnvironment } from '../../load/load-environment';
 import { formatDiagnostic, plural, summarize } from '../format-diagnostics';
+import { startProgress } from '../progress';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
 
@@ -43,19 +44,24 @@ export async function runImportCommand(inputs: string[], options: ImportCommandO
   const missing = missingInputs(inputs, cwd);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}.`);
 
+  const progress = startProgress(terminal, { label: 'importing', total: 3, unit: 'steps' });
+  progress.update(0, `reading and converting ${options.from} input`);
   const imported = runImport({ dialect: options.from, inputs, cwd, mesh: options.mesh, params });
   const counts = summarize(imported.findings);
   let diagnostics: Diagnostic[] = [];
   let written: string[] = [];
   let unchanged: string[] = [];
   if (!imported.malformed) {
+    progress.update(1, `writing ${plural(imported.resources.length, 'resource')}`);
     ({ written, unchanged } = writeResources(outDir, imported.resources));
+    progress.update(2, `validating ${environment}`);
     const repository = new WorkingTreeSource(path.dirname(path.dirname(outDir)));
     const loaded = await loadEnvironment(repository, environment);
     // Paths relative to the working directory, like the import findings.
     const prefix = path.relative(cwd, repository.label).split(path.sep).join('/');
     diagnostics = validateEnvironment(loaded).diagnostics.map((d) => ({ ...d, file: prefix ? `${prefix}/${d.file}` : d.file }));
   }
+  progress.finish(plural(imported.resources.length, 'resource'));
   const validation = summarize(diagnostics);
   const complete = imported.complete && !imported.malformed;
   const valid = !imported.malformed && validation.errors === 0;
