@@ -5,13 +5,12 @@
 //   GET  /metrics              Prometheus metrics
 //   GET  /api/environments     live commit, reconcile in progress, last result, sync, drift
 //   GET  /api/commits/:sha     the statuses of a commit (full SHA or prefix)
-//   GET  /commits/:sha         the same as a page (the commit statuses' target URL)
-//   GET  /                     an index of the environments
+//   GET  /commits/:sha         the commit statuses' target URL: redirects to the dashboard's commit view
+//   GET  /                     redirects to the dashboard
 //   POST /hooks/git            push webhooks (GitHub, Gitea, GitLab)
 import { HttpRouter, sendJson } from '../http/router';
 import { CommitStatuses } from '../status/status';
 import { createWebhookHandler, WEBHOOK_PATH, WebhookOptions } from '../webhook';
-import { commitPage, indexPage } from './commit-page';
 import { EnvironmentView } from './environment-view';
 
 export interface DaemonView {
@@ -43,13 +42,11 @@ export function daemonRoutes(view: DaemonView): HttpRouter {
       if (!statuses) return sendJson(response, 404, { error: `no meshplane statuses for commit ${params.sha}: the daemon has not reconciled it (or it is not on the tracked branch).` });
       sendJson(response, 200, statuses);
     })
-    .get('/commits/:sha', async (_request, response, params) => {
-      const statuses = await view.commit(params.sha);
-      const html = commitPage(params.sha, statuses, view.environments());
-      response.writeHead(statuses ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    .get('/commits/:sha', (_request, response, params) => {
+      response.writeHead(302, { location: `/dashboard#/commits/${encodeURIComponent(params.sha)}` }).end();
     })
     .get('/', (_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(indexPage(view.environments(), view.source()));
+      response.writeHead(302, { location: '/dashboard' }).end();
     })
     .add('POST', WEBHOOK_PATH, (request, response) => webhook(request, response));
 }

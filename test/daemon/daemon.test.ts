@@ -162,9 +162,11 @@ describe('meshplane serve (in process)', function () {
     const answer = JSON.parse(terminal.stdout) as CommitStatuses;
     assert.equal(answer.commit, commit);
     assert.ok(answer.statuses.some((s) => s.context === 'meshplane/apps/validate' && s.state === 'success'));
-    const page = await fetch(`${daemon.httpUrl}/commits/${commit.slice(0, 10)}`);
-    assert.equal(page.status, 200);
-    assert.match(await page.text(), /<td>apps<\/td><td>validate<\/td><td class="success">success<\/td>/);
+    const page = await fetch(`${daemon.httpUrl}/commits/${commit.slice(0, 10)}`, { redirect: 'manual' });
+    assert.equal(page.status, 302);
+    assert.equal(page.headers.get('location'), `/dashboard#/commits/${commit.slice(0, 10)}`);
+    const view = await fetch(`${daemon.httpUrl}/api/dashboard/commits/${commit.slice(0, 10)}`);
+    assert.match(JSON.stringify(await view.json()), /meshplane\/apps\/validate/);
     const unknown = await fetch(`${daemon.httpUrl}/api/commits/${'f'.repeat(40)}`);
     assert.equal(unknown.status, 404);
     const ready = await fetch(`${daemon.httpUrl}/readyz`);
