@@ -1,11 +1,9 @@
 // DeltaAggregatedResources: incremental ADS for one proxy. Resource versions are content hashes, so a
 // reconnecting proxy's initial_resource_versions spare it every resource it already has.
-import * as grpc from '@grpc/grpc-js';
-import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/snapshot';
+import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDeltaDiscoveryRequest, DeltaDiscoveryRequest, encodeDeltaDiscoveryResponse } from './discovery-messages';
-import { XdsStreamError, xdsErrors } from './errors';
-import { ProxySession } from './proxy-session';
-import { AdsStream, FULL_STATE_TYPES, isServedType, nonceCounter, PUSH_ORDER, REMOVAL_ORDER, StreamHost } from './stream-host';
+import { AdsStreamBase } from './ads-stream-base';
+import { FULL_STATE_TYPES, isServedType, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
 import { versionOf } from './versions';
 
 interface TypeState {
@@ -28,43 +26,14 @@ interface Delta {
   removals: string[];
 }
 
-const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
-
-export class DeltaStream implements AdsStream {
-  session: ProxySession | undefined;
+export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest> {
   private readonly types = new Map<TypeUrl, TypeState>();
-  private readonly nextNonce = nonceCounter();
-  private snapshot: ProxySnapshot | undefined;
-  private closed = false;
-  private released = false;
 
-  constructor(
-    private readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
-    private readonly host: StreamHost,
-  ) {
-    call.on('data', (bytes: Buffer) => this.onRequest(bytes));
-    call.on('end', () => this.close());
-    call.on('error', () => this.release());
-    call.on('cancelled', () => this.release());
+  protected decode(bytes: Buffer): DeltaDiscoveryRequest {
+    return decodeDeltaDiscoveryRequest(bytes);
   }
 
-  private onRequest(bytes: Buffer): void {
-    if (this.closed) return;
-    let request: DeltaDiscoveryRequest;
-    try {
-      request = decodeDeltaDiscoveryRequest(bytes);
-    } catch (error) {
-      return this.close(xdsErrors.undecodableRequest((error as Error).message));
-    }
-    try {
-      this.handle(request);
-    } catch (error) {
-      if (error instanceof XdsStreamError) return this.close(error);
-      throw error;
-    }
-  }
-
-  private handle(request: DeltaDiscoveryRequest): void {
+  protected handle(request: DeltaDiscoveryRequest): void {
     const typeUrl = request.type_url;
     if (!this.session) {
       this.session = this.host.admit(this, request.node, 'delta', typeUrl, request.resource_names_subscribe);
@@ -116,19 +85,8 @@ export class DeltaStream implements AdsStream {
     if (first || delta.updates.length > 0 || delta.removals.length > 0) this.send(typeUrl, state, delta.version, delta.updates, delta.removals);
   }
 
-  private desired(typeUrl: TypeUrl, state: TypeState): ReadonlyMap<string, EncodedResource> {
-    const all = this.snapshot?.resources.get(typeUrl) ?? EMPTY;
-    if (state.wildcard) return all;
-    const selected = new Map<string, EncodedResource>();
-    for (const name of state.names) {
-      const resource = all.get(name);
-      if (resource) selected.set(name, resource);
-    }
-    return selected;
-  }
-
   private compute(typeUrl: TypeUrl, state: TypeState): Delta {
-    const desired = this.desired(typeUrl, state);
+    const desired = this.subscribed(typeUrl, state);
     const updates: EncodedResource[] = [];
     for (const resource of desired.values()) {
       if (state.client.get(resource.name) !== resource.hash && !state.rejected.has(`${resource.name}@${resource.hash}`)) updates.push(resource);
@@ -175,20 +133,5 @@ export class DeltaStream implements AdsStream {
       const entry = pending.find((p) => p.typeUrl === typeUrl);
       if (entry) this.send(typeUrl, entry.state, entry.delta.version, [], entry.delta.removals);
     }
-  }
-
-  close(error?: XdsStreamError): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (error) this.call.emit('error', { code: error.code, details: error.message });
-    else this.call.end();
-    this.release();
-  }
-
-  private release(): void {
-    this.closed = true;
-    if (this.released) return;
-    this.released = true;
-    this.host.release(this);
   }
 }

@@ -1,10 +1,8 @@
 // StreamAggregatedResources: state-of-the-world ADS for one proxy.
-import * as grpc from '@grpc/grpc-js';
-import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/snapshot';
+import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDiscoveryRequest, DiscoveryRequest, encodeDiscoveryResponse } from './discovery-messages';
-import { XdsStreamError, xdsErrors } from './errors';
-import { ProxySession } from './proxy-session';
-import { AdsStream, FULL_STATE_TYPES, isServedType, nonceCounter, PUSH_ORDER, REMOVAL_ORDER, StreamHost } from './stream-host';
+import { AdsStreamBase } from './ads-stream-base';
+import { FULL_STATE_TYPES, isServedType, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
 import { versionOf, versionOfMap } from './versions';
 
 interface TypeState {
@@ -18,42 +16,14 @@ interface TypeState {
   rejected: Set<string>;
 }
 
-const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
-
-export class SotwStream implements AdsStream {
-  session: ProxySession | undefined;
+export class SotwStream extends AdsStreamBase<DiscoveryRequest> {
   private readonly types = new Map<TypeUrl, TypeState>();
-  private readonly nextNonce = nonceCounter();
-  private snapshot: ProxySnapshot | undefined;
-  private closed = false;
 
-  constructor(
-    private readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
-    private readonly host: StreamHost,
-  ) {
-    call.on('data', (bytes: Buffer) => this.onRequest(bytes));
-    call.on('end', () => this.close());
-    call.on('error', () => this.release());
-    call.on('cancelled', () => this.release());
+  protected decode(bytes: Buffer): DiscoveryRequest {
+    return decodeDiscoveryRequest(bytes);
   }
 
-  private onRequest(bytes: Buffer): void {
-    if (this.closed) return;
-    let request: DiscoveryRequest;
-    try {
-      request = decodeDiscoveryRequest(bytes);
-    } catch (error) {
-      return this.close(xdsErrors.undecodableRequest((error as Error).message));
-    }
-    try {
-      this.handle(request);
-    } catch (error) {
-      if (error instanceof XdsStreamError) return this.close(error);
-      throw error;
-    }
-  }
-
-  private handle(request: DiscoveryRequest): void {
+  protected handle(request: DiscoveryRequest): void {
     const typeUrl = request.type_url;
     if (!this.session) {
       this.session = this.host.admit(this, request.node, 'sotw', typeUrl, request.resource_names);
@@ -83,7 +53,7 @@ export class SotwStream implements AdsStream {
     }
     const subscriptionChanged = this.subscribe(state, typeUrl, request.resource_names, first);
     if (first || subscriptionChanged) {
-      const resources = this.select(typeUrl, state);
+      const resources = this.subscribed(typeUrl, state);
       const clientHas = request.response_nonce ? undefined : request.version_info;
       this.send(typeUrl, state, resources, clientHas);
     }
@@ -98,17 +68,6 @@ export class SotwStream implements AdsStream {
     state.wildcard = wildcard;
     state.names = explicit;
     return changed;
-  }
-
-  private select(typeUrl: TypeUrl, state: TypeState): Map<string, EncodedResource> | ReadonlyMap<string, EncodedResource> {
-    const all = this.snapshot?.resources.get(typeUrl) ?? EMPTY;
-    if (state.wildcard) return all;
-    const selected = new Map<string, EncodedResource>();
-    for (const name of state.names) {
-      const resource = all.get(name);
-      if (resource) selected.set(name, resource);
-    }
-    return selected;
   }
 
   private send(typeUrl: TypeUrl, state: TypeState, resources: ReadonlyMap<string, EncodedResource>, clientHas?: string): void {
@@ -130,7 +89,7 @@ export class SotwStream implements AdsStream {
     for (const typeUrl of PUSH_ORDER) {
       const state = this.types.get(typeUrl);
       if (!state) continue;
-      const desired = this.select(typeUrl, state);
+      const desired = this.subscribed(typeUrl, state);
       if (FULL_STATE_TYPES.has(typeUrl)) {
         // Make before break: keep what is going away until the new listeners and routes are out.
         const kept = [...state.sent.values()].filter((resource) => !desired.has(resource.name));
@@ -145,23 +104,7 @@ export class SotwStream implements AdsStream {
       this.send(typeUrl, state, desired);
     }
     for (const typeUrl of REMOVAL_ORDER) {
-      if (removalsPending.includes(typeUrl)) this.send(typeUrl, this.types.get(typeUrl)!, this.select(typeUrl, this.types.get(typeUrl)!));
+      if (removalsPending.includes(typeUrl)) this.send(typeUrl, this.types.get(typeUrl)!, this.subscribed(typeUrl, this.types.get(typeUrl)!));
     }
-  }
-
-  close(error?: XdsStreamError): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (error) this.call.emit('error', { code: error.code, details: error.message });
-    else this.call.end();
-    this.release();
-  }
-
-  private released = false;
-  private release(): void {
-    this.closed = true;
-    if (this.released) return;
-    this.released = true;
-    this.host.release(this);
   }
 }

@@ -1,0 +1,80 @@
+// What the state-of-the-world and the delta ADS streams share: the call's lifecycle, decoding a
+// request and closing the stream on a protocol error, and choosing a proxy's resources of a type.
+import * as grpc from '@grpc/grpc-js';
+import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/snapshot';
+import { XdsStreamError, xdsErrors } from './errors';
+import { ProxySession } from './proxy-session';
+import { AdsStream, nonceCounter, StreamHost } from './stream-host';
+
+const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
+
+/** A proxy's subscription to one type: every resource (wildcard) and/or the names it asked for. */
+export interface Subscription {
+  wildcard: boolean;
+  names: Set<string>;
+}
+
+export abstract class AdsStreamBase<Request> implements AdsStream {
+  session: ProxySession | undefined;
+  protected readonly nextNonce = nonceCounter();
+  protected snapshot: ProxySnapshot | undefined;
+  protected closed = false;
+  private released = false;
+
+  constructor(
+    protected readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
+    protected readonly host: StreamHost,
+  ) {
+    call.on('data', (bytes: Buffer) => this.onRequest(bytes));
+    call.on('end', () => this.close());
+    call.on('error', () => this.release());
+    call.on('cancelled', () => this.release());
+  }
+
+  protected abstract decode(bytes: Buffer): Request;
+  protected abstract handle(request: Request): void;
+  abstract push(): void;
+
+  private onRequest(bytes: Buffer): void {
+    if (this.closed) return;
+    let request: Request;
+    try {
+      request = this.decode(bytes);
+    } catch (error) {
+      return this.close(xdsErrors.undecodableRequest((error as Error).message));
+    }
+    try {
+      this.handle(request);
+    } catch (error) {
+      if (error instanceof XdsStreamError) return this.close(error);
+      throw error;
+    }
+  }
+
+  /** The resources of a type this proxy should hold under its subscription. */
+  protected subscribed(typeUrl: TypeUrl, subscription: Subscription): ReadonlyMap<string, EncodedResource> {
+    const all = this.snapshot?.resources.get(typeUrl) ?? EMPTY;
+    if (subscription.wildcard) return all;
+    const selected = new Map<string, EncodedResource>();
+    for (const name of subscription.names) {
+      const resource = all.get(name);
+      if (resource) selected.set(name, resource);
+    }
+    return selected;
+  }
+
+  close(error?: XdsStreamError): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (error) this.call.emit('error', { code: error.code, details: error.message });
+    else this.call.end();
+    this.release();
+  }
+
+  private release(): void {
+    this.closed = true;
+    if (this.released) return;
+    this.released = true;
+    this.host.release(this);
+  }
+}
