@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { EtcdStateStore } from '../state/etcd-state-store';
-import { EtcdConnection, ETCD_CALL_TIMEOUT_MS } from './etcd-connection';
+import { EtcdConnection, ETCD_ATTEMPT_TIMEOUT_MS } from './etcd-connection';
 import { LeaderElection } from './leader-election';
 import { ReplicaInfo, ReplicaMembership } from './replica-membership';
 
@@ -197,7 +197,7 @@ export class EtcdCoordination implements Coordination {
   private async probe(): Promise<void> {
     if (this.stopped) return;
     try {
-      this.leaderId = this.isLeader() ? this.replicaId : await withTimeout(this.election.leader(), Math.min(ETCD_CALL_TIMEOUT_MS, 2_000));
+      this.leaderId = this.isLeader() ? this.replicaId : await withTimeout(this.election.leader(), ETCD_ATTEMPT_TIMEOUT_MS);
       if (!this.health.reachable) this.options.log?.('etcd is reachable');
       this.health = { reachable: true, checkedAt: new Date().toISOString() };
     } catch (error) {

@@ -1,12 +1,15 @@
 // One etcd client per process, scoped to the configured key prefix. Unary calls get a deadline so
-// an unreachable cluster fails a request in seconds instead of hanging a reconcile; watches and
-// lease keep-alives are streams and reconnect on their own.
+// an unreachable cluster fails a request in seconds instead of hanging a reconcile: each attempt
+// has ETCD_ATTEMPT_TIMEOUT_MS (a request caught in an etcd leader election can be dropped, and only
+// a retry gets it through), and retries stop after ETCD_CALL_TIMEOUT_MS. Watches and lease
+// keep-alives are streams and reconnect on their own.
 import * as fs from 'node:fs';
 import { Etcd3, GRPCUnavailableError, IOptions, isRecoverableError, Namespace } from 'etcd3';
 import { etcdSetupErrors } from './errors';
 import { EtcdSettings } from './store-settings';
 
-export const ETCD_CALL_TIMEOUT_MS = 5_000;
+export const ETCD_CALL_TIMEOUT_MS = 6_000;
+export const ETCD_ATTEMPT_TIMEOUT_MS = 2_000;
 
 export interface EtcdConnection {
   readonly client: Etcd3;
@@ -20,8 +23,8 @@ export interface EtcdConnection {
 export function etcdClientOptions(settings: EtcdSettings, env: NodeJS.ProcessEnv = process.env, callTimeoutMs = ETCD_CALL_TIMEOUT_MS): IOptions {
   const options: IOptions = {
     hosts: settings.endpoints,
-    dialTimeout: callTimeoutMs,
-    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+    dialTimeout: Math.min(callTimeoutMs, ETCD_ATTEMPT_TIMEOUT_MS),
+    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + Math.min(callTimeoutMs, ETCD_ATTEMPT_TIMEOUT_MS) }),
     grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 },
     // etcd3's default breaker shuns a failed member for 5 s and retries a call 3 times, which
     // delays recovery after an outage and can fail a call while one member of three is down.

@@ -1,7 +1,7 @@
 // High availability: store backends, etcd connection, leader election, replica membership.
 export * from './errors';
 export * from './store-settings';
-export { connectEtcd, etcdClientOptions, ETCD_CALL_TIMEOUT_MS } from './etcd-connection';
+export { connectEtcd, etcdClientOptions, ETCD_ATTEMPT_TIMEOUT_MS, ETCD_CALL_TIMEOUT_MS } from './etcd-connection';
 export type { EtcdConnection } from './etcd-connection';
 export { LeaderElection, ELECTION_NAME } from './leader-election';
 export type { Fence } from './leader-election';

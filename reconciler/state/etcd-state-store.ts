@@ -115,6 +115,9 @@ export class EtcdStateStore implements StateStore {
       txn.then(this.ns.put(historyKey).value(gzipSync(encodeRevision(next))), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit(),
     );
     if (result.succeeded) return;
+    // A retried request whose first attempt went through (its answer was lost) finds its own write.
+    const landed = await this.readHistory(environment, next.revision).catch(() => undefined);
+    if (landed && encodeRevision(landed) === encodeRevision(next)) return;
     if (fence) {
       const leader = await this.call('reading the leader key', this.ns.get(fence.key).exec());
       if (leader.kvs[0]?.create_revision !== fence.createRevision) throw new FencedWriteError(what);
@@ -138,7 +141,9 @@ export class EtcdStateStore implements StateStore {
           `locking environment ${environment}`,
           this.ns.if(key, 'Create', '==', 0).then(this.ns.put(key).value(JSON.stringify(holder)).lease(leaseId)).else(this.ns.get(key)).commit(),
         );
-        if (result.succeeded) {
+        const current = result.responses[0]?.response_range?.kvs[0]?.value?.toString();
+        // succeeded, or a retried request whose first attempt took the lock for us
+        if (result.succeeded || parseHolder(current)?.token === holder.token) {
           return {
             holder,
             release: async () => {
@@ -148,8 +153,7 @@ export class EtcdStateStore implements StateStore {
         }
         const waited = Date.now() - started;
         if (waited >= timeoutMs) {
-          const value = result.responses[0]?.response_range?.kvs[0]?.value?.toString();
-          throw new StateLockedError(environment, parseHolder(value), `the etcd key ${this.fullKey(key)} (it expires with its holder's lease)`, waited);
+          throw new StateLockedError(environment, parseHolder(current), `the etcd key ${this.fullKey(key)} (it expires with its holder's lease)`, waited);
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, timeoutMs - waited)));
       }

@@ -80,6 +80,17 @@ export class EtcdCluster {
     return this.members[index].process !== undefined;
   }
 
+  /** The index of the member that is etcd's raft leader now (asked over the gRPC gateway). */
+  async leaderMember(): Promise<number> {
+    for (let i = 0; i < this.members.length; i++) {
+      if (!this.members[i].process) continue;
+      const response = await fetch(`${this.endpoints[i]}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+      const status = (await response?.json().catch(() => undefined)) as { leader?: string; header?: { member_id?: string } } | undefined;
+      if (status?.leader && status.leader === status.header?.member_id) return i;
+    }
+    throw new Error(`no running member of the etcd cluster in ${this.dir} is the leader`);
+  }
+
   /** Kills one member (SIGKILL by default) and waits for it to exit. */
   async stopMember(index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.members[index].process;
