@@ -209,6 +209,11 @@ export class Daemon {
       this.log.info({ area: 'ha', replica: this.coordination.replicaId, leader }, leader ? 'this replica leads: it reconciles' : 'this replica follows: it serves what the leader applies');
       if (leader && this.latestRevision) void this.dispatch(this.latestRevision);
     });
+    // A reconcile that failed because etcd did not answer is tried again once it answers.
+    this.coordination.onStoreRecovered(() => {
+      const failed = [...this.reconcilers.values()].some((r) => r.last?.result === 'failed' && r.last.commit === this.latestRevision?.commit);
+      if (failed && this.coordination.isLeader()) void this.dispatch(this.latestRevision!);
+    });
     this.stopFollowing = followAppliedRevisions({
       coordination: this.coordination,
       store: this.store,

@@ -44,6 +44,8 @@ export interface Coordination {
   fencedWrite<T>(what: string, write: () => Promise<T>): Promise<T>;
   /** Called when an environment's applied revision changes in the shared store (followers serve it). */
   onAppliedRevision(listener: (environment: string, revision: number) => void): () => void;
+  /** Called when the shared store answers again after it did not (a reconcile that failed on it can be retried). */
+  onStoreRecovered(listener: () => void): () => void;
   status(): CoordinationStatus;
 }
 
@@ -84,6 +86,10 @@ export class SingleReplicaCoordination implements Coordination {
     return () => undefined;
   }
 
+  onStoreRecovered(): () => void {
+    return () => undefined;
+  }
+
   status(): CoordinationStatus {
     return {
       backend: 'embedded',
@@ -110,7 +116,7 @@ export class EtcdCoordination implements Coordination {
   readonly replicaId: string;
   readonly election: LeaderElection;
   private membership: ReplicaMembership | undefined;
-  private readonly events = new EventEmitter<{ leadership: [boolean]; applied: [string, number] }>();
+  private readonly events = new EventEmitter<{ leadership: [boolean]; applied: [string, number]; recovered: [] }>();
   private health: StoreHealth = { reachable: false, error: 'not checked yet', checkedAt: new Date().toISOString() };
   private leaderId: string | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -171,6 +177,11 @@ export class EtcdCoordination implements Coordination {
     return () => this.events.off('applied', listener);
   }
 
+  onStoreRecovered(listener: () => void): () => void {
+    this.events.on('recovered', listener);
+    return () => this.events.off('recovered', listener);
+  }
+
   status(): CoordinationStatus {
     const leader = this.isLeader();
     const since = this.election.leaderSince();
@@ -198,8 +209,12 @@ export class EtcdCoordination implements Coordination {
     if (this.stopped) return;
     try {
       this.leaderId = this.isLeader() ? this.replicaId : await withTimeout(this.election.leader(), ETCD_ATTEMPT_TIMEOUT_MS);
-      if (!this.health.reachable) this.options.log?.('etcd is reachable');
+      const recovered = !this.health.reachable;
       this.health = { reachable: true, checkedAt: new Date().toISOString() };
+      if (recovered) {
+        this.options.log?.('etcd is reachable');
+        this.events.emit('recovered');
+      }
     } catch (error) {
       if (this.health.reachable) this.options.log?.('etcd is unreachable; serving the last configuration', { error: (error as Error).message });
       this.health = {
