@@ -7,7 +7,7 @@ import { parseNodeId } from './proxy-identity';
 export interface BootstrapOptions {
   /** Proxy identity: full ARN or mesh/<mesh>/virtualNode/<name> (virtualGateway/<name>). */
   nodeId: string;
-  /** host:port of the xDS server. */
+  /** host:port of the xDS server, or several comma-separated (replicas: the proxy fails over between them). */
   xds: string;
   /** node.cluster; App Mesh uses the resource name unless APPMESH_RESOURCE_CLUSTER overrides it. */
   cluster?: string;
@@ -36,10 +36,16 @@ export function splitHostPort(address: string): { host: string; port: number } {
   return { host: match[1] ?? match[2], port };
 }
 
+/** The servers of a comma-separated `host:port` list. */
+export function splitServers(xds: string): Array<{ host: string; port: number }> {
+  return xds.split(',').map((address) => splitHostPort(address.trim()));
+}
+
 /** The Envoy v3 bootstrap (YAML text). */
 export function envoyBootstrap(options: BootstrapOptions): string {
   const { proxy } = parseNodeId(options.nodeId);
-  const { host, port } = splitHostPort(options.xds);
+  const servers = splitServers(options.xds);
+  const host = servers[0].host;
   const transportSocket = options.tlsCa
     ? {
         transport_socket: {
@@ -91,7 +97,8 @@ export function envoyBootstrap(options: BootstrapOptions): string {
           },
           load_assignment: {
             cluster_name: XDS_CLUSTER_NAME,
-            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }] }],
+            // Several replicas: Envoy keeps one ADS stream and moves to another replica when its own fails.
+            endpoints: [{ lb_endpoints: servers.map(({ host, port }) => ({ endpoint: { address: { socket_address: { address: host, port_value: port } } } })) }],
           },
           ...transportSocket,
         },
@@ -104,14 +111,14 @@ export function envoyBootstrap(options: BootstrapOptions): string {
 /** The gRPC xDS bootstrap (JSON text) for proxyless clients. */
 export function grpcBootstrap(options: BootstrapOptions): string {
   parseNodeId(options.nodeId);
-  splitHostPort(options.xds);
+  const serverUri = grpcServerUri(options.xds);
   const channelCreds = options.tlsCa
     ? [{ type: 'tls', config: { ca_certificate_file: options.tlsCa, ...(options.tlsCertificate ? { certificate_file: options.tlsCertificate, private_key_file: options.tlsKey } : {}) } }, { type: 'insecure' }]
     : [{ type: 'insecure' }];
   const bootstrap = {
     xds_servers: [
       {
-        server_uri: options.xds,
+        server_uri: serverUri,
         channel_creds: channelCreds,
         server_features: ['xds_v3'],
         ...(options.tokenFile ? { call_creds: [{ type: 'jwt_token_file', config: { jwt_token_file: options.tokenFile } }] } : {}),
@@ -120,4 +127,16 @@ export function grpcBootstrap(options: BootstrapOptions): string {
     node: { id: options.nodeId, cluster: options.cluster ?? options.nodeId, locality: {} },
   };
   return JSON.stringify(bootstrap, null, 2) + '\n';
+}
+
+/**
+ * gRPC's target for the xDS server: `host:port`, or for several replicas an `ipv4:`/`ipv6:` address
+ * list, which the client's channel fails over between (a DNS name with one record per replica works too).
+ */
+function grpcServerUri(xds: string): string {
+  const servers = splitServers(xds);
+  if (servers.length === 1) return xds.trim();
+  if (servers.every(({ host }) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host))) return `ipv4:${servers.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+  if (servers.every(({ host }) => host.includes(':'))) return `ipv6:${servers.map(({ host, port }) => `[${host}]:${port}`).join(',')}`;
+  throw new Error(`gRPC clients take several xDS servers only as IP addresses of one family (e.g. 10.0.0.1:15010,10.0.0.2:15010); got "${xds}". Give IP addresses, or one DNS name that resolves to every replica.`);
 }

@@ -85,9 +85,24 @@ describe('meshplane bootstrap', () => {
     assert.equal(JSON.parse(stdout).xds_servers[0].server_uri, '127.0.0.1:18000');
   });
 
+  it('lists several replicas: Envoy gets one endpoint per server, gRPC an address list it fails over between', async () => {
+    const envoy = await run(['--node', 'mesh/apps/virtualNode/serviceA', '--xds', '10.0.0.1:15010,10.0.0.2:15010,10.0.0.3:15010']);
+    assert.equal(envoy.code, 0);
+    const endpoints = parse(envoy.stdout).static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints;
+    assert.deepEqual(
+      endpoints.map((e: { endpoint: { address: { socket_address: { address: string } } } }) => e.endpoint.address.socket_address.address),
+      ['10.0.0.1', '10.0.0.2', '10.0.0.3'],
+    );
+    const grpc = await run(['--node', 'mesh/apps/virtualNode/serviceA', '--xds', '127.0.0.1:15010,127.0.0.2:15011', '--format', 'grpc']);
+    assert.equal(grpc.code, 0);
+    assert.equal(validateBootstrapConfig(JSON.parse(grpc.stdout)).node.id, 'mesh/apps/virtualNode/serviceA');
+    assert.equal(JSON.parse(grpc.stdout).xds_servers[0].server_uri, 'ipv4:127.0.0.1:15010,127.0.0.2:15011');
+  });
+
   const refusals: { name: string; args: string[]; message: RegExp }[] = [
     { name: 'a node id that is not a proxy', args: ['--node', 'mesh/apps/virtualRouter/r', '--xds', 'h:1'], message: /--node: .*virtualRouter/ },
     { name: 'an xds address without a port', args: ['--node', 'mesh/apps/virtualNode/a', '--xds', 'xds.internal'], message: /--xds: "xds.internal" is not host:port/ },
+    { name: 'several gRPC servers by name', args: ['--node', 'mesh/apps/virtualNode/a', '--xds', 'a.internal:1,b.internal:1', '--format', 'grpc'], message: /--xds: gRPC clients take several xDS servers only as IP addresses/ },
     { name: 'an unknown format', args: ['--node', 'mesh/apps/virtualNode/a', '--xds', 'h:1', '--format', 'istio'], message: /Allowed choices are envoy, grpc/ },
     { name: 'a token variable that is not set', args: ['--node', 'mesh/apps/virtualNode/a', '--xds', 'h:1', '--token-env', 'MESHPLANE_UNSET_VAR'], message: /MESHPLANE_UNSET_VAR: that environment variable is not set/ },
   ];

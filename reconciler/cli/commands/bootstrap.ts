@@ -27,7 +27,7 @@ export function bootstrapCommand(terminal: Terminal, done: (code: number) => voi
   return new Command('bootstrap')
     .description('Print a proxy bootstrap pointing at the meshplane xDS server: Envoy YAML (ADS, admin on 9901) or gRPC xDS JSON.')
     .requiredOption('--node <id>', 'proxy identity: arn:aws:appmesh:<region>:<account>:mesh/<mesh>/virtualNode/<name> or mesh/<mesh>/virtualNode/<name> (virtualGateway/<name>)')
-    .requiredOption('--xds <host:port>', 'address of the meshplane xDS server')
+    .requiredOption('--xds <host:port[,host:port…]>', 'address of the meshplane xDS server; several comma-separated for replicas (the proxy fails over between them)')
     .addOption(new Option('--format <format>', 'envoy: Envoy bootstrap YAML; grpc: JSON for GRPC_XDS_BOOTSTRAP').choices(['envoy', 'grpc']).default('envoy'))
     .option('--cluster <name>', 'node.cluster (default: the node id, like APPMESH_RESOURCE_ARN)')
     .option('--admin-port <port>', 'Envoy admin port', '9901')
