@@ -7,6 +7,7 @@ import { StateStore } from '../state/state-store';
 import { CommitStatuses } from '../status/status';
 import { ProxyStatus } from '../xds/proxy-session';
 import type { ProxyMark } from '../../provider/graph';
+import type { CoordinationStatus } from '../ha';
 
 export interface CommitInfo {
   commit: string;
@@ -26,6 +27,8 @@ export interface DashboardSource {
   /** The repository and branch followed (GET /api/environments' `source`). */
   source(): unknown;
   store: StateStore;
+  /** The replicas serving with this one, which of them leads, and whether the state store answers. */
+  replicas(): CoordinationStatus;
   /** Proxies of an environment that drift from its live commit: stale versions, disconnected. */
   drifting(environment: string): ProxyMark[];
   /** Called when proxies ACK, NACK, connect or disconnect, and when new configuration is pushed to them. */
@@ -51,6 +54,7 @@ export function daemonDashboardSource(daemon: Daemon): DashboardSource {
     commit: (sha) => daemon.commitStatuses(sha),
     source: () => daemon.source?.status(),
     store: daemon.store,
+    replicas: () => daemon.coordination.status(),
     variables: daemon.options.variables ?? process.env,
     async recentCommits(limit) {
       const head = daemon.source?.status().head;

@@ -8,6 +8,7 @@ import { RecordedStatus } from '../status/status';
 import { ProxyStatus } from '../xds/proxy-session';
 import { ConvergenceRecorder } from './convergence';
 import { CommitInfo, DashboardSource } from './dashboard-source';
+import type { CoordinationStatus } from '../ha';
 
 export interface DashboardProxy extends ProxyStatus {
   environment?: string;
@@ -23,6 +24,7 @@ export interface DashboardSnapshot {
   environments: EnvironmentView[];
   proxies: DashboardProxy[];
   commits: PipelineCommit[];
+  replicas: CoordinationStatus;
 }
 
 export interface LiveStateOptions {
@@ -70,7 +72,7 @@ export class LiveState {
       this.commitsReadAt = Date.now();
       this.commits = await this.readCommits().catch(() => this.commits);
     }
-    return { at: new Date().toISOString(), source: this.source.source(), environments, proxies, commits: this.commits };
+    return { at: new Date().toISOString(), source: this.source.source(), environments, proxies, commits: this.commits, replicas: this.source.replicas() };
   }
 
   /** Pushes every changed snapshot to `listener` until the returned function is called. */

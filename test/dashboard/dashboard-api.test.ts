@@ -121,8 +121,14 @@ describe('dashboard HTTP endpoints', function () {
       'meshplane/apps/apply=success',
       'meshplane/apps/sync=success',
     ]);
-    const once = (await (await fetch(`${daemon.httpUrl}/api/dashboard/snapshot`, { headers: auth })).json()) as { commits: unknown[] };
+    const once = (await (await fetch(`${daemon.httpUrl}/api/dashboard/snapshot`, { headers: auth })).json()) as {
+      commits: unknown[];
+      replicas: { backend: string; leader: boolean; replicaId: string; leaderId?: string; store: { reachable: boolean } };
+    };
     assert.equal(once.commits.length, 2);
+    assert.equal(once.replicas.backend, 'embedded');
+    assert.equal(once.replicas.leader, true, 'a single embedded replica leads');
+    assert.equal(once.replicas.store.reachable, true);
   });
 
   it('answers a commit with its statuses and the plan applied for it', async () => {

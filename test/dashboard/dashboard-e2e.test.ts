@@ -108,6 +108,7 @@ describe('dashboard end to end (headless Chromium)', function () {
     await page.goto(`${daemon.httpUrl}/dashboard`);
     await page.waitForSelector(`[data-testid=env-apps] .live-commit >> text=${short(commits.initial)}`);
     await page.waitForSelector(`#pipeline-table tr[data-commit="${commits.initial}"] .chip.state-success[data-stage=sync]`);
+    await page.waitForSelector('#replicas-table tr[data-replica] .chip.leader'); // the one embedded replica leads
     assert.match(await page.textContent('[data-testid=env-apps] .proxy-count') ?? '', /^1\/1 synced$/);
     assert.equal(await page.textContent('#connection'), 'live');
     await shot('1-overview');

@@ -89,7 +89,8 @@
     mount: function () {
       viewEl.innerHTML = '<h1>Environments</h1><div id="environments" class="cards"></div>' +
         '<h2>Pipeline of the latest commits</h2><div id="pipeline"></div>' +
-        '<h2>Proxies</h2><div id="proxy-summary"></div>';
+        '<h2>Proxies</h2><div id="proxy-summary"></div>' +
+        '<h2>Replicas</h2><div id="replicas"></div>';
     },
     update: function (snap) {
       var envs = snap.environments || [];
@@ -125,6 +126,18 @@
         proxies.filter(function (p) { return proxyState(p) === 'synced'; }).length + ' synced · ' +
         '<span class="' + (nacked.length ? 'nacked' : '') + '">' + nacked.length + ' NACKing</span> — <a href="#/proxies">all proxies</a>' +
         (nacked.length ? ' · <a href="#/proxies?state=nacked">the NACKing ones</a>' : '') + '</p>';
+
+      var rs = snap.replicas;
+      if (rs) {
+        var store = rs.store.reachable ? '<span class="state-success">reachable</span>' : '<span class="state-failure">unreachable</span> <span class="desc">' + esc(rs.store.error || '') + '</span>';
+        var rows = (rs.replicas.length ? rs.replicas : [{ id: rs.replicaId }]).map(function (r) {
+          var leads = r.id === rs.leaderId || (rs.replicas.length === 0 && rs.leader);
+          return '<tr data-replica="' + esc(r.id) + '"><td><code>' + esc(r.id) + '</code>' + (leads ? ' <span class="chip state-success leader">leader</span>' : '') + (r.id === rs.replicaId ? ' <span class="muted">(this one)</span>' : '') + '</td>' +
+            '<td>' + esc(r.host || '') + '</td><td>' + esc(r.xdsAddress || '') + '</td><td>' + esc(r.httpAddress || '') + '</td><td>' + (r.startedAt ? time(r.startedAt) : '') + '</td></tr>';
+        }).join('');
+        document.getElementById('replicas').innerHTML = '<p>state store: ' + esc(rs.backend) + ', ' + store + (rs.leaderSince ? ' · leader since ' + time(rs.leaderSince) : '') + '</p>' +
+          '<table id="replicas-table"><tr><th>replica</th><th>host</th><th>xDS</th><th>HTTP</th><th>started</th></tr>' + rows + '</table>';
+      }
     },
   };
 
