@@ -2,7 +2,7 @@
 // the embedded defaults (git notes statuses, embedded registry and state store, loopback ports),
 // and a note of where to look. A checkout is served in place (its current branch); an installed
 // package has no git history, so its environments are first committed to a quickstart
-// repository under .meshplane/.
+// repository under .meshplane/ in the current directory (the package's own folder may be read-only).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
@@ -18,11 +18,11 @@ export function startCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--xds-listen <host:port>', 'xDS (ADS) address', DAEMON_DEFAULTS.xdsListen)
     .option('--http-listen <host:port>', 'HTTP address', DAEMON_DEFAULTS.httpListen)
     .action(async (options: { xdsListen: string; httpListen: string }) => {
-      const { repo, branch } = await quickstartRepository(PACKAGE_ROOT);
+      const { repo, branch, dataDir } = await quickstartRepository(PACKAGE_ROOT, process.cwd());
       const serve: ServeOptions = {
         repo,
         branch,
-        dataDir: path.join(PACKAGE_ROOT, '.meshplane'),
+        dataDir,
         xdsListen: options.xdsListen,
         httpListen: options.httpListen,
         ackTimeout: String(DAEMON_DEFAULTS.ackTimeoutMs / 1000),
@@ -33,22 +33,27 @@ export function startCommand(terminal: Terminal, done: (code: number) => void): 
     });
 }
 
-/** The package itself when it is a checkout on a branch; else a repository seeded from its environments/. */
-export async function quickstartRepository(root: string): Promise<{ repo: string; branch: string }> {
+/**
+ * The package itself when it is a checkout on a branch; else a repository seeded from its
+ * environments/ under `<workDir>/.meshplane/quickstart`. The data dir is `.meshplane/` beside it.
+ */
+export async function quickstartRepository(root: string, workDir: string): Promise<{ repo: string; branch: string; dataDir: string }> {
   const git = gitAt(root);
   const top = await git.raw(['rev-parse', '--show-toplevel']).then((out) => out.trim(), () => '');
   const branch = top ? await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).then((out) => out.trim(), () => '') : '';
-  if (top && branch && fs.realpathSync(top) === fs.realpathSync(root)) return { repo: root, branch };
-  const repo = path.join(root, '.meshplane', 'quickstart');
+  if (top && branch && fs.realpathSync(top) === fs.realpathSync(root)) return { repo: root, branch, dataDir: path.join(root, '.meshplane') };
+  const dataDir = path.join(workDir, '.meshplane');
+  const repo = path.join(dataDir, 'quickstart');
   if (!fs.existsSync(path.join(repo, '.git'))) {
     fs.mkdirSync(repo, { recursive: true });
     fs.cpSync(path.join(root, 'environments'), path.join(repo, 'environments'), { recursive: true });
     const seed = gitAt(repo);
     await seed.raw(['init', '--quiet', '--initial-branch=main']);
     await seed.raw(['add', 'environments']);
-    await seed.raw(['commit', '--quiet', '-m', 'meshplane quickstart: the bundled environments']);
+    // An identity of its own: the machine may have no git user configured.
+    await seed.raw(['-c', 'user.name=meshplane', '-c', 'user.email=meshplane@localhost', 'commit', '--quiet', '-m', 'meshplane quickstart: the bundled environments']);
   }
-  return { repo, branch: 'main' };
+  return { repo, branch: 'main', dataDir };
 }
 
 function whereToLook(daemon: Daemon, repo: string, branch: string): string {
