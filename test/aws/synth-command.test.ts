@@ -4,16 +4,9 @@ import { execSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../reconciler/cli/main';
-import { captureTerminal } from '../helpers/capture-terminal';
+import { runMeshplane } from '../helpers/run-meshplane';
 import { REPO_ROOT } from '../helpers/paths';
-import { copyIntoRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
-
-async function meshplane(...args: string[]) {
-  const terminal = captureTerminal();
-  const code = await main(['node', 'meshplane', ...args], terminal);
-  return { code, ...terminal };
-}
+import { copyEnvironment, makeEnvironmentRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
 
 /** Runs the `app` command of cdktf.json the way cdktf-cli does: in the project folder, with CDKTF_OUTDIR. */
 function runCdktfApp(outdir: string, repo?: string): void {
@@ -68,7 +61,7 @@ describe('meshplane synth and cdktf.json', function () {
 
   it('writes one stack per bundled environment, byte-identical to the cdktf.json app', async () => {
     const ours = path.join(tmp, 'meshplane');
-    const result = await meshplane('synth', '--repo', REPO_ROOT, '--out', ours);
+    const result = await runMeshplane('synth', '--repo', REPO_ROOT, '--out', ours);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /synthesized apps → .*stacks\/apps\/cdk\.tf\.json/);
     assert.match(result.stdout, /synthesized ingress → /);
@@ -83,13 +76,12 @@ describe('meshplane synth and cdktf.json', function () {
   });
 
   it('is byte-identical on a repository with terraform settings (backend, discovery)', async () => {
-    repo = makeTempRepo();
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+    repo = makeEnvironmentRepo('apps');
     repo.write(
       'environments/apps/environment.yaml',
       'account: "111122223333"\nregion: us-west-2\nterraform:\n  enabled: true\n  privateZone: apps.local\n  vpcId: vpc-0abc\n  backend:\n    s3: { bucket: state, key: apps.tfstate, useLockfile: true }\n',
     );
-    const result = await meshplane('synth', '--repo', repo.dir, '--env', 'apps', '--out', path.join(tmp, 'a'));
+    const result = await runMeshplane('synth', '--repo', repo.dir, '--env', 'apps', '--out', path.join(tmp, 'a'));
     assert.equal(result.code, 0, result.stdout);
     runCdktfApp(path.join(tmp, 'b'), repo.dir);
     assertIdentical(path.join(tmp, 'a'), path.join(tmp, 'b'));
@@ -100,18 +92,17 @@ describe('meshplane synth and cdktf.json', function () {
 
   it('synthesizes only the environments named, into <repo>/cdktf.out by default', async () => {
     repo = makeTempRepo();
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments'), 'environments');
-    const result = await meshplane('synth', '--repo', repo.dir, '--env', 'ingress');
+    copyEnvironment(repo);
+    const result = await runMeshplane('synth', '--repo', repo.dir, '--env', 'ingress');
     assert.equal(result.code, 0, result.stdout);
     assert.deepEqual(fs.readdirSync(path.join(repo.dir, 'cdktf.out', 'stacks')), ['ingress']);
   });
 
   it('writes nothing for an invalid environment and exits 1 with compiler-style diagnostics', async () => {
-    repo = makeTempRepo();
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+    repo = makeEnvironmentRepo('apps');
     repo.write('environments/apps/environment.yaml', 'terraform:\n  targets: [appmesh, dns]\n');
     const out = path.join(tmp, 'out');
-    const result = await meshplane('synth', '--repo', repo.dir, '--out', out);
+    const result = await runMeshplane('synth', '--repo', repo.dir, '--out', out);
     assert.equal(result.code, 1);
     assert.match(result.stdout, /environments\/apps\/environment\.yaml:2:\d+: error ENV-TF: unknown target "dns"/);
     assert.match(result.stdout, /not synthesized: 1 error/);
@@ -119,8 +110,7 @@ describe('meshplane synth and cdktf.json', function () {
   });
 
   it('the cdktf.json app fails with the diagnostics on stderr for an invalid repository', () => {
-    repo = makeTempRepo();
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+    repo = makeEnvironmentRepo('apps');
     repo.write('environments/apps/environment.yaml', 'terraform:\n  vpcId: nope\n');
     assert.throws(
       () => runCdktfApp(path.join(tmp, 'x'), repo!.dir),
@@ -134,7 +124,7 @@ describe('meshplane synth and cdktf.json', function () {
   });
 
   it('names the existing environments when asked for an unknown one (exit 2)', async () => {
-    const result = await meshplane('synth', '--repo', REPO_ROOT, '--env', 'staging', '--out', path.join(tmp, 'o'));
+    const result = await runMeshplane('synth', '--repo', REPO_ROOT, '--env', 'staging', '--out', path.join(tmp, 'o'));
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unknown environment "staging".*environments: apps, ingress/);
   });

@@ -1,29 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runApply, Prompt } from '../../reconciler/cli/commands/apply';
-import { main } from '../../reconciler/cli/main';
 import { FileStateStore, resolveStateDir } from '../../reconciler/state';
 import { captureTerminal } from '../helpers/capture-terminal';
-import { REPO_ROOT } from '../helpers/paths';
-import { copyIntoRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=meshplane test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, encoding: 'utf8' }).trim();
-}
-
-function commitAll(dir: string, message: string): string {
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-  return git(dir, 'rev-parse', 'HEAD');
-}
-
-async function run(...args: string[]) {
-  const terminal = captureTerminal();
-  const code = await main(['node', 'meshplane', ...args], terminal);
-  return { code, stdout: terminal.stdout, stderr: terminal.stderr };
-}
+import { runMeshplane } from '../helpers/run-meshplane';
+import { GitRepo, makeGitRepo } from '../helpers/temp-repo';
 
 const ROUTE_FILE = 'environments/apps/routing/service-b.yaml';
 
@@ -32,22 +14,20 @@ function describeJson(output: string) {
 }
 
 describe('apply, history, rollback, describe', () => {
-  let repo: TempRepo;
+  let repo: GitRepo;
   let first: string;
   let second: string;
   let routeText: string;
 
   before(() => {
-    repo = makeTempRepo();
-    git(repo.dir, 'init', '-q', '-b', 'main');
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
-    first = commitAll(repo.dir, 'S01 canary');
+    repo = makeGitRepo();
+    first = repo.head();
     routeText = fs.readFileSync(path.join(repo.dir, ROUTE_FILE), 'utf8');
   });
   after(() => repo.remove());
 
   it('refuses to apply without confirmation when stdin is not a terminal', async () => {
-    const result = await run('apply', '--env', 'apps', '--repo', repo.dir);
+    const result = await runMeshplane('apply', '--env', 'apps', '--repo', repo.dir);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /refusing to apply without confirmation: stdin is not a terminal.*--auto-approve/);
     assert.equal(fs.existsSync(path.join(repo.dir, '.meshplane', 'apps', 'state.json')), false);
@@ -68,24 +48,24 @@ describe('apply, history, rollback, describe', () => {
 
   it('keeps the default state dir inside the repository and out of Git', () => {
     assert.ok(fs.existsSync(path.join(repo.dir, '.meshplane', 'apps', 'state.json')));
-    assert.equal(git(repo.dir, 'status', '--porcelain'), '');
+    assert.equal(repo.git('status', '--porcelain'), '');
   });
 
   it('applies a change and describes resources in the shape of aws appmesh describe-*', async () => {
-    const noChange = await run('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
+    const noChange = await runMeshplane('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
     assert.equal(noChange.code, 0);
     assert.match(noChange.stdout, /^No changes\./);
 
     repo.write(ROUTE_FILE, routeText.replace('weight: 75', 'weight: 50').replace('weight: 25', 'weight: 50'));
-    second = commitAll(repo.dir, 'shift 50/50');
-    const plan = await run('plan', '--env', 'apps', '--repo', repo.dir, '--detailed-exitcode');
+    second = repo.commit('shift 50/50');
+    const plan = await runMeshplane('plan', '--env', 'apps', '--repo', repo.dir, '--detailed-exitcode');
     assert.equal(plan.code, 2);
     assert.match(plan.stdout, /~ spec\.http2Route\.action\.weightedTargets\[1\]\.weight: 25 → 50/);
-    const applied = await run('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
+    const applied = await runMeshplane('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /Resources: 0 added, 1 changed, 0 destroyed\.\nEnvironment apps is at revision 2/);
 
-    const route = await run('describe', '--env', 'apps', '--repo', repo.dir, 'route', 'serviceB/serviceB');
+    const route = await runMeshplane('describe', '--env', 'apps', '--repo', repo.dir, 'route', 'serviceB/serviceB');
     assert.equal(route.code, 0, route.stderr);
     const out = describeJson(route.stdout);
     assert.deepEqual(Object.keys(out), ['route']);
@@ -97,43 +77,43 @@ describe('apply, history, rollback, describe', () => {
     assert.deepEqual(out.route.status, { status: 'ACTIVE' });
     assert.equal(out.route.spec.http2Route.action.weightedTargets[1].weight, 50);
 
-    const node = describeJson((await run('describe', '--env', 'apps', '--repo', repo.dir, 'virtual-node', 'serviceB')).stdout);
+    const node = describeJson((await runMeshplane('describe', '--env', 'apps', '--repo', repo.dir, 'virtual-node', 'serviceB')).stdout);
     assert.deepEqual(Object.keys(node.virtualNode), ['meshName', 'metadata', 'spec', 'status', 'virtualNodeName']);
     assert.equal(node.virtualNode.metadata.version, 1);
-    const mesh = describeJson((await run('describe', '--env', 'apps', '--repo', repo.dir, 'Mesh', 'apps')).stdout);
+    const mesh = describeJson((await runMeshplane('describe', '--env', 'apps', '--repo', repo.dir, 'Mesh', 'apps')).stdout);
     assert.deepEqual(Object.keys(mesh.mesh), ['meshName', 'metadata', 'spec', 'status']);
   });
 
   it('describe names what exists when a resource is not found', async () => {
-    const missing = await run('describe', '--env', 'apps', '--repo', repo.dir, 'virtualNode', 'serviceZ');
+    const missing = await runMeshplane('describe', '--env', 'apps', '--repo', repo.dir, 'virtualNode', 'serviceZ');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /NotFoundException: no VirtualNode named serviceZ in the applied revision 2 of environment apps\. Applied VirtualNode resources: VirtualNode\/apps\/serviceA/);
-    const noParent = await run('describe', '--env', 'apps', '--repo', repo.dir, 'route', 'serviceB');
+    const noParent = await runMeshplane('describe', '--env', 'apps', '--repo', repo.dir, 'route', 'serviceB');
     assert.equal(noParent.code, 2);
     assert.match(noParent.stderr, /pass <router>\/serviceB or --virtual-router-name <name>/);
   });
 
   it('rolls back to a revision number and to a commit; history shows both', async () => {
-    const back = await run('rollback', '--env', 'apps', '--repo', repo.dir, '--to', '1', '--auto-approve');
+    const back = await runMeshplane('rollback', '--env', 'apps', '--repo', repo.dir, '--to', '1', '--auto-approve');
     assert.equal(back.code, 0, back.stderr);
     assert.match(back.stdout, /~ spec\.http2Route\.action\.weightedTargets\[1\]\.weight: 50 → 25/);
     assert.match(back.stdout, /Environment apps is at revision 3 \(commit [0-9a-f]{12}\)/);
-    const route = describeJson((await run('describe', '--env', 'apps', '--repo', repo.dir, 'route', 'serviceB', '--virtual-router-name', 'serviceB')).stdout);
+    const route = describeJson((await runMeshplane('describe', '--env', 'apps', '--repo', repo.dir, 'route', 'serviceB', '--virtual-router-name', 'serviceB')).stdout);
     assert.equal(route.route.spec.http2Route.action.weightedTargets[1].weight, 25);
     assert.equal(route.route.metadata.version, 3, 'a rollback is an update like any other');
 
-    const forward = await run('rollback', '--env', 'apps', '--repo', repo.dir, '--to', second.slice(0, 8), '--auto-approve');
+    const forward = await runMeshplane('rollback', '--env', 'apps', '--repo', repo.dir, '--to', second.slice(0, 8), '--auto-approve');
     assert.equal(forward.code, 0, forward.stderr);
     assert.match(forward.stdout, /revision 4/);
 
-    const history = await run('history', '--env', 'apps', '--repo', repo.dir);
+    const history = await runMeshplane('history', '--env', 'apps', '--repo', repo.dir);
     assert.equal(history.code, 0);
     const lines = history.stdout.split('\n');
     assert.match(lines[0], /REVISION\s+APPLIED AT\s+COMMIT\s+ACTION\s+CHANGES\s+RESOURCES\s+BY/);
     assert.match(lines[1], new RegExp(`^  1 .* ${first.slice(0, 12)}  apply .*\\+8 ~0 -0`));
     assert.match(lines[3], new RegExp(`^  3 .* ${first.slice(0, 12)}  rollback to revision 1 .*\\+0 ~1 -0`));
     assert.match(lines[4], new RegExp(`^\\* 4 .* ${second.slice(0, 12)}  rollback to revision 2`));
-    const json = JSON.parse((await run('history', '--env', 'apps', '--repo', repo.dir, '--format', 'json')).stdout);
+    const json = JSON.parse((await runMeshplane('history', '--env', 'apps', '--repo', repo.dir, '--format', 'json')).stdout);
     assert.deepEqual(json.revisions.map((r: { revision: number; action: string; rollbackTo?: number }) => [r.revision, r.action, r.rollbackTo]), [
       [1, 'apply', undefined],
       [2, 'apply', undefined],
@@ -143,7 +123,7 @@ describe('apply, history, rollback, describe', () => {
   });
 
   it('rollback to an unknown revision says how to find one', async () => {
-    const result = await run('rollback', '--env', 'apps', '--repo', repo.dir, '--to', '99', '--auto-approve');
+    const result = await runMeshplane('rollback', '--env', 'apps', '--repo', repo.dir, '--to', '99', '--auto-approve');
     assert.equal(result.code, 2);
     assert.match(result.stderr, /no revision of environment apps matches "99".*meshplane history --env apps/);
   });
@@ -153,10 +133,10 @@ describe('apply, history, rollback, describe', () => {
     const original = fs.readFileSync(nodes, 'utf8');
     fs.writeFileSync(nodes, original.split('---')[1]);
     try {
-      const plan = await run('plan', '--env', 'apps', '--repo', repo.dir);
+      const plan = await runMeshplane('plan', '--env', 'apps', '--repo', repo.dir);
       assert.equal(plan.code, 1);
       assert.match(plan.stderr, /environments\/apps\/routing\/service-b\.yaml:\d+:\d+: error PLAN-IN-USE: VirtualNode serviceB \(mesh apps\) would be deleted, but it is still in use: Route serviceB/);
-      const apply = await run('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
+      const apply = await runMeshplane('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
       assert.equal(apply.code, 1);
       assert.equal((await new FileStateStore(path.join(repo.dir, '.meshplane')).read('apps'))!.revision, 4);
     } finally {
@@ -169,7 +149,7 @@ describe('apply, history, rollback, describe', () => {
     const lock = await store.lock('apps', 'meshplane apply --env apps');
     try {
       repo.write(ROUTE_FILE, routeText);
-      const result = await run('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
+      const result = await runMeshplane('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
       assert.equal(result.code, 1);
       assert.match(result.stderr, /warning: environments\/apps has uncommitted changes; the revision records commit [0-9a-f]{12}/);
       assert.match(result.stderr, new RegExp(`environment apps is locked by process ${process.pid} on host .* \\(meshplane apply --env apps, since`));
@@ -182,7 +162,7 @@ describe('apply, history, rollback, describe', () => {
     const stateDir = path.join(repo.dir, 'damaged');
     fs.cpSync(path.join(repo.dir, '.meshplane'), stateDir, { recursive: true });
     fs.truncateSync(path.join(stateDir, 'apps', 'state.json'), 100);
-    const result = await run('plan', '--env', 'apps', '--repo', repo.dir, '--state-dir', stateDir);
+    const result = await runMeshplane('plan', '--env', 'apps', '--repo', repo.dir, '--state-dir', stateDir);
     assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`state file ${path.join(stateDir, 'apps', 'state.json')} is damaged: .*truncated.*newest intact revision is 4`));
   });

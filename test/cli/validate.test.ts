@@ -1,20 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { main } from '../../reconciler/cli/main';
-import { captureTerminal } from '../helpers/capture-terminal';
+import { runMeshplane } from '../helpers/run-meshplane';
 import { REPO_ROOT } from '../helpers/paths';
-import { copyIntoRepo, makeTempRepo } from '../helpers/temp-repo';
-
-async function run(...args: string[]) {
-  const terminal = captureTerminal();
-  const code = await main(['node', 'meshplane', ...args], terminal);
-  return { code, ...terminal };
-}
+import { copyEnvironment, makeTempRepo } from '../helpers/temp-repo';
 
 describe('meshplane validate', () => {
   it('accepts every bundled environment', async () => {
-    const result = await run('validate', '--repo', REPO_ROOT);
+    const result = await runMeshplane('validate', '--repo', REPO_ROOT);
     assert.equal(result.code, 0, result.stdout);
     assert.match(result.stdout, /^valid: 0 errors, \d+ warnings? in \d+ resources in \d+ files \(apps, ingress\)\n$/m);
   });
@@ -22,7 +15,7 @@ describe('meshplane validate', () => {
   it('reports errors compiler-style, sorted, with exit code 1', async () => {
     const repo = makeTempRepo();
     try {
-      copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+      copyEnvironment(repo, 'apps');
       repo.write(
         'environments/apps/routing/broken.yaml',
         [
@@ -41,12 +34,12 @@ describe('meshplane validate', () => {
           '',
         ].join('\n'),
       );
-      const result = await run('validate', '--env', 'apps', '--repo', repo.dir);
+      const result = await runMeshplane('validate', '--env', 'apps', '--repo', repo.dir);
       assert.equal(result.code, 1);
       assert.match(result.stdout, /^environments\/apps\/routing\/broken\.yaml:12:19: error RT-T-1: /m);
       assert.match(result.stdout, /^invalid: 1 error/m);
 
-      const json = await run('validate', '--env', 'apps', '--repo', repo.dir, '--format', 'json');
+      const json = await runMeshplane('validate', '--env', 'apps', '--repo', repo.dir, '--format', 'json');
       const parsed = JSON.parse(json.stdout);
       assert.equal(parsed.valid, false);
       assert.deepEqual(
@@ -59,13 +52,13 @@ describe('meshplane validate', () => {
   });
 
   it('exits 2 naming the environments that exist when the one asked for does not', async () => {
-    const result = await run('validate', '--env', 'nope', '--repo', REPO_ROOT);
+    const result = await runMeshplane('validate', '--env', 'nope', '--repo', REPO_ROOT);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unknown environment "nope".*environments: apps, ingress/);
   });
 
   it('exits 2 when the repository has no environments folder', async () => {
-    const result = await run('validate', '--repo', path.join(REPO_ROOT, 'schemas'));
+    const result = await runMeshplane('validate', '--repo', path.join(REPO_ROOT, 'schemas'));
     assert.equal(result.code, 2);
     assert.match(result.stderr, /has no environments\/ folder/);
   });

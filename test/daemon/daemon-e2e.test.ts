@@ -9,7 +9,8 @@ import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
 import { Backend, startBackend } from '../xds/e2e/echo-service';
 import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
-import { eventually, git, GitRepo, makeGitRepo, tempDir } from '../source/git-fixture';
+import { eventually } from '../source/git-fixture';
+import { git, GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
 import { DaemonProcess } from './daemon-process';
 
 const ROUTING = 'environments/apps/routing/service-b.yaml';

@@ -11,7 +11,8 @@ import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { FakeGitHub } from '../fakes/fake-github';
 import { captureTerminal } from '../helpers/capture-terminal';
-import { eventually, git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../source/git-fixture';
+import { eventually } from '../source/git-fixture';
+import { git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../helpers/temp-repo';
 import { XdsClientProcess } from '../xds/e2e/mesh-harness';
 
 describe('meshplane serve (in process)', function () {

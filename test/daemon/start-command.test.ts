@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { quickstartRepository } from '../../reconciler/cli/commands/start';
 import { REPO_ROOT } from '../helpers/paths';
-import { git, makeGitRepo, tempDir } from '../source/git-fixture';
+import { git, makeGitRepo, tempDir } from '../helpers/temp-repo';
 
 describe('meshplane start (what npm start serves)', () => {
   it('serves a checkout in place, on its current branch', async () => {

@@ -1,49 +1,28 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../reconciler/cli/main';
 import { GitTreeSource } from '../../reconciler/load/git-tree-source';
 import { loadEnvironment } from '../../reconciler/load/load-environment';
-import { captureTerminal } from '../helpers/capture-terminal';
-import { REPO_ROOT } from '../helpers/paths';
-import { copyIntoRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=meshplane test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, encoding: 'utf8' }).trim();
-}
-
-function commitAll(dir: string, message: string): string {
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-  return git(dir, 'rev-parse', 'HEAD');
-}
-
-async function run(...args: string[]) {
-  const terminal = captureTerminal();
-  const code = await main(['node', 'meshplane', ...args], terminal);
-  return { code, stdout: terminal.stdout, stderr: terminal.stderr };
-}
+import { runMeshplane } from '../helpers/run-meshplane';
+import { copyEnvironment, GitRepo, makeGitRepo } from '../helpers/temp-repo';
 
 const ROUTE_FILE = 'environments/apps/routing/service-b.yaml';
 
 describe('plan --base/--head over a real Git repository', () => {
-  let repo: TempRepo;
+  let repo: GitRepo;
   const commits: Record<string, string> = {};
 
   before(() => {
-    repo = makeTempRepo();
-    git(repo.dir, 'init', '-q', '-b', 'main');
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
-    commits.initial = commitAll(repo.dir, 'S01 canary');
+    repo = makeGitRepo();
+    commits.initial = repo.head();
     const routeText = fs.readFileSync(path.join(repo.dir, ROUTE_FILE), 'utf8');
     repo.write(ROUTE_FILE, routeText.replace('weight: 75', 'weight: 50').replace('weight: 25', 'weight: 50'));
-    commits.shift = commitAll(repo.dir, 'shift traffic 50/50');
+    commits.shift = repo.commit('shift traffic 50/50');
     repo.write(
       'environments/apps/nodes/service-c.yaml',
       'kind: VirtualNode\nmeshName: apps\nvirtualNodeName: serviceC\nspec:\n  listeners:\n    - portMapping: {port: 80, protocol: http2}\n  serviceDiscovery:\n    dns: {hostname: servicec.apps.local}\n',
     );
-    commits.addNode = commitAll(repo.dir, 'add serviceC');
+    commits.addNode = repo.commit('add serviceC');
     // The working tree moves on; plans of refs must not see this.
     repo.write(ROUTE_FILE, routeText.replace('weight: 75', 'weight: 0').replace('weight: 25', 'weight: 100'));
   });
@@ -51,7 +30,7 @@ describe('plan --base/--head over a real Git repository', () => {
   after(() => repo.remove());
 
   it('shows a field-level diff between two commits', async () => {
-    const result = await run('plan', '--repo', repo.dir, '--base', commits.initial, '--head', commits.shift, '--env', 'apps', '--format', 'json');
+    const result = await runMeshplane('plan', '--repo', repo.dir, '--base', commits.initial, '--head', commits.shift, '--env', 'apps', '--format', 'json');
     assert.equal(result.code, 0, result.stderr);
     const plan = JSON.parse(result.stdout);
     assert.deepEqual(plan.summary, { create: 0, update: 1, delete: 0, replace: 0 });
@@ -63,31 +42,31 @@ describe('plan --base/--head over a real Git repository', () => {
   });
 
   it('spans several commits, with branch names as refs, for every environment by default', async () => {
-    git(repo.dir, 'branch', '-f', 'base', commits.initial);
-    const result = await run('plan', '--repo', repo.dir, '--base', 'base', '--head', 'main', '--format', 'markdown');
+    repo.git('branch', '-f', 'base', commits.initial);
+    const result = await runMeshplane('plan', '--repo', repo.dir, '--base', 'base', '--head', 'main', '--format', 'markdown');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^### meshplane plan for `apps`\n\nComparing base \([0-9a-f]{7}\) → main \([0-9a-f]{7}\)\.\n\n\*\*Plan: 1 to add, 1 to change, 0 to destroy\.\*\*/);
     assert.match(result.stdout, /<summary><code>\+<\/code> create <b>VirtualNode<\/b> <code>apps\/serviceC<\/code><\/summary>/);
   });
 
   it('--detailed-exitcode: 0 without changes, 2 with changes', async () => {
-    const same = await run('plan', '--repo', repo.dir, '--base', commits.shift, '--head', commits.shift, '--detailed-exitcode');
+    const same = await runMeshplane('plan', '--repo', repo.dir, '--base', commits.shift, '--head', commits.shift, '--detailed-exitcode');
     assert.equal(same.code, 0);
     assert.match(same.stdout, /^No changes\./);
-    const changed = await run('plan', '--repo', repo.dir, '--base', commits.shift, '--head', commits.addNode, '--detailed-exitcode');
+    const changed = await runMeshplane('plan', '--repo', repo.dir, '--base', commits.shift, '--head', commits.addNode, '--detailed-exitcode');
     assert.equal(changed.code, 2);
     assert.match(changed.stdout, /Plan: 1 to add, 0 to change, 0 to destroy\.\n$/);
   });
 
   it('an unknown ref is an error naming the ref (exit 1 with --detailed-exitcode)', async () => {
-    const result = await run('plan', '--repo', repo.dir, '--base', 'no-such-branch', '--head', 'main', '--detailed-exitcode');
+    const result = await runMeshplane('plan', '--repo', repo.dir, '--base', 'no-such-branch', '--head', 'main', '--detailed-exitcode');
     assert.equal(result.code, 1);
     assert.match(result.stderr, /"no-such-branch" does not name a commit in /);
   });
 
   it('--ref plans a commit against the applied state (nothing applied: everything is created)', async () => {
     const stateDir = path.join(repo.dir, '.state');
-    const result = await run('plan', '--repo', repo.dir, '--env', 'apps', '--ref', commits.shift, '--state-dir', stateDir);
+    const result = await runMeshplane('plan', '--repo', repo.dir, '--env', 'apps', '--ref', commits.shift, '--state-dir', stateDir);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /\(nothing applied yet → [0-9a-f]{40}\)/);
     assert.match(result.stdout, /\+ spec\.http2Route\.action\.weightedTargets\[1\]\.weight: 50\n/);
@@ -97,8 +76,8 @@ describe('plan --base/--head over a real Git repository', () => {
   it('refuses an invalid head with compiler-style diagnostics (exit 1)', async () => {
     const routeText = fs.readFileSync(path.join(repo.dir, ROUTE_FILE), 'utf8');
     repo.write(ROUTE_FILE, routeText.replace('weight: 0', 'weight: 101'));
-    const broken = commitAll(repo.dir, 'weight out of range');
-    const result = await run('plan', '--repo', repo.dir, '--base', commits.shift, '--head', broken);
+    const broken = repo.commit('weight out of range');
+    const result = await runMeshplane('plan', '--repo', repo.dir, '--base', commits.shift, '--head', broken);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /environments\/apps\/routing\/service-b\.yaml:\d+:\d+: error /);
     assert.equal(result.stdout, '');
@@ -106,18 +85,17 @@ describe('plan --base/--head over a real Git repository', () => {
 });
 
 describe('GitTreeSource', () => {
-  let repo: TempRepo;
+  let repo: GitRepo;
   let commit: string;
 
   before(() => {
-    repo = makeTempRepo();
-    git(repo.dir, 'init', '-q', '-b', 'main');
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+    repo = makeGitRepo({ withApps: false });
+    copyEnvironment(repo, 'apps');
     repo.write('shared/extra-node.yaml', 'kind: VirtualNode\nmeshName: apps\nvirtualNodeName: shared\nspec: {}\n');
     fs.symlinkSync('../../shared/extra-node.yaml', path.join(repo.dir, 'environments/apps/linked.yaml'));
     fs.symlinkSync('../../../outside.yaml', path.join(repo.dir, 'environments/apps/escape.yaml'));
     fs.symlinkSync('/etc/hostname', path.join(repo.dir, 'environments/apps/absolute.yaml'));
-    commit = commitAll(repo.dir, 'with symlinks');
+    commit = repo.commit('with symlinks');
   });
 
   after(() => repo.remove());

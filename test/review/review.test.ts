@@ -3,20 +3,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../reconciler/cli/main';
 import { buildReview, formatReviewMarkdown, GITHUB_COMMENT_LIMIT, REVIEW_MARKER, Review } from '../../reconciler/review';
-import { captureTerminal } from '../helpers/capture-terminal';
+import { runMeshplane } from '../helpers/run-meshplane';
 import { REPO_ROOT } from '../helpers/paths';
 import { FILES, git, makeReviewRepo, normalizeCommits, ReviewRepo, Scenario } from './review-repo';
 
 const GOLDEN_DIR = path.join(REPO_ROOT, 'test', 'review', 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-
-async function run(...args: string[]) {
-  const terminal = captureTerminal();
-  const code = await main(['node', 'meshplane', ...args], terminal);
-  return { code, stdout: terminal.stdout, stderr: terminal.stderr };
-}
 
 describe('meshplane review over a real Git repository', function () {
   this.timeout(60_000);
@@ -45,7 +38,7 @@ describe('meshplane review over a real Git repository', function () {
   ];
   for (const { scenario, exit } of goldenCases) {
     it(`prints the comment for a ${scenario} as in golden/${scenario}.md (UPDATE_GOLDEN=1 rewrites it)`, async () => {
-      const result = await run('review', '--repo', fixture.dir, '--base', 'main', '--head', scenario);
+      const result = await runMeshplane('review', '--repo', fixture.dir, '--base', 'main', '--head', scenario);
       assert.equal(result.code, exit, result.stderr);
       const text = normalizeCommits(result.stdout, fixture.commits);
       const golden = path.join(GOLDEN_DIR, `${scenario}.md`);
@@ -126,7 +119,7 @@ describe('meshplane review over a real Git repository', function () {
   });
 
   it('--format json carries the same review', async () => {
-    const result = await run('review', '--repo', fixture.dir, '--base', 'main', '--head', 'weight-change', '--format', 'json');
+    const result = await runMeshplane('review', '--repo', fixture.dir, '--base', 'main', '--head', 'weight-change', '--format', 'json');
     assert.equal(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout);
     assert.equal(json.head.commit, fixture.commits['weight-change']);
@@ -184,10 +177,10 @@ describe('meshplane review over a real Git repository', function () {
   });
 
   it('refuses unknown environments and refs with a message, exit 1', async () => {
-    const env = await run('review', '--repo', fixture.dir, '--base', 'main', '--head', 'weight-change', '--env', 'nope');
+    const env = await runMeshplane('review', '--repo', fixture.dir, '--base', 'main', '--head', 'weight-change', '--env', 'nope');
     assert.equal(env.code, 1);
     assert.match(env.stderr, /environment "nope" exists in neither main nor weight-change; environments there: apps/);
-    const ref = await run('review', '--repo', fixture.dir, '--base', 'main', '--head', 'no-such-branch');
+    const ref = await runMeshplane('review', '--repo', fixture.dir, '--base', 'main', '--head', 'no-such-branch');
     assert.equal(ref.code, 1);
     assert.match(ref.stderr, /"no-such-branch" does not name a commit/);
   });

@@ -5,7 +5,8 @@ import { SourceError } from '../../reconciler/source/errors';
 import { GitSource, GitSourceOptions } from '../../reconciler/source/git-source';
 import { KEPT_REFS } from '../../reconciler/source/checkout';
 import { Revision } from '../../reconciler/source/revision';
-import { eventually, git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from './git-fixture';
+import { eventually } from './git-fixture';
+import { git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../helpers/temp-repo';
 
 /** Records what a source reports. */
 class Recorder {

@@ -5,7 +5,7 @@ import { readNote } from '../../reconciler/status/git-notes';
 import { GitNotesReporter } from '../../reconciler/status/git-notes-reporter';
 import { makeStatus } from '../../reconciler/status/status';
 import { gitAt } from '../../reconciler/source/git';
-import { git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../source/git-fixture';
+import { git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../helpers/temp-repo';
 
 const at = (iso: string) => () => new Date(iso);
 

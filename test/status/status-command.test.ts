@@ -4,7 +4,7 @@ import { UsageError } from '../../reconciler/cli/usage-error';
 import { GitNotesReporter } from '../../reconciler/status/git-notes-reporter';
 import { makeStatus } from '../../reconciler/status/status';
 import { captureTerminal } from '../helpers/capture-terminal';
-import { GitRepo, makeGitRepo } from '../source/git-fixture';
+import { GitRepo, makeGitRepo } from '../helpers/temp-repo';
 
 describe('meshplane status', () => {
   let repo: GitRepo;

@@ -4,18 +4,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../reconciler/cli/main';
 import { FileStateStore } from '../../reconciler/state';
-import { captureTerminal } from '../helpers/capture-terminal';
-import { REPO_ROOT } from '../helpers/paths';
-import { copyIntoRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
+import { runMeshplane } from '../helpers/run-meshplane';
+import { makeEnvironmentRepo, TempRepo } from '../helpers/temp-repo';
 import { requireTerraform, TerraformSandbox, terraformSandbox } from './real-terraform';
-
-async function meshplane(...args: string[]) {
-  const terminal = captureTerminal();
-  const code = await main(['node', 'meshplane', ...args], terminal);
-  return { code, ...terminal };
-}
 
 const ENABLED = 'account: "111122223333"\nregion: us-west-2\nterraform:\n  enabled: true\n  targets: [appmesh]\n';
 
@@ -45,13 +37,12 @@ describe('meshplane plan/apply with terraform.enabled (real terraform)', functio
   });
 
   beforeEach(() => {
-    repo = makeTempRepo();
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+    repo = makeEnvironmentRepo('apps');
   });
   afterEach(() => repo.remove());
 
   it('leaves plan output unchanged when Terraform is not enabled', async () => {
-    const result = await meshplane('plan', '--repo', repo.dir, '--env', 'apps', '--format', 'json');
+    const result = await runMeshplane('plan', '--repo', repo.dir, '--env', 'apps', '--format', 'json');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).terraform, undefined);
     assert.doesNotMatch(result.stderr, /terraform init/);
@@ -59,7 +50,7 @@ describe('meshplane plan/apply with terraform.enabled (real terraform)', functio
 
   it('plan: runs terraform on the synthesized stack and names the failed step in text, markdown and JSON', async () => {
     repo.write('environments/apps/environment.yaml', ENABLED);
-    const text = await meshplane('plan', '--repo', repo.dir, '--env', 'apps');
+    const text = await runMeshplane('plan', '--repo', repo.dir, '--env', 'apps');
     assert.equal(text.code, 1);
     assert.match(text.stdout, /Terraform plan failed: terraform init failed \(exit 1\) running `terraform init -input=false -no-color` in .*terraform\/stacks\/apps/);
     assert.match(text.stdout, /hashicorp\/aws/);
@@ -67,11 +58,11 @@ describe('meshplane plan/apply with terraform.enabled (real terraform)', functio
     assert.match(text.stderr, /terraform init: .*Initializing/, 'Terraform output is streamed to stderr');
     assert.ok(fs.existsSync(path.join(repo.dir, '.meshplane/terraform/stacks/apps/cdk.tf.json')), 'the stack is synthesized into the state directory');
 
-    const markdown = await meshplane('plan', '--repo', repo.dir, '--env', 'apps', '--format', 'markdown');
+    const markdown = await runMeshplane('plan', '--repo', repo.dir, '--env', 'apps', '--format', 'markdown');
     assert.equal(markdown.code, 1);
     assert.match(markdown.stdout, /#### Terraform\n\n\*\*Terraform plan failed\.\*\*/);
 
-    const json = await meshplane('plan', '--repo', repo.dir, '--env', 'apps', '--format', 'json');
+    const json = await runMeshplane('plan', '--repo', repo.dir, '--env', 'apps', '--format', 'json');
     assert.equal(json.code, 1);
     const parsed = JSON.parse(json.stdout);
     assert.ok(Array.isArray(parsed.changes), 'the mesh plan is still there');
@@ -80,14 +71,14 @@ describe('meshplane plan/apply with terraform.enabled (real terraform)', functio
 
   it('apply: stops before the mesh revision when the Terraform plan fails, leaving the state store untouched', async () => {
     repo.write('environments/apps/environment.yaml', ENABLED);
-    const result = await meshplane('apply', '--repo', repo.dir, '--env', 'apps', '--auto-approve');
+    const result = await runMeshplane('apply', '--repo', repo.dir, '--env', 'apps', '--auto-approve');
     assert.equal(result.code, 1);
     assert.match(result.stderr, /Terraform plan failed: terraform init failed/);
     assert.equal(await new FileStateStore(path.join(repo.dir, '.meshplane')).read('apps'), undefined);
   });
 
   it('apply: runs the mesh apply as before when Terraform is not enabled', async () => {
-    const result = await meshplane('apply', '--repo', repo.dir, '--env', 'apps', '--auto-approve');
+    const result = await runMeshplane('apply', '--repo', repo.dir, '--env', 'apps', '--auto-approve');
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stdout + result.stderr, /Terraform/);
   });

@@ -6,8 +6,7 @@ import pino from 'pino';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { defaultTerraformSettings } from '../../reconciler/terraform/settings';
 import { applyTerraformStage, planTerraformStage } from '../../reconciler/terraform/pipeline-stage';
-import { REPO_ROOT } from '../helpers/paths';
-import { copyIntoRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
+import { makeEnvironmentRepo, TempRepo } from '../helpers/temp-repo';
 import { requireTerraform, TerraformSandbox, terraformSandbox } from './real-terraform';
 
 describe('daemon Terraform stage', function () {
@@ -15,8 +14,7 @@ describe('daemon Terraform stage', function () {
   let repo: TempRepo;
   const log = pino({ level: 'silent' });
   beforeEach(() => {
-    repo = makeTempRepo();
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments/apps'), 'environments/apps');
+    repo = makeEnvironmentRepo('apps');
   });
   afterEach(() => repo.remove());
 

@@ -11,8 +11,7 @@ import { EndpointRegistry } from '../../../reconciler/registry/endpoint-registry
 import { grpcBootstrap } from '../../../reconciler/xds/bootstrap';
 import { TranslatedSnapshotSource } from '../../../reconciler/xds/translated-source';
 import { XdsServer } from '../../../reconciler/xds/xds-server';
-import { copyIntoRepo, makeTempRepo, TempRepo } from '../../helpers/temp-repo';
-import { REPO_ROOT } from '../../helpers/paths';
+import { makeEnvironmentRepo, TempRepo } from '../../helpers/temp-repo';
 import { CallCommand, CallResult } from './xds-client-child';
 
 export class MeshHarness {
@@ -28,8 +27,7 @@ export class MeshHarness {
   ) {}
 
   static async start(environment: string): Promise<MeshHarness> {
-    const repo = makeTempRepo();
-    copyIntoRepo(repo, path.join(REPO_ROOT, 'environments', environment), `environments/${environment}`);
+    const repo = makeEnvironmentRepo(environment);
     const harness = new MeshHarness(repo, environment);
     harness.xdsAddress = `127.0.0.1:${await harness.server.listen('127.0.0.1:0')}`;
     await harness.apply();
