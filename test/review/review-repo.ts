@@ -1,16 +1,12 @@
 // A real Git repository for review tests: a base commit with the S01 canary (serviceA calls
 // serviceb.apps.local, routed 75/25 to serviceB and serviceBv2) and one branch per change.
-import { execFileSync } from 'node:child_process';
-import { makeTempRepo, TempRepo } from '../helpers/temp-repo';
+import { GitRepo, makeGitRepo, runGit } from '../helpers/temp-repo';
 
-const FIXED_DATE = '2026-01-01T00:00:00Z';
+// Fixed dates keep the commits (and so the review output) the same from run to run.
+const FIXED_DATES = { GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=meshplane test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_DATE: FIXED_DATE, GIT_COMMITTER_DATE: FIXED_DATE },
-  }).trim();
+  return runGit(dir, args, FIXED_DATES);
 }
 
 export const FILES = {
@@ -20,37 +16,20 @@ export const FILES = {
   routing: 'environments/apps/routing.yaml',
 };
 
-const NODE_A = `kind: VirtualNode
+/** A VirtualNode of the apps mesh listening on http2 port 80, found at <name in lower case>.apps.local. */
+const virtualNode = (name: string, more = '') => `kind: VirtualNode
 meshName: apps
-virtualNodeName: serviceA
+virtualNodeName: ${name}
 spec:
   listeners:
     - portMapping: {port: 80, protocol: http2}
   serviceDiscovery:
-    dns: {hostname: servicea.apps.local}
-  backends:
-    - virtualService: {virtualServiceName: serviceb.apps.local}
-`;
+    dns: {hostname: ${name.toLowerCase()}.apps.local}
+${more}`;
 
-const NODE_B = `kind: VirtualNode
-meshName: apps
-virtualNodeName: serviceB
-spec:
-  listeners:
-    - portMapping: {port: 80, protocol: http2}
-  serviceDiscovery:
-    dns: {hostname: serviceb.apps.local}
-`;
-
-const NODE_BV2 = `kind: VirtualNode
-meshName: apps
-virtualNodeName: serviceBv2
-spec:
-  listeners:
-    - portMapping: {port: 80, protocol: http2}
-  serviceDiscovery:
-    dns: {hostname: servicebv2.apps.local}
-`;
+const NODE_A = virtualNode('serviceA', '  backends:\n    - virtualService: {virtualServiceName: serviceb.apps.local}\n');
+const NODE_B = virtualNode('serviceB');
+const NODE_BV2 = virtualNode('serviceBv2');
 
 const ROUTING = `kind: VirtualService
 meshName: apps
@@ -119,30 +98,25 @@ export const SCENARIOS = ['weight-change', 'new-route', 'deleted-node', 'tls-cha
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface ReviewRepo {
-  repo: TempRepo;
+  repo: GitRepo;
   dir: string;
   commits: Record<'main' | Scenario, string>;
 }
 
 export function makeReviewRepo(): ReviewRepo {
-  const repo = makeTempRepo({
-    [FILES.environment]: 'account: "111122223333"\nregion: us-west-2\n',
-    [FILES.mesh]: 'kind: Mesh\nmeshName: apps\nspec:\n  egressFilter: {type: DROP_ALL}\n',
-    [FILES.nodes]: [NODE_A, NODE_B, NODE_BV2].join('---\n'),
-    [FILES.routing]: ROUTING,
-  });
-  const dir = repo.dir;
-  git(dir, 'init', '-q', '-b', 'main');
-  const commit = (message: string) => {
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', message);
-    return git(dir, 'rev-parse', 'HEAD');
-  };
-  const commits = { main: commit('S01 canary') } as ReviewRepo['commits'];
+  const repo = makeGitRepo({ withApps: false, env: FIXED_DATES });
+  const commits = {
+    main: repo.commit('S01 canary', {
+      [FILES.environment]: 'account: "111122223333"\nregion: us-west-2\n',
+      [FILES.mesh]: 'kind: Mesh\nmeshName: apps\nspec:\n  egressFilter: {type: DROP_ALL}\n',
+      [FILES.nodes]: [NODE_A, NODE_B, NODE_BV2].join('---\n'),
+      [FILES.routing]: ROUTING,
+    }),
+  } as ReviewRepo['commits'];
   const branch = (name: Scenario, change: () => void) => {
-    git(dir, 'checkout', '-q', '-b', name, 'main');
+    repo.git('checkout', '-q', '-b', name, 'main');
     change();
-    commits[name] = commit(name);
+    commits[name] = repo.commit(name);
   };
   branch('weight-change', () => repo.write(FILES.routing, ROUTING.replace('weight: 75', 'weight: 50').replace('weight: 25', 'weight: 50')));
   branch('new-route', () => repo.write(FILES.routing, ROUTING + NEW_ROUTE));
@@ -152,8 +126,8 @@ export function makeReviewRepo(): ReviewRepo {
     repo.write(FILES.nodes, [NODE_A + TLS_CLIENT, NODE_B.replace('    - portMapping: {port: 80, protocol: http2}\n', `    - portMapping: {port: 80, protocol: http2}\n${TLS_LISTENER}`), NODE_BV2].join('---\n')),
   );
   branch('tags-only', () => repo.write(FILES.nodes, [NODE_A + 'tags:\n  - {key: team, value: payments}\n', NODE_B, NODE_BV2].join('---\n')));
-  git(dir, 'checkout', '-q', 'main');
-  return { repo, dir, commits };
+  repo.git('checkout', '-q', 'main');
+  return { repo, dir: repo.dir, commits };
 }
 
 /** Replaces the commits' short hashes so golden files do not depend on them. */
