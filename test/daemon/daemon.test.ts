@@ -12,24 +12,16 @@ import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { FakeGitHub } from '../fakes/fake-github';
 import { captureTerminal } from '../helpers/capture-terminal';
 import { eventually } from '../source/git-fixture';
-import { git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../helpers/temp-repo';
+import { cleanupAfterEach } from '../helpers/cleanups';
+import { git, makeBareRemote } from '../helpers/temp-repo';
 import { XdsClientProcess } from '../xds/e2e/mesh-harness';
 
 describe('meshplane serve (in process)', function () {
   this.timeout(60_000);
-  const cleanups: Array<() => void | Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  const repo = (): GitRepo => {
-    const r = makeGitRepo();
-    cleanups.push(r.remove);
-    return r;
-  };
+  const cleanups = cleanupAfterEach();
+  const repo = () => cleanups.gitRepo();
   const start = async (options: Partial<DaemonOptions> & { repo: string }): Promise<Daemon> => {
-    const dataDir = tempDir('meshplane-daemon-');
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = cleanups.tempDir('meshplane-daemon-');
     const daemon = await Daemon.start({
       dataDir,
       xdsListen: '127.0.0.1:0',
@@ -194,8 +186,7 @@ describe('meshplane serve (in process)', function () {
   });
 
   it('refuses a repository that is not one, and a bad listen address, before listening', async () => {
-    const dir = tempDir();
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = cleanups.tempDir();
     await assert.rejects(start({ repo: dir }), /is not a git repository/);
     const r = repo();
     await assert.rejects(start({ repo: r.dir, httpListen: 'localhost' }), /--http-listen "localhost" is not host:port/);

@@ -6,7 +6,8 @@ import { GitSource, GitSourceOptions } from '../../reconciler/source/git-source'
 import { KEPT_REFS } from '../../reconciler/source/checkout';
 import { Revision } from '../../reconciler/source/revision';
 import { eventually } from './git-fixture';
-import { git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../helpers/temp-repo';
+import { cleanupAfterEach } from '../helpers/cleanups';
+import { git, makeBareRemote } from '../helpers/temp-repo';
 
 /** Records what a source reports. */
 class Recorder {
@@ -27,20 +28,9 @@ const NO_POLL = 60_000;
 const FAST_BACKOFF = { initialMs: 20, maxMs: 100 };
 
 describe('git source', () => {
-  const cleanups: Array<() => void | Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const repo = (): GitRepo => {
-    const r = makeGitRepo();
-    cleanups.push(r.remove);
-    return r;
-  };
-  const dataDir = () => {
-    const dir = tempDir('meshplane-data-');
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    return dir;
-  };
+  const cleanups = cleanupAfterEach();
+  const repo = () => cleanups.gitRepo();
+  const dataDir = () => cleanups.tempDir('meshplane-data-');
   const open = async (options: Partial<GitSourceOptions> & { repo: string }) => {
     const source = await GitSource.open({ dataDir: dataDir(), pollIntervalMs: NO_POLL, backoff: FAST_BACKOFF, ...options });
     cleanups.push(() => source.stop());
@@ -149,8 +139,7 @@ describe('git source', () => {
     });
 
     it('refuses a folder that is not a repository, saying what to pass', async () => {
-      const dir = tempDir();
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const dir = cleanups.tempDir();
       await assert.rejects(GitSource.open({ repo: dir, dataDir: dir }), (error: SourceError) => {
         assert.equal(error.kind, 'location');
         assert.match(error.message, /is not a git repository .*Pass --repo a directory holding a git repository/);
@@ -232,8 +221,7 @@ describe('git source', () => {
     });
 
     it('reports an unreachable remote at start (nothing to serve yet)', async () => {
-      const dir = tempDir();
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const dir = cleanups.tempDir();
       const { recorder } = await open({ repo: `file://${dir}/nothing.git` });
       assert.equal(recorder.revisions.length, 0);
       assert.equal(recorder.errors[0].kind, 'unreachable');
@@ -285,8 +273,7 @@ describe('git source', () => {
     });
 
     it('never writes credentials of the URL into messages', async () => {
-      const dir = tempDir();
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const dir = cleanups.tempDir();
       const { source, recorder } = await open({ repo: `file://user:hunter2@localhost${dir}/none.git` });
       assert.ok(recorder.errors.length > 0);
       assert.doesNotMatch(recorder.errors[0].message, /hunter2/);

@@ -5,17 +5,22 @@ import { readNote } from '../../reconciler/status/git-notes';
 import { GitNotesReporter } from '../../reconciler/status/git-notes-reporter';
 import { makeStatus } from '../../reconciler/status/status';
 import { gitAt } from '../../reconciler/source/git';
-import { git, GitRepo, makeBareRemote, makeGitRepo, tempDir } from '../helpers/temp-repo';
+import { cleanupAfterEach } from '../helpers/cleanups';
+import { git, makeBareRemote } from '../helpers/temp-repo';
 
 const at = (iso: string) => () => new Date(iso);
 
 describe('git notes status reporter', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
-  const repo = (): GitRepo => {
-    const r = makeGitRepo();
-    cleanups.push(r.remove);
-    return r;
+  const cleanups = cleanupAfterEach();
+  const repo = () => cleanups.gitRepo();
+  /** A repository, its bare remote and a bare clone of that remote (as the daemon keeps one). */
+  const withClone = () => {
+    const r = repo();
+    const remote = makeBareRemote(r);
+    cleanups.push(remote.remove);
+    const clone = cleanups.tempDir();
+    git(clone, 'clone', '-q', '--bare', remote.url, 'c.git');
+    return { r, commit: r.head(), remote, gitDir: path.join(clone, 'c.git') };
   };
 
   it('writes one JSON document per commit under refs/notes/meshplane, shown by git log --notes=meshplane', async () => {
@@ -74,14 +79,7 @@ describe('git notes status reporter', () => {
   });
 
   it('pushes the notes to the remote of a clone, merging notes someone else pushed meanwhile', async () => {
-    const r = repo();
-    const commit = r.head();
-    const remote = makeBareRemote(r);
-    cleanups.push(remote.remove);
-    const clone = tempDir();
-    cleanups.push(() => fs.rmSync(clone, { recursive: true, force: true }));
-    git(clone, 'clone', '-q', '--bare', remote.url, 'c.git');
-    const gitDir = path.join(clone, 'c.git');
+    const { r, commit, remote, gitDir } = withClone();
     const reporter = new GitNotesReporter({ gitDir, pushTo: 'origin' });
 
     await reporter.report(commit, [makeStatus('apps', 'validate', 'success', 'valid')]);
@@ -101,14 +99,7 @@ describe('git notes status reporter', () => {
   });
 
   it('keeps statuses in the clone when the remote cannot take the push, and pushes them later', async () => {
-    const r = repo();
-    const commit = r.head();
-    const remote = makeBareRemote(r);
-    cleanups.push(remote.remove);
-    const clone = tempDir();
-    cleanups.push(() => fs.rmSync(clone, { recursive: true, force: true }));
-    git(clone, 'clone', '-q', '--bare', remote.url, 'c.git');
-    const gitDir = path.join(clone, 'c.git');
+    const { commit, remote, gitDir } = withClone();
     const warnings: string[] = [];
     const log = { warn: (_: unknown, message: string) => warnings.push(message), info: () => undefined } as never;
     const reporter = new GitNotesReporter({ gitDir, pushTo: 'origin', log });
