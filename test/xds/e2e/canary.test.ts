@@ -4,24 +4,18 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Backend, startBackend } from './echo-service';
 import { MeshHarness, sharePercent } from './mesh-harness';
 
 describe('xds e2e: S01 canary with grpc-js-xds', function () {
   this.timeout(60_000);
   let mesh: MeshHarness;
-  let backends: Backend[] = [];
 
   before(async () => {
-    mesh = await MeshHarness.start('apps');
-    backends = [await startBackend('serviceB'), await startBackend('serviceBv2')];
-    mesh.registry.register('apps.local', 'serviceb', 'b-1', { address: '127.0.0.1', port: backends[0].port });
-    mesh.registry.register('apps.local', 'servicebv2', 'b2-1', { address: '127.0.0.1', port: backends[1].port });
+    mesh = await MeshHarness.startCanary();
   });
 
   after(async () => {
     await mesh?.stop();
-    for (const backend of backends) await backend.stop();
   });
 
   it('splits 75/25 over 1,000 calls, then shifts to 0/100 on a push without reconnecting or failing a call', async () => {
@@ -69,9 +63,7 @@ describe('xds e2e: S01 canary with grpc-js-xds', function () {
     const statusOf = (identity: string) => mesh.server.proxies().filter((p) => p.identity === identity).pop()!;
     const before = { a: statusOf('VirtualNode/apps/serviceA'), b: statusOf('VirtualNode/apps/serviceB') };
 
-    const extra = await startBackend('serviceBv2-second');
-    backends.push(extra);
-    mesh.registry.register('apps.local', 'servicebv2', 'b2-2', { address: '127.0.0.1', port: extra.port });
+    await mesh.addBackend('serviceBv2-second', { namespace: 'apps.local', service: 'servicebv2', instanceId: 'b2-2' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const spread = await serviceA.call({ target, count: 200, concurrency: 4 });
     assert.ok((spread.ok['serviceBv2-second'] ?? 0) > 50, JSON.stringify(spread.ok));

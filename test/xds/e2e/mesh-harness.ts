@@ -12,6 +12,7 @@ import { grpcBootstrap } from '../../../reconciler/xds/bootstrap';
 import { TranslatedSnapshotSource } from '../../../reconciler/xds/translated-source';
 import { XdsServer } from '../../../reconciler/xds/xds-server';
 import { makeEnvironmentRepo, TempRepo } from '../../helpers/temp-repo';
+import { Backend, BackendBehaviour, startBackend } from './echo-service';
 import { CallCommand, CallResult } from './xds-client-child';
 
 export class MeshHarness {
@@ -19,6 +20,7 @@ export class MeshHarness {
   readonly source = new TranslatedSnapshotSource(this.registry);
   readonly server = new XdsServer({ source: this.source });
   private readonly clients: XdsClientProcess[] = [];
+  private readonly backends: Backend[] = [];
   xdsAddress = '';
 
   private constructor(
@@ -32,6 +34,27 @@ export class MeshHarness {
     harness.xdsAddress = `127.0.0.1:${await harness.server.listen('127.0.0.1:0')}`;
     await harness.apply();
     return harness;
+  }
+
+  /** S01 served: the apps environment with echo backends serviceB (instance b-1) and serviceBv2 (b2-1). */
+  static async startCanary(): Promise<MeshHarness> {
+    const mesh = await MeshHarness.start('apps');
+    try {
+      await mesh.addBackend('serviceB', { namespace: 'apps.local', service: 'serviceb', instanceId: 'b-1' });
+      await mesh.addBackend('serviceBv2', { namespace: 'apps.local', service: 'servicebv2', instanceId: 'b2-1' });
+    } catch (error) {
+      await mesh.stop();
+      throw error;
+    }
+    return mesh;
+  }
+
+  /** Starts an echo backend on 127.0.0.1 and registers it as an instance; it is stopped with the mesh. */
+  async addBackend(name: string, instance: { namespace: string; service: string; instanceId: string }, behaviour?: BackendBehaviour): Promise<Backend> {
+    const backend = await startBackend(name, behaviour);
+    this.backends.push(backend);
+    this.registry.register(instance.namespace, instance.service, instance.instanceId, { address: '127.0.0.1', port: backend.port });
+    return backend;
   }
 
   /** Writes a file of the environment (relative to environments/<env>/). */
@@ -58,6 +81,7 @@ export class MeshHarness {
     await this.server.stop(1000);
     this.source.close();
     this.repo.remove();
+    for (const backend of this.backends) await backend.stop();
   }
 }
 

@@ -8,7 +8,6 @@ import { TokenAuthenticator } from '../../../reconciler/xds/proxy-auth';
 import { SnapshotSource } from '../../../reconciler/xds/snapshot-source';
 import { StreamEvent, XdsServer } from '../../../reconciler/xds/xds-server';
 import { routeConfig } from '../helpers/envoy-resources';
-import { Backend, startBackend } from './echo-service';
 import { MeshHarness, XdsClientProcess } from './mesh-harness';
 import { waitFor } from './wait-for';
 
@@ -50,18 +49,13 @@ class PoisoningSource implements SnapshotSource {
 describe('xds e2e: NACK and identity with grpc-js-xds', function () {
   this.timeout(60_000);
   let mesh: MeshHarness;
-  let backends: Backend[] = [];
 
   before(async () => {
-    mesh = await MeshHarness.start('apps');
-    backends = [await startBackend('serviceB'), await startBackend('serviceBv2')];
-    mesh.registry.register('apps.local', 'serviceb', 'b-1', { address: '127.0.0.1', port: backends[0].port });
-    mesh.registry.register('apps.local', 'servicebv2', 'b2-1', { address: '127.0.0.1', port: backends[1].port });
+    mesh = await MeshHarness.startCanary();
   });
 
   after(async () => {
     await mesh?.stop();
-    for (const backend of backends) await backend.stop();
   });
 
   it('records the client\'s NACK with its error text, and the client keeps serving on its previous config', async () => {

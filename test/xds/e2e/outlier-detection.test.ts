@@ -5,13 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TYPE_URLS } from '../../../provider/envoy/snapshot';
 import { decodeResource } from '../helpers/envoy-resources';
-import { Backend, startBackend } from './echo-service';
+import { Backend } from './echo-service';
 import { MeshHarness } from './mesh-harness';
 
 describe('xds e2e: outlier detection with grpc-js-xds', function () {
   this.timeout(60_000);
   let mesh: MeshHarness;
-  let backends: Backend[] = [];
+  let broken: Backend;
 
   before(async () => {
     mesh = await MeshHarness.start('apps');
@@ -30,15 +30,13 @@ describe('xds e2e: outlier detection with grpc-js-xds', function () {
     fs.writeFileSync(nodes, fs.readFileSync(nodes, 'utf8').replace('        port: 80\n        protocol: http2', outlier));
     const routing = path.join(mesh.repo.dir, 'environments/apps/routing/service-b.yaml');
     fs.writeFileSync(routing, fs.readFileSync(routing, 'utf8').replace('weight: 75', 'weight: 100').replace(/\n\s+- virtualNode: serviceBv2\n\s+weight: 25/, ''));
-    backends = [await startBackend('serviceB-good'), await startBackend('serviceB-broken', { alwaysFail: true })];
-    mesh.registry.register('apps.local', 'serviceb', 'good', { address: '127.0.0.1', port: backends[0].port });
-    mesh.registry.register('apps.local', 'serviceb', 'broken', { address: '127.0.0.1', port: backends[1].port });
+    await mesh.addBackend('serviceB-good', { namespace: 'apps.local', service: 'serviceb', instanceId: 'good' });
+    broken = await mesh.addBackend('serviceB-broken', { namespace: 'apps.local', service: 'serviceb', instanceId: 'broken' }, { alwaysFail: true });
     await mesh.apply();
   });
 
   after(async () => {
     await mesh?.stop();
-    for (const backend of backends) await backend.stop();
   });
 
   /**
@@ -63,10 +61,10 @@ describe('xds e2e: outlier detection with grpc-js-xds', function () {
     const warmup = await client.call({ target, count: 100, concurrency: 2 });
     assert.ok((warmup.failed.UNAVAILABLE ?? 0) > 0, 'the broken endpoint was never called');
     await new Promise((resolve) => setTimeout(resolve, 1200)); // two detection intervals
-    const brokenBefore = backends[1].calls;
+    const brokenBefore = broken.calls;
     const after = await client.call({ target, count: 100, concurrency: 2 });
     assert.deepEqual(after.failed, {}, `the broken endpoint still gets calls: ${after.errors.join('; ')}`);
     assert.deepEqual(after.ok, { 'serviceB-good': 100 });
-    assert.equal(backends[1].calls, brokenBefore);
+    assert.equal(broken.calls, brokenBefore);
   });
 });

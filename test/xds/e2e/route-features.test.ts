@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Backend, startBackend } from './echo-service';
+import { Backend } from './echo-service';
 import { MeshHarness, XdsClientProcess } from './mesh-harness';
 import { waitFor } from './wait-for';
 
@@ -58,7 +58,6 @@ describe('xds e2e: retries, timeouts and metadata match with grpc-js-xds', funct
   let mesh: MeshHarness;
   let client: XdsClientProcess;
   let flaky: Backend;
-  let canary: Backend;
   const target = 'xds:///serviceb.apps.local:80';
   const serviceA = () => mesh.server.proxies().find((p) => p.identity === 'VirtualNode/apps/serviceA');
 
@@ -79,18 +78,14 @@ describe('xds e2e: retries, timeouts and metadata match with grpc-js-xds', funct
     const nodes = path.join(mesh.repo.dir, 'environments/apps/nodes/service-b.yaml');
     fs.writeFileSync(nodes, fs.readFileSync(nodes, 'utf8').replaceAll('protocol: http2', 'protocol: grpc'));
     mesh.write('routing/service-b.yaml', ROUTES({ retries: true, timeoutMs: 300 }));
-    flaky = await startBackend('serviceB', { failEvery: 2 });
-    canary = await startBackend('serviceBv2');
-    mesh.registry.register('apps.local', 'serviceb', 'b-1', { address: '127.0.0.1', port: flaky.port });
-    mesh.registry.register('apps.local', 'servicebv2', 'b2-1', { address: '127.0.0.1', port: canary.port });
+    flaky = await mesh.addBackend('serviceB', { namespace: 'apps.local', service: 'serviceb', instanceId: 'b-1' }, { failEvery: 2 });
+    await mesh.addBackend('serviceBv2', { namespace: 'apps.local', service: 'servicebv2', instanceId: 'b2-1' });
     await mesh.apply();
     client = await mesh.client('mesh/apps/virtualNode/serviceA');
   });
 
   after(async () => {
     await mesh?.stop();
-    await flaky?.stop();
-    await canary?.stop();
   });
 
   it('routes by request metadata: x-canary: yes goes to serviceBv2, everything else to serviceB', async () => {
