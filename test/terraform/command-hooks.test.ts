@@ -7,34 +7,15 @@ import * as path from 'node:path';
 import { FileStateStore } from '../../reconciler/state';
 import { runMeshplane } from '../helpers/run-meshplane';
 import { makeEnvironmentRepo, TempRepo } from '../helpers/temp-repo';
-import { requireTerraform, TerraformSandbox, terraformSandbox } from './real-terraform';
+import { isolateTerraformForSuite } from './real-terraform';
 
 const ENABLED = 'account: "111122223333"\nregion: us-west-2\nterraform:\n  enabled: true\n  targets: [appmesh]\n';
 
 describe('meshplane plan/apply with terraform.enabled (real terraform)', function () {
   this.timeout(120_000);
-  let sandbox: TerraformSandbox;
   let repo: TempRepo;
-  const saved: Record<string, string | undefined> = {};
-
-  before(function () {
-    requireTerraform(this);
-    sandbox = terraformSandbox();
-    // Isolate every Terraform the commands start: empty CLI config, no reachable network.
-    const env = sandbox.env(sandbox.dir);
-    for (const key of ['TF_CLI_CONFIG_FILE', 'TF_PLUGIN_CACHE_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
-      saved[key] = process.env[key];
-      process.env[key] = env[key];
-    }
-  });
-
-  after(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    sandbox?.remove();
-  });
+  // Isolate every Terraform the commands start: empty CLI config, no reachable network.
+  isolateTerraformForSuite();
 
   beforeEach(() => {
     repo = makeEnvironmentRepo('apps');

@@ -7,7 +7,7 @@ import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { defaultTerraformSettings } from '../../reconciler/terraform/settings';
 import { applyTerraformStage, planTerraformStage } from '../../reconciler/terraform/pipeline-stage';
 import { makeEnvironmentRepo, TempRepo } from '../helpers/temp-repo';
-import { requireTerraform, TerraformSandbox, terraformSandbox } from './real-terraform';
+import { isolateTerraformForSuite } from './real-terraform';
 
 describe('daemon Terraform stage', function () {
   this.timeout(60_000);
@@ -25,24 +25,7 @@ describe('daemon Terraform stage', function () {
   });
 
   describe('with real terraform', () => {
-    let sandbox: TerraformSandbox;
-    const saved: Record<string, string | undefined> = {};
-    before(function () {
-      requireTerraform(this);
-      sandbox = terraformSandbox();
-      const env = sandbox.env(sandbox.dir);
-      for (const key of ['TF_CLI_CONFIG_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
-        saved[key] = process.env[key];
-        process.env[key] = env[key];
-      }
-    });
-    after(() => {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-      sandbox?.remove();
-    });
+    isolateTerraformForSuite();
 
     it('reports the failed step for the plan status and applies nothing', async () => {
       repo.write('environments/apps/environment.yaml', 'terraform:\n  enabled: true\n  targets: [appmesh]\n');

@@ -63,3 +63,29 @@ export function terraformSandbox(): TerraformSandbox {
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * For a suite whose code under test starts Terraform itself: skips it without Terraform, else points
+ * process.env at a sandbox (empty CLI config, empty plugin cache, no reachable network) for the
+ * suite and puts the variables back afterwards. Call inside a `describe`.
+ */
+export function isolateTerraformForSuite(): void {
+  let sandbox: TerraformSandbox | undefined;
+  const saved: Record<string, string | undefined> = {};
+  before(function () {
+    requireTerraform(this);
+    sandbox = terraformSandbox();
+    const env = sandbox.env(sandbox.dir);
+    for (const key of ['TF_CLI_CONFIG_FILE', 'TF_PLUGIN_CACHE_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
+      saved[key] = process.env[key];
+      process.env[key] = env[key];
+    }
+  });
+  after(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    sandbox?.remove();
+  });
+}
