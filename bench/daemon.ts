@@ -6,7 +6,7 @@
 // The floor, measured in the same run on the same daemon and streams: the same change served
 // without git (translation + push + ACKs only). Target: p50 < 1 s (Flux polls every minute by
 // default, Argo CD every three).
-import { ChildProcess, execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,9 +17,13 @@ import { WorkingTreeSource } from '../reconciler/load/file-source';
 import { loadEnvironment } from '../reconciler/load/load-environment';
 import { PACKAGE_ROOT } from '../reconciler/package-root';
 import { Report } from './report';
-import type { GeneratorCommand, ProxyPlan } from './xds/load-generator';
+import { until, UntilOptions } from './until';
+import { GeneratorProcess } from './xds/generator-process';
+import type { ProxyPlan } from './xds/load-generator';
 
 const PROXIES = 100;
+// Short polls: these waits are the latencies measured.
+const WAIT: UntilOptions = { timeoutMs: 60_000, everyMs: 2 };
 const ITERATIONS = 20;
 const WARM_UP = 3;
 const ROUTING = 'environments/apps/routing/service-b.yaml';
@@ -39,9 +43,9 @@ export async function run(report: Report): Promise<void> {
   const withWeight = (b: number) => routing.replace('weight: 75', `weight: ${b}`).replace('weight: 25', `weight: ${100 - b}`);
 
   const daemon = await Daemon.start({ repo, dataDir: path.join(dir, 'data'), xdsListen: '127.0.0.1:0', httpListen: '127.0.0.1:0', pollIntervalMs: 60_000, driftIntervalMs: 60_000 });
-  const generator = await Generator.start();
+  const generator = await GeneratorProcess.start();
   try {
-    await until('the first commit to be live', () => daemon.environments()[0]?.live !== undefined);
+    await until('the first commit to be live', () => daemon.environments()[0]?.live !== undefined, WAIT);
     const snapshot = daemon.sources.of('apps').snapshot(SERVICE_A, 'envoy')!;
     const plan: ProxyPlan = {
       nodeId: 'mesh/apps/virtualNode/serviceA',
@@ -49,7 +53,7 @@ export async function run(report: Report): Promise<void> {
       endpoints: [...(snapshot.resources.get(TYPE_URLS.clusterLoadAssignment)?.keys() ?? [])],
     };
     await generator.send({ cmd: 'connect', address: daemon.xdsAddress, protocol: 'sotw', proxies: Array.from({ length: PROXIES }, () => plan) }, 'opened');
-    await until(`${PROXIES} proxies to connect and ACK`, () => allAcked(daemon, undefined));
+    await until(`${PROXIES} proxies to connect and ACK`, () => allAcked(daemon, undefined), WAIT);
 
     // Commit to all ACKed, through git.
     const commitTimes: number[] = [];
@@ -58,7 +62,7 @@ export async function run(report: Report): Promise<void> {
       fs.writeFileSync(path.join(repo, ROUTING), withWeight(i % 2 === 0 ? 40 + i : 60 - i));
       git('commit', '-q', '-a', '-m', `weights ${i}`);
       const started = performance.now();
-      await until('all proxies to ACK the commit', () => allAcked(daemon, before));
+      await until('all proxies to ACK the commit', () => allAcked(daemon, before), WAIT);
       if (i >= WARM_UP) commitTimes.push(performance.now() - started);
       await daemon.idle();
     }
@@ -72,7 +76,7 @@ export async function run(report: Report): Promise<void> {
       const changed = await loadEnvironment(new WorkingTreeSource(repo), 'apps');
       const started = performance.now();
       daemon.sources.of('apps').apply(new MeshModel(changed.resources), loaded.config);
-      await until('all proxies to ACK the direct push', () => allAcked(daemon, before));
+      await until('all proxies to ACK the direct push', () => allAcked(daemon, before), WAIT);
       if (i >= WARM_UP) floorTimes.push(performance.now() - started);
     }
 
@@ -113,37 +117,3 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-/** The xDS benchmark's load generator (bench/xds/load-generator.ts) in its own process. */
-class Generator {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly waiters: Map<string, () => void>,
-  ) {}
-
-  static start(): Promise<Generator> {
-    const waiters = new Map<string, () => void>();
-    const child = fork(path.join(__dirname, 'xds', 'load-generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.on('message', (message: { event: string }) => waiters.get(message.event)?.());
-    return new Promise((resolve) => waiters.set('ready', () => resolve(new Generator(child, waiters))));
-  }
-
-  send(command: GeneratorCommand, reply: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.set(reply, resolve);
-      this.child.send(command);
-    });
-  }
-
-  async stop(): Promise<void> {
-    await this.send({ cmd: 'close' }, 'closed');
-    await new Promise((resolve) => this.child.once('exit', resolve));
-  }
-}

@@ -1,8 +1,6 @@
 // One measurement of bench/xds.ts in a fresh process (so resident memory starts clean): either the
 // meshplane xDS server or the floor (a bare grpc-js server writing the same bytes), with N proxies
 // from the load generator. Reports its numbers to the parent over IPC and exits.
-import { ChildProcess, fork } from 'node:child_process';
-import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as grpc from '@grpc/grpc-js';
@@ -18,7 +16,9 @@ import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from '../../rec
 import { TranslatedSnapshotSource } from '../../reconciler/xds/translated-source';
 import { versionOf } from '../../reconciler/xds/versions';
 import { XdsServer } from '../../reconciler/xds/xds-server';
-import { GeneratorCommand, ProxyPlan } from './load-generator';
+import { until } from '../until';
+import { GeneratorProcess } from './generator-process';
+import { ProxyPlan } from './load-generator';
 
 export type Protocol = 'sotw' | 'delta';
 const BACKEND_SERVICES = 50;
@@ -82,40 +82,6 @@ function registryFor(proxies: number): EndpointRegistry {
   return registry;
 }
 
-class Generator {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly waiters: Map<string, () => void>,
-  ) {}
-
-  static start(): Promise<Generator> {
-    const waiters = new Map<string, () => void>();
-    const child = fork(path.join(__dirname, 'load-generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.on('message', (message: { event: string }) => waiters.get(message.event)?.());
-    return new Promise((resolve) => waiters.set('ready', () => resolve(new Generator(child, waiters))));
-  }
-
-  send(command: GeneratorCommand, reply: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.set(reply, resolve);
-      this.child.send(command);
-    });
-  }
-
-  async stop(): Promise<void> {
-    await this.send({ cmd: 'close' }, 'closed');
-    await new Promise((resolve) => this.child.once('exit', resolve));
-  }
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 export interface Measurement {
   convergeMs: number;
   translateMs: number;
@@ -150,7 +116,7 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
       endpoints: [...(snapshot.resources.get(TYPE_URLS.clusterLoadAssignment)?.keys() ?? [])],
     };
   });
-  const generator = await Generator.start();
+  const generator = await GeneratorProcess.start();
   const synced = (count: number) => () => {
     const statuses = server.proxies();
     return statuses.length === count && statuses.every((p) => Object.keys(p.types).length >= 4 && Object.values(p.types).every((t) => t.state === 'synced'));
@@ -227,7 +193,7 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   const plans: ProxyPlan[] = Array.from({ length: n }, (_, i) => ({ nodeId: `mesh/${MESH}/virtualNode/proxy-${i}`, routes: ['r'], endpoints: ['e'] }));
-  const generator = await Generator.start();
+  const generator = await GeneratorProcess.start();
   const WARM_UP = n / 2;
   const opened = (count: number) => () => streams.length === count && streams.every((s) => s.requests >= 4);
   await generator.send({ cmd: 'connect', address: `127.0.0.1:${port}`, protocol, proxies: plans.slice(0, WARM_UP) }, 'opened');
