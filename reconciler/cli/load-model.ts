@@ -1,14 +1,24 @@
 // The model of one environment for commands that read it without changing anything (graph,
-// route): loaded and validated; an invalid environment is refused with its errors, and
-// warnings stay out of the way of the answer (`meshplane validate` shows them).
+// route): --env from the working tree of --repo or from --ref, loaded and validated; an invalid
+// environment is refused with its errors, and warnings stay out of the way of the answer
+// (`meshplane validate` shows them).
 import { MeshModel } from '../../provider/model/mesh-model';
 import { validateEnvironment } from '../../provider/validate/validate';
-import { FileSource } from '../load/file-source';
 import { loadEnvironment, LoadedEnvironment } from '../load/load-environment';
-import { printDiagnostics } from './commands/plan';
+import { printDiagnostics, requireEnvironments } from './commands/plan';
+import { openRepository, openSource } from './repository';
 import { Terminal } from './terminal';
 
-export async function loadModel(source: FileSource, name: string, terminal: Terminal): Promise<{ loaded: LoadedEnvironment; model: MeshModel } | undefined> {
+export interface ModelOptions {
+  env: string;
+  repo?: string;
+  ref?: string;
+}
+
+export async function loadModel(options: ModelOptions, terminal: Terminal): Promise<{ loaded: LoadedEnvironment; model: MeshModel } | undefined> {
+  const name = options.env;
+  const source = await openSource(openRepository(options.repo), options.ref);
+  await requireEnvironments(source, [name]);
   const loaded = await loadEnvironment(source, name);
   const result = validateEnvironment(loaded);
   if (!result.valid) {

@@ -1,7 +1,8 @@
 // Finding the mesh repository and its environments for a command, with usage errors naming what exists.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WorkingTreeSource } from '../load/file-source';
+import { FileSource, WorkingTreeSource } from '../load/file-source';
+import { GitTreeSource } from '../load/git-tree-source';
 import { ENVIRONMENTS_DIR, listEnvironments } from '../load/load-environment';
 import { UsageError } from './usage-error';
 
@@ -12,6 +13,11 @@ export function openRepository(repo: string | undefined): WorkingTreeSource {
     throw new UsageError(`${dir} has no ${ENVIRONMENTS_DIR}/ folder. Pass --repo <dir> pointing at a mesh repository (environments/<env>/*.yaml).`);
   }
   return new WorkingTreeSource(dir);
+}
+
+/** What a command reads (--ref): the environments as of that commit, branch or tag, else the working tree. */
+export async function openSource(repo: WorkingTreeSource, ref: string | undefined): Promise<FileSource> {
+  return ref !== undefined ? GitTreeSource.open(repo.label, ref) : repo;
 }
 
 /** The environments to work on: those named (each must exist), or all of them. */

@@ -4,13 +4,10 @@ import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { buildMeshGraph, GRAPH_FORMATS, GraphFormat, ProxyMark, renderGraph } from '../../../provider/graph';
 import { proxyMarks, ProxyStatusLike } from '../../dashboard/proxy-marks';
-import { FileSource } from '../../load/file-source';
-import { GitTreeSource } from '../../load/git-tree-source';
-import { openRepository } from '../repository';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
 import { loadModel } from '../load-model';
-import { requireEnvironments, withCommandErrors } from './plan';
+import { withCommandErrors } from './plan';
 
 export interface GraphOptions {
   env: string;
@@ -37,10 +34,7 @@ export function graphCommand(terminal: Terminal, done: (code: number) => void): 
 
 export async function runGraph(options: GraphOptions, terminal: Terminal): Promise<number> {
   return withCommandErrors(terminal, false, async () => {
-    const repo = openRepository(options.repo);
-    const source: FileSource = options.ref !== undefined ? await GitTreeSource.open(repo.label, options.ref) : repo;
-    await requireEnvironments(source, [options.env]);
-    const found = await loadModel(source, options.env, terminal);
+    const found = await loadModel(options, terminal);
     if (!found) return EXIT_FAILURE;
     const { model } = found;
     const meshes = model.list('Mesh').map((m) => m.identity.meshName);

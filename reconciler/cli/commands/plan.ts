@@ -12,7 +12,7 @@ import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, Plan, 
 import { FileStateStore, resolveStateDir, StateError } from '../../state';
 import { hasTerraformChanges, planTerraformSection, renderTerraformSection, TerraformSection, terraformSectionJson } from '../../terraform/command-hooks';
 import { formatDiagnostic } from '../format-diagnostics';
-import { openRepository } from '../repository';
+import { openRepository, openSource } from '../repository';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
 
@@ -67,7 +67,7 @@ interface LabelledPlan {
 async function planAgainstState(options: PlanOptions, terminal: Terminal): Promise<LabelledPlan[] | undefined> {
   if (!options.env || options.env.length === 0) throw new UsageError('plan needs --env <name> (the environment whose applied state to compare with), or --base <ref> --head <ref>.');
   const repo = openRepository(options.repo);
-  const source: FileSource = options.ref !== undefined ? await GitTreeSource.open(repo.label, options.ref) : repo;
+  const source = await openSource(repo, options.ref);
   await requireEnvironments(source, options.env);
   const stateDir = resolveStateDir(options.stateDir, repo.label);
   const store = new FileStateStore(stateDir);

@@ -3,13 +3,10 @@
 // answered by running the request through the proxy's translated Envoy configuration.
 import { Command, Option } from 'commander';
 import { explainRoute, formatExplanationText, parseRequest, RouteExplainError } from '../../route-explain';
-import { FileSource } from '../../load/file-source';
-import { GitTreeSource } from '../../load/git-tree-source';
 import { loadModel } from '../load-model';
-import { openRepository } from '../repository';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
-import { requireEnvironments, withCommandErrors } from './plan';
+import { withCommandErrors } from './plan';
 
 export interface RouteOptions {
   env: string;
@@ -45,10 +42,7 @@ export function routeCommand(terminal: Terminal, done: (code: number) => void): 
 
 export async function runRoute(args: readonly string[], options: RouteOptions, terminal: Terminal): Promise<number> {
   return withCommandErrors(terminal, false, async () => {
-    const repo = openRepository(options.repo);
-    const source: FileSource = options.ref !== undefined ? await GitTreeSource.open(repo.label, options.ref) : repo;
-    await requireEnvironments(source, [options.env]);
-    const found = await loadModel(source, options.env, terminal);
+    const found = await loadModel(options, terminal);
     if (!found) return EXIT_FAILURE;
     try {
       const request = parseRequest({ args, headers: options.header, grpc: options.grpc });
