@@ -42,14 +42,19 @@ export function processPrompt(): Prompt {
 }
 
 export function applyCommand(terminal: Terminal, done: (code: number) => void, prompt: Prompt = processPrompt()): Command {
-  return new Command('apply')
+  const command = new Command('apply')
     .description('Apply the working tree of an environment: show the plan, ask, and record the new revision in the state store.')
     .requiredOption('--env <name>', 'environment to apply')
-    .option('--repo <dir>', 'mesh repository holding environments/ (default: current directory)')
+    .option('--repo <dir>', 'mesh repository holding environments/ (default: current directory)');
+  return addConfirmedApplyOptions(command, 'apply').action(async (options: ApplyOptions) => done(await runApply(options, terminal, prompt)));
+}
+
+/** The options of the commands that record a revision through applyWithConfirmation (apply, rollback). */
+export function addConfirmedApplyOptions(command: Command, verb: string): Command {
+  return command
     .option('--state-dir <dir>', 'state store directory (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
-    .option('--auto-approve', 'apply without asking (required when stdin is not a terminal)')
-    .option('--lock-timeout <seconds>', 'wait this long for another apply of the environment to finish', '0')
-    .action(async (options: ApplyOptions) => done(await runApply(options, terminal, prompt)));
+    .option('--auto-approve', `${verb} without asking (required when stdin is not a terminal)`)
+    .option('--lock-timeout <seconds>', 'wait this long for another apply of the environment to finish', '0');
 }
 
 export async function runApply(options: ApplyOptions, terminal: Terminal, prompt: Prompt = processPrompt()): Promise<number> {

@@ -6,7 +6,7 @@ import { AppliedRevision, FileStateStore, HistoryEntry, resolveStateDir } from '
 import { openRepository } from '../repository';
 import { Terminal } from '../terminal';
 import { UsageError } from '../usage-error';
-import { applyWithConfirmation, parseLockTimeout, processPrompt, Prompt, reportApply } from './apply';
+import { addConfirmedApplyOptions, applyWithConfirmation, parseLockTimeout, processPrompt, Prompt, reportApply } from './apply';
 import { withCommandErrors } from './plan';
 
 export interface RollbackOptions {
@@ -19,15 +19,12 @@ export interface RollbackOptions {
 }
 
 export function rollbackCommand(terminal: Terminal, done: (code: number) => void, prompt: Prompt = processPrompt()): Command {
-  return new Command('rollback')
+  const command = new Command('rollback')
     .description('Apply an earlier revision of an environment again (by revision number or Git commit); recorded in history as a rollback.')
     .requiredOption('--env <name>', 'environment')
     .requiredOption('--to <revision|commit>', 'revision number (see meshplane history) or commit (full or abbreviated)')
-    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default state dir')
-    .option('--state-dir <dir>', 'state store directory (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
-    .option('--auto-approve', 'roll back without asking (required when stdin is not a terminal)')
-    .option('--lock-timeout <seconds>', 'wait this long for another apply of the environment to finish', '0')
-    .action(async (options: RollbackOptions) => done(await runRollback(options, terminal, prompt)));
+    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default state dir');
+  return addConfirmedApplyOptions(command, 'roll back').action(async (options: RollbackOptions) => done(await runRollback(options, terminal, prompt)));
 }
 
 /** A revision number when one by that number exists, else the newest revision of that commit. */
