@@ -21,14 +21,8 @@ export const MAX_TTL_SECONDS = 86_400;
 const CATCH_UP_TIMEOUT_MS = 5_000;
 const RESYNC_DELAY_MS = 1_000;
 
-interface StoredInstance {
-  namespace: string;
-  service: string;
-  id: string;
-  address: string;
-  port: number;
-  healthy: boolean;
-  attributes: Record<string, string>;
+/** A registration as written to etcd: the instance without its local bookkeeping, and its TTL. */
+interface StoredInstance extends Omit<RegisteredInstance, 'origin' | 'updatedAt'> {
   ttlSeconds?: number;
 }
 
