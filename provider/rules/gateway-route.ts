@@ -4,7 +4,7 @@ import { ResourceDocument } from '../model/resource';
 import { Report } from '../validate/rule-context';
 import { checkHeaderMatches } from './header-match';
 import { checkHttpMatchConditions } from './http-match';
-import { GATEWAY_ROUTE_TYPES, routeBodyOf } from './route-types';
+import { checkOneRouteType, GATEWAY_ROUTE_TYPES } from './route-types';
 import { asObject, asString, Obj, objectAt, presentMembers } from './values';
 
 // GR-4 / GR-5: App Mesh keeps these for its own endpoints.
@@ -13,15 +13,7 @@ const RESERVED_GRPC_SERVICES = ['aws.appmesh', 'aws.app-mesh'];
 
 export function checkGatewayRoute(doc: ResourceDocument, report: Report): void {
   const spec = asObject(doc.spec);
-  const present = presentMembers(spec, GATEWAY_ROUTE_TYPES);
-  if (present.length !== 1) {
-    report(present.length > 1 ? joinPointer('/spec', present[1]) : '/spec', 'GR-1', 'error',
-      present.length > 1
-        ? `a gateway route has exactly one route type, but this one has ${present.join(' and ')}; split it into ${present.length} gateway routes.`
-        : `a gateway route needs exactly one of ${GATEWAY_ROUTE_TYPES.join(', ')} (gateways do not route TCP).`);
-    return;
-  }
-  const route = routeBodyOf(spec, GATEWAY_ROUTE_TYPES);
+  const route = checkOneRouteType(spec, GATEWAY_ROUTE_TYPES, { code: 'GR-1', noun: 'gateway route', hint: '(gateways do not route TCP)' }, report);
   if (!route) return;
   const pointer = joinPointer('/spec', route.type);
   const match = asObject(route.body.match);

@@ -1,5 +1,7 @@
 // The route-type members of Route and GatewayRoute specs and the listener protocol each
 // one needs (RT-1, GR-1, XR-1).
+import { joinPointer } from '../model/diagnostic';
+import type { Report } from '../validate/rule-context';
 import { asObject, Obj, presentMembers } from './values';
 
 export const ROUTE_PROTOCOLS = { httpRoute: 'http', http2Route: 'http2', grpcRoute: 'grpc', tcpRoute: 'tcp' } as const;
@@ -20,4 +22,25 @@ export function routeBodyOf(spec: unknown, types: readonly RouteType[] = ROUTE_T
   const present = presentMembers(object, types) as RouteType[];
   const body = present.length === 1 ? asObject(object![present[0]]) : undefined;
   return body ? { type: present[0], body, protocol: ROUTE_PROTOCOLS[present[0]] } : undefined;
+}
+
+/**
+ * RT-1 / GR-1: the route body of a spec that has exactly one of `types`; with none or several, the
+ * problem is reported (as `rule.code`, naming the resource `rule.noun`) and the answer is undefined.
+ */
+export function checkOneRouteType(
+  spec: Obj | undefined,
+  types: readonly RouteType[],
+  rule: { code: string; noun: string; hint?: string },
+  report: Report,
+): RouteBody | undefined {
+  const present = presentMembers(spec, types);
+  if (present.length !== 1) {
+    report(present.length > 1 ? joinPointer('/spec', present[1]) : '/spec', rule.code, 'error',
+      present.length > 1
+        ? `a ${rule.noun} has exactly one route type, but this one has ${present.join(' and ')}; split it into ${present.length} ${rule.noun}s.`
+        : `a ${rule.noun} needs exactly one of ${types.join(', ')}${rule.hint ? ` ${rule.hint}` : ''}.`);
+    return undefined;
+  }
+  return routeBodyOf(spec, types);
 }

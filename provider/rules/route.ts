@@ -5,21 +5,13 @@ import { Report } from '../validate/rule-context';
 import { checkHeaderMatches } from './header-match';
 import { checkHttpMatchConditions } from './http-match';
 import { checkRetryPolicy } from './retry-policy';
-import { ROUTE_TYPES, routeBodyOf } from './route-types';
+import { checkOneRouteType, ROUTE_TYPES } from './route-types';
 import { asObject, asString, objectAt, presentMembers } from './values';
 import { checkWeightedTargets } from './weighted-targets';
 
 export function checkRoute(doc: ResourceDocument, report: Report): void {
   const spec = asObject(doc.spec);
-  const present = presentMembers(spec, ROUTE_TYPES);
-  if (present.length !== 1) {
-    report(present.length > 1 ? joinPointer('/spec', present[1]) : '/spec', 'RT-1', 'error',
-      present.length > 1
-        ? `a route has exactly one route type, but this one has ${present.join(' and ')}; split it into ${present.length} routes.`
-        : `a route needs exactly one of ${ROUTE_TYPES.join(', ')}.`);
-    return;
-  }
-  const route = routeBodyOf(spec);
+  const route = checkOneRouteType(spec, ROUTE_TYPES, { code: 'RT-1', noun: 'route' }, report);
   if (!route) return;
   const pointer = joinPointer('/spec', route.type);
   const match = asObject(route.body.match);
