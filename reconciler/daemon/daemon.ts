@@ -15,7 +15,7 @@ import { resolveCommit } from '../source/git';
 import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
 import { StateStore } from '../state';
-import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings } from '../ha';
+import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings, xdsLocalProxies } from '../ha';
 import { createReporters } from '../status/create-reporters';
 import { StatusError } from '../status/errors';
 import { readNote } from '../status/git-notes';
@@ -172,6 +172,7 @@ export class Daemon {
     const settingsFrom = resumed.length > 0 ? resumed.map((r) => r.validated) : await this.headEnvironments();
     this.xds = new XdsServer(this.xdsOptions(settingsFrom.filter((v): v is ValidatedRevision => v?.valid === true)));
     this.watchXds();
+    this.backends.proxyDirectory.start(xdsLocalProxies(this.xds, (proxy) => this.sources.environmentOf(proxy), (env) => this.reconcilers.get(env)?.live?.revision));
     const port = await this.xds.listen(`${xdsAt.host}:${xdsAt.port}`).catch((error: Error) => {
       throw cannotListen('xDS', `${xdsAt.host}:${xdsAt.port}`, error.message);
     });
@@ -224,6 +225,7 @@ export class Daemon {
         const files = applied.commit ? await this.filesOf(applied.commit) : undefined;
         const validated = files ? await validateRevision(files, environment).catch(() => undefined) : undefined;
         await this.reconciler(environment).resume(applied, files, validated);
+        this.backends.proxyDirectory.changed();
       },
       log: (message, fields) => this.log.warn({ area: 'ha', ...fields }, message),
     });
@@ -304,6 +306,7 @@ export class Daemon {
         store: this.store,
         sources: this.sources,
         xds: this.xds,
+        proxyDirectory: this.backends.proxyDirectory,
         registry: this.registry,
         book: this.book,
         metrics: this.metrics,
@@ -317,7 +320,10 @@ export class Daemon {
           this.registry.setStatic([...this.staticInstances.values()].flat());
         },
         stopping: () => this.stopping,
-        reconciled: (env) => void this.checkDrift(env),
+        reconciled: (env) => {
+          this.backends.proxyDirectory.changed();
+          void this.checkDrift(env);
+        },
       });
       this.reconcilers.set(environment, reconciler);
       this.drift.set(environment, { state: 'pending', findings: [] });

@@ -6,7 +6,7 @@ import { FileSource } from '../load/file-source';
 import { StateStore } from '../state/state-store';
 import { StatusState } from '../status/status';
 import { checkInfrastructureDrift, driftStatus, planInfrastructure } from '../terraform';
-import { ProxyStatus } from '../xds/proxy-session';
+import type { ProxySummary } from '../ha';
 import { DriftKind } from './metrics';
 import { LiveRevision } from './environment-reconciler';
 
@@ -18,7 +18,7 @@ export interface DriftFinding {
 export interface DriftInput {
   environment: string;
   live: LiveRevision;
-  connected: readonly ProxyStatus[];
+  connected: readonly ProxySummary[];
   /** Proxies seen connected before (an identity missing now has disconnected). */
   seen: ReadonlySet<string>;
   /** Proxies the live model has (a removed virtual node is not a disconnected proxy). */

@@ -17,7 +17,7 @@ import { StatusReporter } from '../status/reporter';
 import { StatusSettings } from '../status/settings';
 import { applyTerraformStage, planTerraformStage } from '../terraform/pipeline-stage';
 import { makeStatus, Stage, Status, StatusState } from '../status/status';
-import { ProxyStatus } from '../xds/proxy-session';
+import type { ProxyDirectory, ProxySummary } from '../ha';
 import { XdsServer } from '../xds/xds-server';
 import { EnvironmentSources } from './environment-sources';
 import { DaemonMetrics } from './metrics';
@@ -31,6 +31,8 @@ export interface ReconcilerContext {
   store: StateStore;
   sources: EnvironmentSources;
   xds: XdsServer;
+  /** Connected proxies of every replica (HA), counted by the sync status. */
+  proxyDirectory: ProxyDirectory;
   registry: InstanceRegistry;
   book: StatusBook;
   metrics: DaemonMetrics;
@@ -94,9 +96,9 @@ export class EnvironmentReconciler {
     });
   }
 
-  /** Connected proxy streams this environment serves. */
-  proxies(): ProxyStatus[] {
-    return this.ctx.xds.proxies().filter((p) => this.ctx.sources.environmentOf({ kind: p.kind, meshName: p.meshName, name: p.name }) === this.name);
+  /** Connected proxy streams this environment serves, on every replica. */
+  proxies(): ProxySummary[] {
+    return this.ctx.proxyDirectory.proxies(this.name, this.live?.revision);
   }
 
   /**

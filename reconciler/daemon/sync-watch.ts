@@ -1,6 +1,6 @@
 // The sync stage: after a push, wait (up to a timeout) until every connected proxy of the
 // environment has ACKed what it was sent, or NACKed it; then say so in one line.
-import { ProxyStatus } from '../xds/proxy-session';
+import type { ProxySummary } from '../ha';
 import { XdsServer } from '../xds/xds-server';
 import { StatusState } from '../status/status';
 
@@ -23,7 +23,7 @@ export interface SyncReport {
 
 export type SyncEnd = 'synced' | 'timeout' | 'superseded' | 'stopping';
 
-export function syncReport(proxies: readonly ProxyStatus[]): SyncReport {
+export function syncReport(proxies: readonly ProxySummary[]): SyncReport {
   const report: SyncReport = { total: proxies.length, acked: 0, nacked: [], pending: [] };
   for (const proxy of proxies) {
     const types = Object.entries(proxy.types);
@@ -42,7 +42,7 @@ export interface WaitOptions {
 }
 
 /** Resolves when no proxy of the environment is pending, or the wait ends otherwise. */
-export function waitForSync(server: XdsServer, proxies: () => ProxyStatus[], options: WaitOptions): Promise<{ report: SyncReport; end: SyncEnd }> {
+export function waitForSync(server: XdsServer, proxies: () => ProxySummary[], options: WaitOptions): Promise<{ report: SyncReport; end: SyncEnd }> {
   return new Promise((resolve) => {
     const started = Date.now();
     const check = () => {

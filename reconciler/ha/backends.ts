@@ -10,12 +10,16 @@ import { FileStateStore } from '../state/file-state-store';
 import { StateStore } from '../state/state-store';
 import { Coordination, EtcdCoordination, SingleReplicaCoordination } from './coordination';
 import { connectEtcd, EtcdConnection } from './etcd-connection';
+import { EtcdProxyDirectory } from './etcd-proxy-directory';
+import { LocalProxyDirectory, ProxyDirectory } from './proxy-directory';
 import { StoreSettings } from './store-settings';
 
 export interface Backends {
   readonly store: StateStore;
   readonly registry: InstanceRegistry;
   readonly coordination: Coordination;
+  /** Connected proxies of this replica (embedded) or of every replica (etcd), for the sync status and drift. */
+  readonly proxyDirectory: ProxyDirectory;
   /** Environments the state store holds an applied revision of (names; reading them may still fail). */
   storedEnvironments(): Promise<string[]>;
   /** Loads the shared registry (etcd; retried in the background while etcd is down). */
@@ -38,6 +42,7 @@ export function createBackends(settings: StoreSettings | undefined, options: Bac
     store,
     registry: new EndpointRegistry(),
     coordination: new SingleReplicaCoordination(options.replicaId),
+    proxyDirectory: new LocalProxyDirectory(),
     storedEnvironments: async () =>
       (await fs.promises.readdir(store.location, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => entry.name),
     start: async () => undefined,
@@ -49,13 +54,16 @@ function etcdBackends(connection: EtcdConnection, options: BackendOptions): Back
   const store = new EtcdStateStore(connection);
   const registry = new EtcdEndpointRegistry(connection, options.log);
   const coordination = new EtcdCoordination(connection, store, { replicaId: options.replicaId, log: options.log });
+  const proxyDirectory = new EtcdProxyDirectory(connection, coordination);
   return {
     store,
     registry,
     coordination,
+    proxyDirectory,
     storedEnvironments: () => store.environments(),
     start: () => registry.start(),
     close: async () => {
+      await proxyDirectory.stop();
       await registry.stop();
       connection.close();
     },

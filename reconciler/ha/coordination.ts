@@ -116,7 +116,8 @@ export class EtcdCoordination implements Coordination {
   readonly replicaId: string;
   readonly election: LeaderElection;
   private membership: ReplicaMembership | undefined;
-  private readonly events = new EventEmitter<{ leadership: [boolean]; applied: [string, number]; recovered: [] }>();
+  private readonly events = new EventEmitter<{ leadership: [boolean]; applied: [string, number]; recovered: []; lease: [string] }>();
+  private membershipLease: string | undefined;
   private health: StoreHealth = { reachable: false, error: 'not checked yet', checkedAt: new Date().toISOString() };
   private leaderId: string | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -142,7 +143,10 @@ export class EtcdCoordination implements Coordination {
 
   start(self: Omit<ReplicaInfo, 'id' | 'host' | 'pid' | 'startedAt'>): void {
     const info: ReplicaInfo = { id: this.replicaId, host: os.hostname(), pid: process.pid, startedAt: this.startedAt, ...self };
-    this.membership = new ReplicaMembership(this.connection, info, this.connection.settings.leaseTtlSeconds);
+    this.membership = new ReplicaMembership(this.connection, info, this.connection.settings.leaseTtlSeconds, (leaseId) => {
+      this.membershipLease = leaseId;
+      this.events.emit('lease', leaseId);
+    });
     this.membership.start();
     this.election.start();
     void this.watchApplied();
@@ -180,6 +184,13 @@ export class EtcdCoordination implements Coordination {
   onStoreRecovered(listener: () => void): () => void {
     this.events.on('recovered', listener);
     return () => this.events.off('recovered', listener);
+  }
+
+  /** The lease of this replica's membership key, now (if registered) and whenever it is replaced; keys on it vanish with the replica. */
+  onMembershipLease(listener: (leaseId: string) => void): () => void {
+    this.events.on('lease', listener);
+    if (this.membershipLease) listener(this.membershipLease);
+    return () => this.events.off('lease', listener);
   }
 
   status(): CoordinationStatus {

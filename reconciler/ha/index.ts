@@ -1,4 +1,4 @@
-// High availability: store backends, etcd connection, leader election, replica membership.
+// High availability: store backends, etcd connection, leader election, replica membership, proxies of every replica.
 export * from './errors';
 export * from './store-settings';
 export { connectEtcd, etcdClientOptions, ETCD_ATTEMPT_TIMEOUT_MS, ETCD_CALL_TIMEOUT_MS } from './etcd-connection';
@@ -11,6 +11,10 @@ export { SingleReplicaCoordination, EtcdCoordination, newReplicaId } from './coo
 export type { Coordination, CoordinationStatus, StoreHealth } from './coordination';
 export { createBackends } from './backends';
 export type { Backends, BackendOptions } from './backends';
+export { LocalProxyDirectory, localProxies, xdsLocalProxies } from './proxy-directory';
+export type { LocalProxies, ProxyDirectory, ProxySummary, ProxyTypeSummary } from './proxy-directory';
+export { EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PROXIES_PREFIX, summarize } from './etcd-proxy-directory';
+export type { MembershipLease, ReplicaProxies } from './etcd-proxy-directory';
 export { followAppliedRevisions } from './follow-applied';
 export { coordinationRoutes, registerCoordinationMetrics, fenceReporters, REPLICAS_PATH } from './coordination-api';
 export { readRepositoryStoreSettings, resolveServeStore } from './repository-store-settings';

@@ -27,6 +27,8 @@ export class ReplicaMembership {
     private readonly connection: EtcdConnection,
     private readonly self: ReplicaInfo,
     private readonly ttlSeconds: number,
+    /** Called with the lease's id each time this replica is registered (again, after a lost lease). */
+    private readonly registered?: (leaseId: string) => void,
   ) {
     this.members.set(self.id, self);
   }
@@ -60,6 +62,10 @@ export class ReplicaMembership {
       .put(`${PREFIX}${this.self.id}`)
       .value(JSON.stringify(this.self))
       .exec()
+      .then(async () => {
+        const leaseId = await lease.grant();
+        if (this.lease === lease && !this.stopped) this.registered?.(leaseId);
+      })
       .catch(() => {
         lease.release();
         if (this.lease === lease) this.retry(() => this.register());

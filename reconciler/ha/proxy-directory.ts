@@ -1,0 +1,86 @@
+// Which proxies are connected, to which replica, and where each stands: what the sync status and
+// the drift check count. With the embedded store that is this process's xDS server; with etcd,
+// every replica publishes a summary of its own proxies and the leader counts them all.
+import { ProxyIdentity } from '../../provider/envoy/snapshot';
+import { ProxyStatus, VersionMark } from '../xds/proxy-session';
+import type { XdsServer } from '../xds/xds-server';
+
+/** Where a proxy stands for one resource type (a compact ProxyStatus type entry). */
+export interface ProxyTypeSummary {
+  state: 'synced' | 'pending' | 'nacked';
+  /** When `at` is old and the type is pending, the proxy is stale (drift). */
+  sent?: VersionMark;
+  acked?: { version: string };
+  lastNack?: { version: string; error: string };
+}
+
+/** A connected proxy stream as the sync status and drift read it (ProxyStatus fits it). */
+export interface ProxySummary {
+  identity: string;
+  kind: ProxyIdentity['kind'];
+  meshName: string;
+  name: string;
+  connectedSince: string;
+  types: Record<string, ProxyTypeSummary>;
+}
+
+/** This process's side: its xDS server's proxies, which environment serves each, and at which revision. */
+export interface LocalProxies {
+  proxies(): ProxyStatus[];
+  environmentOf(proxy: ProxyIdentity): string | undefined;
+  /** The state store's revision this replica serves for an environment. */
+  servedRevision(environment: string): number | undefined;
+  /** Calls back on ACK, NACK, connect and disconnect (the xDS server's events). */
+  onChange(listener: () => void): () => void;
+}
+
+export interface ProxyDirectory {
+  /** Starts publishing this replica's proxies (etcd) and following the other replicas'. */
+  start(local: LocalProxies): void;
+  /**
+   * Connected proxies of an environment on every live replica. A proxy on a replica that serves
+   * another revision than `revision` is pending: it has not been sent that revision yet.
+   */
+  proxies(environment: string, revision: number | undefined): ProxySummary[];
+  /** The served revisions changed (a follower serves a new one): publish again. */
+  changed(): void;
+  stop(): Promise<void>;
+}
+
+/** The proxies of an environment on this process's xDS server. */
+export function localProxies(local: LocalProxies, environment: string): ProxyStatus[] {
+  return local.proxies().filter((p) => local.environmentOf({ kind: p.kind, meshName: p.meshName, name: p.name }) === environment);
+}
+
+/** LocalProxies of an xDS server, told apart by environment by the daemon. */
+export function xdsLocalProxies(xds: XdsServer, environmentOf: LocalProxies['environmentOf'], servedRevision: LocalProxies['servedRevision']): LocalProxies {
+  const events = ['ack', 'nack', 'stream'] as const;
+  return {
+    proxies: () => xds.proxies(),
+    environmentOf,
+    servedRevision,
+    onChange(listener) {
+      for (const event of events) xds.on(event, listener);
+      return () => {
+        for (const event of events) xds.off(event, listener);
+      };
+    },
+  };
+}
+
+/** The embedded store: one replica, its own xDS server. */
+export class LocalProxyDirectory implements ProxyDirectory {
+  private local: LocalProxies | undefined;
+
+  start(local: LocalProxies): void {
+    this.local = local;
+  }
+
+  proxies(environment: string): ProxySummary[] {
+    return this.local ? localProxies(this.local, environment) : [];
+  }
+
+  changed(): void {}
+
+  async stop(): Promise<void> {}
+}
