@@ -1,6 +1,7 @@
 // The issue's HA scenario on loopback: a 3-member etcd cluster, three `meshplane serve --store etcd`
 // replicas following one git repository, and three grpc-js-xds clients (own processes) spread over
-// the replicas (each bootstrap lists every replica; pick_first prefers a different one per client).
+// the replicas (each bootstrap lists every replica; pick_first prefers a different one per client);
+// the leader's sync and drift statuses count the clients of every replica.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -140,7 +141,14 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
     commits.shifted = repo.commit('canary: all traffic to serviceBv2', { [ROUTING]: weights(0, 100) });
     const sync = await settled(first, commits.shifted, 'meshplane/apps/sync');
     assert.equal(sync.state, 'success', sync.description);
+    // The leader counts the clients of every replica (one each), not only its own.
+    assert.equal(sync.description, `3/3 proxies on ${commits.shifted.slice(0, 7)}`);
     await converge({ serviceBv2: 100 });
+    const drift = await eventually('the drift status to count every replica\'s client', async () => {
+      const { body } = await first.get<CommitStatuses>(`/api/commits/${commits.shifted}`);
+      return body.statuses.find((s) => s.context === 'meshplane/apps/drift' && s.description.startsWith('no drift: 3 connected proxies'));
+    }, 20_000);
+    assert.equal(drift.state, 'success');
     assert.deepEqual(await historyCommits(), [commits.initial, commits.shifted]);
     // Only the leader reconciled (and so wrote statuses): the followers served what it applied.
     for (const replica of alive()) {
@@ -209,6 +217,9 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
 
     commits.fifty = repo.commit('canary: 50/50', { [ROUTING]: weights(50, 50) });
     await applied(commits.fifty);
+    // The dead replica's proxies vanished with its lease; its client is counted on the survivor it moved to.
+    const fiftySync = await settled(await leader(), commits.fifty, 'meshplane/apps/sync');
+    assert.equal(fiftySync.description, `3/3 proxies on ${commits.fifty.slice(0, 7)}`);
     await converge({ serviceB: 50 }); // the rest goes to serviceBv2 and the instance registered through the API
     assert.deepEqual(await historyCommits(), [commits.initial, commits.shifted, commits.fifty]);
   });
