@@ -93,8 +93,18 @@ describe('meshplane serve end to end (canary, grpc-js-xds client)', function () 
     assert.equal(sync.targetUrl, `${daemon.http}/commits/${commits.shifted}`);
     const after = await client.call({ target: TARGET, count: 100, concurrency: 10 });
     assert.deepEqual(after.ok, { serviceBv2: 100 });
-    const note = JSON.parse(git(repo.dir, 'notes', '--ref=meshplane', 'show', commits.shifted));
-    assert.equal(note.statuses['meshplane/apps/apply'].state, 'success');
+    // The git note is written after the daemon's in-memory status: wait for it to settle there too.
+    const apply = await eventually('the git note of the apply status', async () => {
+      let note: { statuses: Record<string, { state: string }> };
+      try {
+        note = JSON.parse(git(repo.dir, 'notes', '--ref=meshplane', 'show', commits.shifted));
+      } catch {
+        return undefined; // no note on that commit yet
+      }
+      const state = note.statuses['meshplane/apps/apply']?.state;
+      return state && state !== 'pending' ? state : undefined;
+    }, 10_000);
+    assert.equal(apply, 'success');
   });
 
   it('a commit with an invalid route fails validation naming file and line, and traffic continues unchanged', async () => {
