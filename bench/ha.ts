@@ -7,7 +7,7 @@
 import { TYPE_URLS } from '../provider/envoy/snapshot';
 import { DaemonProcess } from '../test/daemon/daemon-process';
 import { EtcdCluster, etcdMissingReason } from '../test/helpers/etcd-cluster';
-import { GitRepo, makeGitRepo, tempDir } from '../test/source/git-fixture';
+import { GitRepo, makeGitRepo, tempDir } from '../test/helpers/temp-repo';
 import { AdsTestClient, envoyNode, SotwStream } from '../test/xds/helpers/ads-client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

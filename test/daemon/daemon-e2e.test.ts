@@ -9,7 +9,7 @@ import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
 import { Backend, startBackend } from '../xds/e2e/echo-service';
 import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
-import { eventually } from '../source/git-fixture';
+import { eventually } from '../helpers/eventually';
 import { git, GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
 import { DaemonProcess } from './daemon-process';
 

@@ -11,7 +11,7 @@ import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { FakeGitHub } from '../fakes/fake-github';
 import { captureTerminal } from '../helpers/capture-terminal';
-import { eventually } from '../source/git-fixture';
+import { eventually } from '../helpers/eventually';
 import { cleanupAfterEach } from '../helpers/cleanups';
 import { git, makeBareRemote } from '../helpers/temp-repo';
 import { XdsClientProcess } from '../xds/e2e/mesh-harness';

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { Daemon } from '../../reconciler/daemon/daemon';
-import { eventually } from '../source/git-fixture';
+import { eventually } from '../helpers/eventually';
 import { GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
 
 const TOKEN = 'correct horse battery staple';

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { Daemon } from '../../reconciler/daemon/daemon';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
-import { eventually } from '../source/git-fixture';
+import { eventually } from '../helpers/eventually';
 import { GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
 import { Backend, startBackend } from '../xds/e2e/echo-service';
 import { XdsClientProcess } from '../xds/e2e/mesh-harness';

@@ -13,7 +13,7 @@ import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { AdsTestClient, envoyNode } from '../xds/helpers/ads-client';
 import { cluster, snapshotOf } from '../xds/helpers/envoy-resources';
-import { waitFor } from '../xds/e2e/wait-for';
+import { eventually } from '../helpers/eventually';
 
 const serviceA: ProxyIdentity = { kind: 'VirtualNode', meshName: 'apps', name: 'serviceA' };
 const TTL_SECONDS = 2;
@@ -78,31 +78,31 @@ describe('etcd proxy directory', function () {
     const stream = b.client.sotw();
     stream.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
     const first = await stream.next();
-    const sent = await waitFor('b\'s proxy in a\'s directory', () => clusters(a)[0]);
+    const sent = await eventually('b\'s proxy in a\'s directory', () => clusters(a)[0]);
     assert.equal(sent.identity, 'VirtualNode/apps/serviceA');
     assert.equal(sent.sent?.version, first.version_info);
     assert.equal(b.directory.proxies('apps', 1).length, 1, 'b counts its own proxy from memory');
     assert.equal(a.directory.proxies('other', 1).length, 0);
 
     stream.send({ type_url: TYPE_URLS.cluster, version_info: first.version_info, response_nonce: first.nonce });
-    const acked = await waitFor('the ACK in a\'s directory', () => clusters(a).find((c) => c.state === 'synced'));
+    const acked = await eventually('the ACK in a\'s directory', () => clusters(a).find((c) => c.state === 'synced'));
     assert.equal(acked.acked?.version, first.version_info);
 
     b.source.update([{ proxy: serviceA, snapshots: [snapshotOf(serviceA, 'envoy', [cluster('b'), cluster('b2')])] }]);
     const bad = await stream.next();
     stream.send({ type_url: TYPE_URLS.cluster, version_info: first.version_info, response_nonce: bad.nonce, error_detail: { code: 3, message: 'cluster b2: no endpoints' } });
-    const nacked = await waitFor('the NACK in a\'s directory', () => clusters(a).find((c) => c.state === 'nacked'));
+    const nacked = await eventually('the NACK in a\'s directory', () => clusters(a).find((c) => c.state === 'nacked'));
     assert.deepEqual(nacked.lastNack, { version: bad.version_info, error: 'cluster b2: no endpoints' });
 
     // Asked about revision 2 while b serves 1, b's proxy is not on it; b serves 2 and says so.
     b.source.update([{ proxy: serviceA, snapshots: [snapshotOf(serviceA, 'envoy', [cluster('b')])] }]);
     const back = await stream.next();
     stream.send({ type_url: TYPE_URLS.cluster, version_info: back.version_info, response_nonce: back.nonce });
-    await waitFor('the second ACK in a\'s directory', () => clusters(a).find((c) => c.state === 'synced' && c.acked?.version === back.version_info));
+    await eventually('the second ACK in a\'s directory', () => clusters(a).find((c) => c.state === 'synced' && c.acked?.version === back.version_info));
     assert.equal(clusters(a, 2)[0].state, 'pending');
     b.revision = 2;
     b.directory.changed();
-    await waitFor('b\'s new revision in a\'s directory', () => clusters(a, 2).find((c) => c.state === 'synced'));
+    await eventually('b\'s new revision in a\'s directory', () => clusters(a, 2).find((c) => c.state === 'synced'));
     assert.equal(clusters(a, 1)[0].state, 'pending');
 
     // Its own proxies and the others': a's proxy is counted with b's.
@@ -110,7 +110,7 @@ describe('etcd proxy directory', function () {
     own.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
     const answer = await own.next();
     own.send({ type_url: TYPE_URLS.cluster, version_info: answer.version_info, response_nonce: answer.nonce });
-    await waitFor('a to count both proxies', () => a.directory.proxies('apps', 2).length === 2);
+    await eventually('a to count both proxies', () => a.directory.proxies('apps', 2).length === 2);
     stream.close();
     own.close();
   });
@@ -123,7 +123,7 @@ describe('etcd proxy directory', function () {
     const stream = b.client.sotw();
     stream.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
     await stream.next();
-    await waitFor('the first summary', () => written.length > 0);
+    await eventually('the first summary', () => written.length > 0);
     written.length = 0;
     const started = Date.now();
     for (let revision = 10; revision < 60; revision++) {
@@ -132,11 +132,11 @@ describe('etcd proxy directory', function () {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const elapsed = Date.now() - started;
-    await waitFor('the last revision to be written', () => written.at(-1)?.environments.apps?.revision === 59, 3_000);
+    await eventually('the last revision to be written', () => written.at(-1)?.environments.apps?.revision === 59, 3_000);
     await watcher.cancel();
     const allowed = Math.ceil(elapsed / MIN_WRITE_INTERVAL_MS) + 1;
     assert.ok(written.length >= 2 && written.length <= allowed, `${written.length} writes in ${elapsed} ms (at most ${allowed})`);
-    await waitFor('a to see b at revision 59', () => a.directory.proxies('apps', 59)[0]?.types.cluster.state === 'pending');
+    await eventually('a to see b at revision 59', () => a.directory.proxies('apps', 59)[0]?.types.cluster.state === 'pending');
     stream.close();
   });
 
@@ -149,22 +149,22 @@ describe('etcd proxy directory', function () {
       stream.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
       await stream.next();
     }
-    await waitFor('a to see the proxies of b and c', () => a.directory.proxies('apps', 1).length === 2);
+    await eventually('a to see the proxies of b and c', () => a.directory.proxies('apps', 1).length === 2);
 
     await b.coordination.stop(); // a graceful stop revokes the membership lease
-    await waitFor('b\'s proxy to vanish at once', () => a.directory.proxies('apps', 1).length === 1, 1_500);
+    await eventually('b\'s proxy to vanish at once', () => a.directory.proxies('apps', 1).length === 1, 1_500);
     const others = async () => (await a.connection.namespace.getAll().prefix(PROXIES_PREFIX).keys()).filter((key) => key !== `${PROXIES_PREFIX}a`);
     assert.deepEqual(await others(), [`${PROXIES_PREFIX}c`]);
 
     // c is cut off from etcd: its lease is no longer kept alive and expires within the TTL.
     const cutAt = Date.now();
     partition.cut();
-    await waitFor('c\'s proxy to vanish with its lease', () => a.directory.proxies('apps', 1).length === 0, (TTL_SECONDS + 3) * 1000);
+    await eventually('c\'s proxy to vanish with its lease', () => a.directory.proxies('apps', 1).length === 0, (TTL_SECONDS + 3) * 1000);
     assert.ok(Date.now() - cutAt >= 1_000, 'the entry stayed while the lease lived');
     assert.deepEqual(await others(), []);
 
     // Back in touch, c registers on a new lease and publishes its proxies again.
     partition.heal();
-    await waitFor('c\'s proxy to return', () => a.directory.proxies('apps', 1).length === 1, 10_000);
+    await eventually('c\'s proxy to return', () => a.directory.proxies('apps', 1).length === 1, 10_000);
   });
 });

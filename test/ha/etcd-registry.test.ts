@@ -10,7 +10,7 @@ import { EtcdEndpointRegistry } from '../../reconciler/registry/etcd-registry';
 import { RegistryError } from '../../reconciler/registry/errors';
 import { registryRoutes } from '../../reconciler/registry/registry-api';
 import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
-import { waitFor } from '../xds/e2e/wait-for';
+import { eventually } from '../helpers/eventually';
 
 const serviceB = { type: 'cloudMap' as const, namespaceName: 'apps.local', serviceName: 'serviceb', attributes: {} };
 const addresses = (registry: { lookup: EndpointRegistry['lookup'] }) => registry.lookup(serviceB)?.map((e) => `${e.address}:${e.port}${e.healthy ? '' : '!'}`).join(',') ?? '';
@@ -53,15 +53,15 @@ describe('etcd endpoint registry', function () {
     const instance = await a.register('apps.local', 'serviceB', 'b-1', { address: '10.0.0.1', port: 80, attributes: { version: 'v1' } });
     assert.equal(instance.origin, 'api');
     assert.equal(addresses(a), '10.0.0.1:80', 'the registering replica sees its write at once');
-    await waitFor('replica b to see the registration', () => addresses(b) === '10.0.0.1:80');
+    await eventually('replica b to see the registration', () => addresses(b) === '10.0.0.1:80');
     assert.deepEqual(changed, ['apps.local/serviceb']);
     assert.deepEqual(b.instances('apps.local', 'serviceb').map((i) => [i.id, i.attributes.version]), [['b-1', 'v1']]);
 
     await b.setHealth('apps.local', 'serviceb', 'b-1', false);
-    await waitFor('replica a to see the health mark', () => addresses(a) === '10.0.0.1:80!');
+    await eventually('replica a to see the health mark', () => addresses(a) === '10.0.0.1:80!');
     assert.equal(await a.deregister('apps.local', 'serviceb', 'b-1'), true);
     assert.equal(await a.deregister('apps.local', 'serviceb', 'b-1'), false);
-    await waitFor('replica b to see the deregistration', () => b.lookup(serviceB) === undefined);
+    await eventually('replica b to see the deregistration', () => b.lookup(serviceB) === undefined);
     await assert.rejects(Promise.resolve(a.setHealth('apps.local', 'serviceb', 'b-1', true)), /no instance "b-1"/);
   });
 
@@ -78,11 +78,11 @@ describe('etcd endpoint registry', function () {
     const [a, b] = await replicas(2);
     await a.register('apps.local', 'serviceb', 'short', { address: '10.0.0.2', port: 80 }, { ttlSeconds: 2 });
     await a.register('apps.local', 'serviceb', 'kept', { address: '10.0.0.3', port: 80 }, { ttlSeconds: 2 });
-    await waitFor('replica b to see both', () => addresses(b) === '10.0.0.2:80,10.0.0.3:80');
+    await eventually('replica b to see both', () => addresses(b) === '10.0.0.2:80,10.0.0.3:80');
     // The registrar of "kept" heartbeats by registering again; the registrar of "short" died.
     const heartbeat = setInterval(() => void a.register('apps.local', 'serviceb', 'kept', { address: '10.0.0.3', port: 80 }, { ttlSeconds: 2 }), 600);
     try {
-      await waitFor('the dead registrar\'s instance to expire', () => addresses(b) === '10.0.0.3:80', 8_000);
+      await eventually('the dead registrar\'s instance to expire', () => addresses(b) === '10.0.0.3:80', 8_000);
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       assert.equal(addresses(b), '10.0.0.3:80', 'the heartbeating registration stays');
     } finally {
@@ -98,7 +98,7 @@ describe('etcd endpoint registry', function () {
     b.setStatic(declared);
     await assert.rejects(a.register('apps.local', 'serviceb', 'static-1', { address: '10.9.9.9', port: 80 }), (error: unknown) => error instanceof RegistryError && error.status === 409);
     await a.setHealth('apps.local', 'serviceb', 'static-1', false);
-    await waitFor('replica b to mark the static instance unhealthy', () => addresses(b) === '10.0.1.1:80!');
+    await eventually('replica b to mark the static instance unhealthy', () => addresses(b) === '10.0.1.1:80!');
   });
 
   it('serves the HTTP API with ttl; the embedded registry refuses ttl with the reason', async () => {
@@ -109,7 +109,7 @@ describe('etcd endpoint registry', function () {
         fetch(`${server.url}/api/registry/namespaces/apps.local/services/serviceb/instances/b-1`, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
       const created = await put(servers[0], { address: '10.0.0.1', port: 80, ttl: 30 });
       assert.equal(created.status, 201);
-      await waitFor('replica b to see the API registration', () => addresses(b) === '10.0.0.1:80');
+      await eventually('replica b to see the API registration', () => addresses(b) === '10.0.0.1:80');
       const refused = await put(servers[1], { address: '10.0.0.1', port: 80, ttl: 30 });
       assert.equal(refused.status, 400);
       assert.match(((await refused.json()) as { error: string }).error, /ttl needs the etcd store/);

@@ -11,7 +11,8 @@ import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { DaemonProcess } from '../daemon/daemon-process';
 import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
-import { eventually, GitRepo, makeGitRepo, tempDir } from '../source/git-fixture';
+import { eventually } from '../helpers/eventually';
+import { GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
 import { Backend, startBackend } from '../xds/e2e/echo-service';
 import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { connectEtcd, EtcdConnection, LeaderElection } from '../../reconciler/ha';
 import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
 import { TcpProxy } from '../helpers/tcp-proxy';
-import { waitFor } from '../xds/e2e/wait-for';
+import { eventually } from '../helpers/eventually';
 
 const TTL = 2;
 
@@ -30,7 +30,7 @@ class Candidate {
   static async start(endpoint: string, prefix: string, id: string): Promise<Candidate> {
     const child = fork(path.join(__dirname, 'election-child.js'), [endpoint, prefix, String(TTL), id], { stdio: 'inherit' });
     const candidate = new Candidate(child);
-    await waitFor(`${id} to start`, () => candidate.events.some((e) => e.event === 'started'), 10_000);
+    await eventually(`${id} to start`, () => candidate.events.some((e) => e.event === 'started'), 10_000);
     return candidate;
   }
 
@@ -41,7 +41,7 @@ class Candidate {
   async request(cmd: string, extra: Record<string, unknown> = {}): Promise<ChildEvent> {
     const before = this.events.length;
     this.child.send({ cmd, ...extra });
-    return waitFor(`a reply to ${cmd}`, () => this.events.slice(before).find((e) => e.reply === cmd), 15_000);
+    return eventually(`a reply to ${cmd}`, () => this.events.slice(before).find((e) => e.reply === cmd), 15_000);
   }
 
   kill(): void {
@@ -74,7 +74,7 @@ describe('leader election and fencing', function () {
       election.start();
       elections.push(election);
     }
-    const leader = await waitFor('a leader', () => elections.find((e) => e.isLeader()), 10_000);
+    const leader = await eventually('a leader', () => elections.find((e) => e.isLeader()), 10_000);
     for (let i = 0; i < 10; i++) {
       assert.equal(elections.filter((e) => e.isLeader()).length, 1);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -82,7 +82,7 @@ describe('leader election and fencing', function () {
     assert.equal(await leader.leader(), `replica-${elections.indexOf(leader)}`);
     const resigned = Date.now();
     await leader.stop();
-    const next = await waitFor('the next leader', () => elections.find((e) => e !== leader && e.isLeader()), 5_000);
+    const next = await eventually('the next leader', () => elections.find((e) => e !== leader && e.isLeader()), 5_000);
     assert.ok(Date.now() - resigned < 1_000, `hand-over took ${Date.now() - resigned} ms`);
     assert.equal(await next.leader(), `replica-${elections.indexOf(next)}`);
   });
@@ -90,7 +90,7 @@ describe('leader election and fencing', function () {
   it('a paused leader (SIGSTOP) is replaced only after its lease is proven over, and its writes fail after it resumes', async () => {
     const old = await Candidate.start(cluster.endpoints[0], prefix, 'old');
     cleanup.push(() => old.kill());
-    await waitFor('the first candidate to lead', () => old.last('elected'), 10_000);
+    await eventually('the first candidate to lead', () => old.last('elected'), 10_000);
     assert.equal((await old.request('commit', { marker: 1 })).ok, 'applied');
     const next = await Candidate.start(cluster.endpoints[0], prefix, 'next');
     cleanup.push(() => next.kill());
@@ -99,7 +99,7 @@ describe('leader election and fencing', function () {
 
     old.child.kill('SIGSTOP');
     const paused = Date.now();
-    const elected = await waitFor('the second candidate to lead', () => next.last('elected'), (TTL + 3) * 1000);
+    const elected = await eventually('the second candidate to lead', () => next.last('elected'), (TTL + 3) * 1000);
     assert.ok(elected.at! > lastProven, `the new leader started ${lastProven - elected.at!} ms before the old leader's lease was over`);
     assert.ok(elected.at! - paused <= (TTL + 1) * 1000, `failover took ${elected.at! - paused} ms (TTL ${TTL} s)`);
     assert.equal((await next.request('commit', { marker: 2 })).ok, 'applied');
@@ -109,7 +109,7 @@ describe('leader election and fencing', function () {
     assert.equal(commit.error, 'NotLeaderError', JSON.stringify(commit));
     // A write that had passed the local check before the pause is refused by etcd's fence.
     assert.equal((await old.request('replay')).succeeded, false);
-    await waitFor('the old leader to notice', () => old.last('deposed'), 5_000);
+    await eventually('the old leader to notice', () => old.last('deposed'), 5_000);
   });
 
   it('a partitioned leader steps down before the other replica is elected', async () => {
@@ -117,14 +117,14 @@ describe('leader election and fencing', function () {
     cleanup.push(() => proxy.stop());
     const old = await Candidate.start(proxy.url, prefix, 'old');
     cleanup.push(() => old.kill());
-    await waitFor('the first candidate to lead', () => old.last('elected'), 10_000);
+    await eventually('the first candidate to lead', () => old.last('elected'), 10_000);
     const next = await Candidate.start(cluster.endpoints[0], prefix, 'next');
     cleanup.push(() => next.kill());
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     proxy.cut();
-    const deposed = await waitFor('the partitioned leader to step down', () => old.last('deposed'), (TTL + 2) * 1000);
-    const elected = await waitFor('the other candidate to lead', () => next.last('elected'), (TTL + 3) * 1000);
+    const deposed = await eventually('the partitioned leader to step down', () => old.last('deposed'), (TTL + 2) * 1000);
+    const elected = await eventually('the other candidate to lead', () => next.last('elected'), (TTL + 3) * 1000);
     assert.ok(deposed.at! < elected.at!, `the old leader stepped down ${deposed.at! - elected.at!} ms after the new one was elected`);
     const commit = await old.request('commit', { marker: 9 });
     assert.equal(commit.error, 'NotLeaderError', JSON.stringify(commit));

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { runServe, ServeOptions } from '../../reconciler/cli/commands/serve';
 import { UsageError } from '../../reconciler/cli/usage-error';
 import { captureTerminal } from '../helpers/capture-terminal';
-import { makeGitRepo, tempDir } from '../source/git-fixture';
+import { makeGitRepo, tempDir } from '../helpers/temp-repo';
 
 const base = (repo: string, dataDir: string): ServeOptions => ({
   repo,

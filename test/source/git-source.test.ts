@@ -5,7 +5,7 @@ import { SourceError } from '../../reconciler/source/errors';
 import { GitSource, GitSourceOptions } from '../../reconciler/source/git-source';
 import { KEPT_REFS } from '../../reconciler/source/checkout';
 import { Revision } from '../../reconciler/source/revision';
-import { eventually } from './git-fixture';
+import { eventually } from '../helpers/eventually';
 import { cleanupAfterEach } from '../helpers/cleanups';
 import { git, makeBareRemote } from '../helpers/temp-repo';
 

@@ -9,7 +9,7 @@ import { SnapshotSource } from '../../../reconciler/xds/snapshot-source';
 import { StreamEvent, XdsServer } from '../../../reconciler/xds/xds-server';
 import { routeConfig } from '../helpers/envoy-resources';
 import { MeshHarness, XdsClientProcess } from './mesh-harness';
-import { waitFor } from './wait-for';
+import { eventually } from '../../helpers/eventually';
 
 /**
  * Serves the translation, except that a "poisoned" route table is replaced by one gRPC rejects
@@ -75,7 +75,7 @@ describe('xds e2e: NACK and identity with grpc-js-xds', function () {
 
       source.poisoned = routeNames[0];
       source.notify(new Set(['VirtualNode/apps/serviceA']));
-      const nacked = await waitFor('the NACK', () => {
+      const nacked = await eventually('the NACK', () => {
         const route = server.proxies()[0].types.routeConfiguration;
         return route.state === 'nacked' && route;
       });
@@ -91,7 +91,7 @@ describe('xds e2e: NACK and identity with grpc-js-xds', function () {
       // Fixed config: accepted again; the NACK stays visible as the last one.
       source.poisoned = undefined;
       source.notify(new Set(['VirtualNode/apps/serviceA']));
-      const healed = await waitFor('the fixed routes to be ACKed', () => {
+      const healed = await eventually('the fixed routes to be ACKed', () => {
         const route = server.proxies()[0].types.routeConfiguration;
         return route.state === 'synced' && route;
       });
@@ -109,7 +109,7 @@ describe('xds e2e: NACK and identity with grpc-js-xds', function () {
     const stranger = await mesh.client('mesh/apps/virtualNode/serviceZ');
     const refused = await stranger.call({ target: 'xds:///serviceb.apps.local:80', count: 1, deadlineMs: 2000 });
     assert.equal(Object.keys(refused.ok).length, 0);
-    const notFound = await waitFor('a refusal of serviceZ', () => events.find((e) => e.event === 'ConnectionRefused' && e.nodeId === 'mesh/apps/virtualNode/serviceZ'));
+    const notFound = await eventually('a refusal of serviceZ', () => events.find((e) => e.event === 'ConnectionRefused' && e.nodeId === 'mesh/apps/virtualNode/serviceZ'));
     assert.equal(notFound.code, grpc.status.NOT_FOUND);
     assert.match(notFound.failureReason!, /VirtualNode serviceZ \(mesh apps\) does not exist/);
 
@@ -122,7 +122,7 @@ describe('xds e2e: NACK and identity with grpc-js-xds', function () {
     try {
       const result = await client.call({ target: 'xds:///serviceb.apps.local:80', count: 1, deadlineMs: 2000 });
       assert.equal(Object.keys(result.ok).length, 0);
-      const unauthenticated = await waitFor('a refusal', () => securedEvents.find((e) => e.event === 'ConnectionRefused'));
+      const unauthenticated = await eventually('a refusal', () => securedEvents.find((e) => e.event === 'ConnectionRefused'));
       assert.equal(unauthenticated.code, grpc.status.UNAUTHENTICATED);
       assert.equal(secured.proxies().length, 0);
     } finally {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Backend } from './echo-service';
 import { MeshHarness, XdsClientProcess } from './mesh-harness';
-import { waitFor } from './wait-for';
+import { eventually } from '../../helpers/eventually';
 
 const ROUTES = (options: { retries: boolean; timeoutMs: number }) => `
 kind: VirtualService
@@ -65,7 +65,7 @@ describe('xds e2e: retries, timeouts and metadata match with grpc-js-xds', funct
   async function applyAndSync(): Promise<void> {
     const before = serviceA()?.types.routeConfiguration?.acked?.version;
     await mesh.apply();
-    await waitFor('serviceA to ACK the new routes', () => {
+    await eventually('serviceA to ACK the new routes', () => {
       const route = serviceA()?.types.routeConfiguration;
       return route?.state === 'synced' && route.acked?.version !== before;
     });
