@@ -51,6 +51,15 @@ export abstract class AdsStreamBase<Request> implements AdsStream {
     }
   }
 
+  /** On the stream's first request: admits the proxy (identity, auth, limits) and takes its snapshot. */
+  protected admitOnce(node: Parameters<StreamHost['admit']>[1], protocol: 'sotw' | 'delta', typeUrl: string, names: readonly string[]): ProxySession {
+    if (!this.session) {
+      this.session = this.host.admit(this, node, protocol, typeUrl, names);
+      this.snapshot = this.host.snapshot(this.session);
+    }
+    return this.session;
+  }
+
   /** The resources of a type this proxy should hold under its subscription. */
   protected subscribed(typeUrl: TypeUrl, subscription: Subscription): ReadonlyMap<string, EncodedResource> {
     const all = this.snapshot?.resources.get(typeUrl) ?? EMPTY;

@@ -35,12 +35,8 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest> {
 
   protected handle(request: DeltaDiscoveryRequest): void {
     const typeUrl = request.type_url;
-    if (!this.session) {
-      this.session = this.host.admit(this, request.node, 'delta', typeUrl, request.resource_names_subscribe);
-      this.snapshot = this.host.snapshot(this.session);
-    }
+    const session = this.admitOnce(request.node, 'delta', typeUrl, request.resource_names_subscribe);
     if (!isServedType(typeUrl)) return;
-    const session = this.session;
     let state = this.types.get(typeUrl);
     const first = state === undefined;
     if (!state) {

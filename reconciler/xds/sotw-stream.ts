@@ -25,13 +25,9 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest> {
 
   protected handle(request: DiscoveryRequest): void {
     const typeUrl = request.type_url;
-    if (!this.session) {
-      this.session = this.host.admit(this, request.node, 'sotw', typeUrl, request.resource_names);
-      this.snapshot = this.host.snapshot(this.session);
-    }
+    const session = this.admitOnce(request.node, 'sotw', typeUrl, request.resource_names);
     // Types we do not serve (RTDS, ECDS, …) are left unanswered, as Envoy tolerates for optional types.
     if (!isServedType(typeUrl)) return;
-    const session = this.session;
     let state = this.types.get(typeUrl);
     const first = state === undefined;
     if (!state) {

@@ -10,10 +10,11 @@ import { Backend, startBackend } from '../xds/e2e/echo-service';
 import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { eventually } from '../helpers/eventually';
-import { git, GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
+import { git, GitRepo, tempDir } from '../helpers/temp-repo';
 import { DaemonProcess } from './daemon-process';
+import { CANARY_ROUTING, CanaryRepo, makeCanaryRepo } from '../helpers/canary-repo';
 
-const ROUTING = 'environments/apps/routing/service-b.yaml';
+const ROUTING = CANARY_ROUTING;
 const TARGET = 'xds:///serviceb.apps.local:80';
 
 interface EnvironmentsBody {
@@ -31,7 +32,7 @@ describe('meshplane serve end to end (canary, grpc-js-xds client)', function () 
   let daemon: DaemonProcess;
   let client: XdsClientProcess;
   let args: string[];
-  let routing: string;
+  let weights: CanaryRepo['weights'];
   const commits: Record<string, string> = {};
 
   const statusOf = async (commit: string, context: string): Promise<RecordedStatus | undefined> => {
@@ -43,20 +44,10 @@ describe('meshplane serve end to end (canary, grpc-js-xds client)', function () 
       const status = await statusOf(commit, context);
       return status && status.state !== 'pending' ? status : undefined;
     }, 30_000);
-  const weights = (b: number, v2: number) => routing.replace('weight: 75', `weight: ${b}`).replace('weight: 25', `weight: ${v2}`);
 
   before(async () => {
     backends = [await startBackend('serviceB'), await startBackend('serviceBv2')];
-    repo = makeGitRepo();
-    routing = fs.readFileSync(path.join(repo.dir, ROUTING), 'utf8');
-    const settings = fs.readFileSync(path.join(repo.dir, 'environments/apps/environment.yaml'), 'utf8');
-    commits.initial = repo.commit('endpoints of serviceB and serviceBv2', {
-      'environments/apps/environment.yaml':
-        settings +
-        'discovery:\n  instances:\n' +
-        `    - { namespace: apps.local, service: serviceb, address: 127.0.0.1, port: ${backends[0].port} }\n` +
-        `    - { namespace: apps.local, service: servicebv2, address: 127.0.0.1, port: ${backends[1].port} }\n`,
-    });
+    ({ repo, initial: commits.initial, weights } = makeCanaryRepo(backends));
     dataDir = tempDir('meshplane-daemon-');
     args = ['--repo', repo.dir, '--data-dir', dataDir, '--xds-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--ack-timeout', '15', '--drift-interval', '1'];
     daemon = await DaemonProcess.start(args);

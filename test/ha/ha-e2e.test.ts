@@ -4,7 +4,6 @@
 // the leader's sync and drift statuses count the clients of every replica.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { connectEtcd, CoordinationStatus, EtcdConnection } from '../../reconciler/ha';
 import { EtcdStateStore } from '../../reconciler/state/etcd-state-store';
 import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
@@ -12,11 +11,12 @@ import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { DaemonProcess } from '../daemon/daemon-process';
 import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
 import { eventually } from '../helpers/eventually';
-import { GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
+import { GitRepo, tempDir } from '../helpers/temp-repo';
 import { Backend, startBackend } from '../xds/e2e/echo-service';
 import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
+import { CANARY_ROUTING, CanaryRepo, makeCanaryRepo } from '../helpers/canary-repo';
 
-const ROUTING = 'environments/apps/routing/service-b.yaml';
+const ROUTING = CANARY_ROUTING;
 const TARGET = 'xds:///serviceb.apps.local:80';
 const TTL_SECONDS = 2;
 const PREFIX = '/ha-e2e/';
@@ -29,7 +29,7 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
   this.timeout(180_000);
   let cluster: EtcdCluster;
   let repo: GitRepo;
-  let routing: string;
+  let weights: CanaryRepo['weights'];
   let backends: Backend[] = [];
   const replicas: (DaemonProcess | undefined)[] = [];
   const dataDirs: string[] = [];
@@ -38,7 +38,6 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
   let store: EtcdStateStore;
   const commits: Record<string, string> = {};
 
-  const weights = (b: number, v2: number) => routing.replace('weight: 75', `weight: ${b}`).replace('weight: 25', `weight: ${v2}`);
   const alive = () => replicas.filter((r): r is DaemonProcess => r !== undefined);
   const statusOf = (replica: DaemonProcess) => replica.get<CoordinationStatus>('/api/replicas').then((r) => r.body);
   const leader = () =>
@@ -100,16 +99,7 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
     connection = connectEtcd({ endpoints: cluster.endpoints, prefix: PREFIX, leaseTtlSeconds: TTL_SECONDS });
     store = new EtcdStateStore(connection);
     backends = [await startBackend('serviceB'), await startBackend('serviceBv2')];
-    repo = makeGitRepo();
-    routing = fs.readFileSync(path.join(repo.dir, ROUTING), 'utf8');
-    const settings = fs.readFileSync(path.join(repo.dir, 'environments/apps/environment.yaml'), 'utf8');
-    commits.initial = repo.commit('endpoints of serviceB and serviceBv2', {
-      'environments/apps/environment.yaml':
-        settings +
-        'discovery:\n  instances:\n' +
-        `    - { namespace: apps.local, service: serviceb, address: 127.0.0.1, port: ${backends[0].port} }\n` +
-        `    - { namespace: apps.local, service: servicebv2, address: 127.0.0.1, port: ${backends[1].port} }\n`,
-    });
+    ({ repo, initial: commits.initial, weights } = makeCanaryRepo(backends));
     for (let i = 0; i < 3; i++) dataDirs.push(tempDir(`meshplane-replica-${i}-`));
     for (let i = 0; i < 3; i++) await startReplica(i);
     const addresses = alive().map((r) => r.xds);
