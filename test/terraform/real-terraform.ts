@@ -30,6 +30,52 @@ export function requireTerraform(context: Mocha.Context): void {
   context.skip();
 }
 
+/**
+ * The `hashicorp/aws` provider as a filesystem mirror (the folder above `registry.terraform.io`):
+ * `$MESHPLANE_TF_MIRROR`, or the machine image's /opt/tf-plugins. Undefined when absent.
+ */
+export function awsProviderMirror(): { dir: string; version: string } | undefined {
+  const candidates = [process.env.MESHPLANE_TF_MIRROR, '/opt/tf-plugins'].filter((dir): dir is string => !!dir);
+  for (const dir of candidates) {
+    const versions = path.join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
+    if (!fs.existsSync(versions)) continue;
+    const version = fs.readdirSync(versions).sort().pop();
+    if (version) return { dir, version };
+  }
+  return undefined;
+}
+
+/** Skips the current mocha test/suite, saying why, when Terraform or the AWS provider mirror is absent. */
+export function requireAwsProvider(context: Mocha.Context): { dir: string; version: string } {
+  requireTerraform(context);
+  const mirror = awsProviderMirror();
+  if (mirror) return mirror;
+  const message =
+    'SKIPPED: needs the hashicorp/aws provider as a Terraform filesystem mirror (set MESHPLANE_TF_MIRROR to the folder above registry.terraform.io; ' +
+    "find / -path /proc -prune -o -name 'terraform-provider-aws_*' -print shows it)";
+  process.stderr.write(`\n  ${message}\n`);
+  if (process.env.MESHPLANE_REQUIRE_TERRAFORM) throw new Error(message);
+  context.skip();
+}
+
+/**
+ * A provider block for `hashicorp/aws` that runs offline: fake keys, every `skip_*` check, and App Mesh
+ * calls sent to `appmeshEndpoint` when given.
+ */
+export function offlineAwsProviderHcl(options: { region?: string; appmeshEndpoint?: string } = {}): string {
+  const endpoints = options.appmeshEndpoint ? `\n  endpoints {\n    appmesh = "${options.appmeshEndpoint}"\n  }` : '';
+  return `provider "aws" {
+  region                      = "${options.region ?? 'us-west-2'}"
+  access_key                  = "AKIAOFFLINETEST00000"
+  secret_key                  = "offline-test-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true${endpoints}
+}
+`;
+}
+
 export interface TerraformSandbox {
   dir: string;
   /** Run options for a working directory: its own TF_DATA_DIR, shared plugin cache, empty CLI config. */
@@ -39,11 +85,15 @@ export interface TerraformSandbox {
   remove(): void;
 }
 
-export function terraformSandbox(): TerraformSandbox {
+/**
+ * An isolated Terraform: its own CLI config and plugin cache, no reachable network. With `awsMirror`
+ * (from requireAwsProvider) the CLI config installs providers from that filesystem mirror only.
+ */
+export function terraformSandbox(awsMirror?: { dir: string }): TerraformSandbox {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshplane-tf-'));
   const cliConfig = path.join(dir, 'terraformrc');
   const pluginCache = path.join(dir, 'plugin-cache');
-  fs.writeFileSync(cliConfig, '');
+  fs.writeFileSync(cliConfig, awsMirror ? `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(awsMirror.dir)}\n  }\n}\n` : '');
   fs.mkdirSync(pluginCache);
   const isolation = (workdir: string): Record<string, string> => ({
     TF_CLI_CONFIG_FILE: cliConfig,
