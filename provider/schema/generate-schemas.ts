@@ -1,9 +1,11 @@
 // Generates schemas/*.schema.json (one JSON Schema per document kind) and schemas/types.ts
-// from the botocore App Mesh model. Run with `npm run gen:schemas`; the staleness test
-// (test/schema/generated.test.ts) calls the same pure functions in memory.
+// from the botocore App Mesh model, and schemas/environment.schema.json from its definition in
+// code. Run with `npm run gen:schemas`; the staleness test (test/schema/generated.test.ts) calls
+// the same pure functions in memory.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compile } from 'json-schema-to-typescript';
+import { ENVIRONMENT_SCHEMA_FILE, environmentSchemaText } from '../environment/environment-schema';
 import { KINDS, KIND_INFO, Kind } from '../model/kinds';
 import { BotocoreModel, JsonSchema, ShapeConverter, plainText } from './botocore-to-json-schema';
 import { TYPES_FILE_NAME, apiModelPath, findRepoRoot, schemaFileName, schemasDir } from './schema-location';
@@ -121,6 +123,7 @@ export function readApiModel(file: string): BotocoreModel {
 export async function generateAll(model: BotocoreModel): Promise<Map<string, string>> {
   const files = generateSchemas(model);
   files.set(TYPES_FILE_NAME, await generateTypes(model));
+  files.set(ENVIRONMENT_SCHEMA_FILE, environmentSchemaText());
   return files;
 }
 
