@@ -2,9 +2,9 @@
 // diagnostics: the section's rule code, a message saying how to fix it, and ENV-OPERATOR for keys
 // that belong to the operator configuration.
 import Ajv, { ValidateFunction } from 'ajv';
-import { compareDiagnostics, Diagnostic, Severity, splitPointer } from '../model/diagnostic';
+import { compareDiagnostics, Diagnostic, splitPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
-import { collapse, messageFor, SchemaError } from '../validate/schema-findings';
+import { schemaDiagnostics, SchemaError } from '../validate/schema-findings';
 import { environmentSchema, EnvironmentSchemaNode } from './environment-schema';
 import { operatorKeyMessage, STILL_READ_FROM_REPOSITORY } from './operator-keys';
 
@@ -36,29 +36,30 @@ export function checkEnvironmentSchema(value: unknown, at: EnvironmentFile): Dia
   const validate = validator();
   if (validate(value)) return [];
   const errors = validate.errors as SchemaError[];
-  const diagnostic = (code: string, severity: Severity, message: string, pointer: string): Diagnostic => ({
-    code,
-    severity,
-    message,
-    file: at.file,
-    ...at.locate(pointer),
-    pointer,
-  });
-
   const operatorKeys = new Map<string, string>();
   for (const error of errors) {
     const key = operatorKeyOf(error);
     // A key can be both a named operator key and secret-looking (`secrets`): the named one says more.
     if (key !== undefined && !operatorKeys.get(error.instancePath)) operatorKeys.set(error.instancePath, key);
   }
-  const operator = [...operatorKeys].map(([pointer, key]) =>
-    diagnostic(OPERATOR_RULE, STILL_READ_FROM_REPOSITORY.includes(key) ? 'warning' : 'error', operatorKeyMessage(key, dotted(pointer)), pointer),
+  const operator = [...operatorKeys].map(([pointer, key]): Diagnostic => ({
+    code: OPERATOR_RULE,
+    severity: STILL_READ_FROM_REPOSITORY.includes(key) ? 'warning' : 'error',
+    message: operatorKeyMessage(key, dotted(pointer)),
+    file: at.file,
+    ...at.locate(pointer),
+    pointer,
+  }));
+  const shape = schemaDiagnostics(
+    errors.filter((e) => e.keyword !== 'not'),
+    {
+      ...at,
+      code: (fieldPointer) => SECTION_CODES[sectionOf(fieldPointer)] ?? GENERAL_CODE,
+      label: (finding) =>
+        (finding.error.parentSchema as EnvironmentSchemaNode | undefined)?.['x-hint'] ??
+        `see docs/repository-format.md#${sectionOf(finding.fieldPointer) || 'environmentyaml'}`,
+    },
   );
-  const shape = collapse(errors.filter((e) => operatorKeyOf(e) === undefined && e.keyword !== 'not')).map((finding) => {
-    const hint = (finding.error.parentSchema as EnvironmentSchemaNode | undefined)?.['x-hint'];
-    const section = splitPointer(finding.fieldPointer)[0] ?? '';
-    return diagnostic(SECTION_CODES[section] ?? GENERAL_CODE, 'error', messageFor(finding, hint ?? `see docs/repository-format.md#${section || 'environmentyaml'}`), finding.pointer);
-  });
   return [...operator, ...shape].sort(compareDiagnostics);
 }
 
@@ -66,6 +67,11 @@ export function checkEnvironmentSchema(value: unknown, at: EnvironmentFile): Dia
 function operatorKeyOf(error: SchemaError): string | undefined {
   if (error.keyword !== 'not') return undefined;
   return (error.parentSchema as EnvironmentSchemaNode | undefined)?.['x-operator'];
+}
+
+/** `/terraform/vpcId` → `terraform`. */
+function sectionOf(pointer: string): string {
+  return splitPointer(pointer)[0] ?? '';
 }
 
 /** `/status/github` → `status.github`. */

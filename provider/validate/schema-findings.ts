@@ -1,12 +1,40 @@
 // Turns ajv's errors into findings reported once each, and findings into messages that say
 // what is wrong and how to fix it. Shared by every JSON Schema meshplane checks (resource
 // documents, environment.yaml).
-import { ErrorObject } from 'ajv';
-import { joinPointer, splitPointer } from '../model/diagnostic';
+import { ErrorObject, ValidateFunction } from 'ajv';
+import { Diagnostic, joinPointer, splitPointer } from '../model/diagnostic';
+import { Position } from '../model/resource';
 import { didYouMean } from './did-you-mean';
 
 export type SchemaError = ErrorObject<string, Record<string, any>, unknown>;
 type ObjectSchema = { properties?: Record<string, unknown>; minProperties?: number; maxProperties?: number };
+
+/** Where the checked value was written, and how its findings are coded and explained. */
+export interface SchemaDiagnosticOptions {
+  file: string;
+  locate(pointer: string): Position;
+  /** Rule code of a finding: `fieldPointer` is the missing member or unknown key, else the value. */
+  code(fieldPointer: string, keyword: string): string;
+  /** What a valid value looks like, appended to the message in parentheses. */
+  label(finding: Finding): string;
+}
+
+/** Positioned diagnostics of `value` against a compiled schema (ajv with allErrors and verbose); empty when valid. */
+export function validateWithSchema(validate: ValidateFunction, value: unknown, options: SchemaDiagnosticOptions): Diagnostic[] {
+  return validate(value) ? [] : schemaDiagnostics(validate.errors as SchemaError[], options);
+}
+
+/** One diagnostic per mistake among ajv's errors. */
+export function schemaDiagnostics(errors: SchemaError[], options: SchemaDiagnosticOptions): Diagnostic[] {
+  return collapse(errors).map((finding) => ({
+    code: options.code(finding.fieldPointer, finding.error.keyword),
+    severity: 'error',
+    message: messageFor(finding, options.label(finding)),
+    file: options.file,
+    ...options.locate(finding.pointer),
+    pointer: finding.pointer,
+  }));
+}
 
 /** One reportable problem: an ajv error, or several merged into one (missing members of one object). */
 export interface Finding {
@@ -19,7 +47,7 @@ export interface Finding {
 }
 
 /** Removes ajv's follow-on noise so that each mistake is reported once. */
-export function collapse(errors: SchemaError[]): Finding[] {
+function collapse(errors: SchemaError[]): Finding[] {
   const typeErrors = errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath);
   const insideWrongType = (e: SchemaError) =>
     typeErrors.some((p) => e.instancePath.startsWith(p + '/') || (e.instancePath === p && e.keyword !== 'type'));
@@ -97,7 +125,7 @@ function fieldName(pointer: string): string {
     .replace(/^\./, '');
 }
 
-export function messageFor(finding: Finding, label: string): string {
+function messageFor(finding: Finding, label: string): string {
   const { error } = finding;
   const field = fieldName(error.instancePath);
   const data = error.data;

@@ -7,7 +7,7 @@ import { Diagnostic, splitPointer } from '../model/diagnostic';
 import { KINDS, Kind } from '../model/kinds';
 import { Resource } from '../model/resource';
 import { schemaFileName, schemasDir } from '../schema/schema-location';
-import { collapse, Finding, messageFor, rulePath, SchemaError } from './schema-findings';
+import { rulePath, validateWithSchema } from './schema-findings';
 import { schemaRuleCode } from './schema-rule-codes';
 
 interface KindSchema {
@@ -44,21 +44,12 @@ function kindSchema(kind: Kind): KindSchema {
 /** Schema diagnostics of one resource; empty when the document has the shape the App Mesh API accepts. */
 export function validateSchema(resource: Resource): Diagnostic[] {
   const { schema, validate } = kindSchema(resource.kind);
-  if (validate(resource.doc)) return [];
-  return collapse(validate.errors as SchemaError[]).map((finding) => toDiagnostic(resource, schema, finding));
-}
-
-function toDiagnostic(resource: Resource, schema: JsonSchemaNode, finding: Finding): Diagnostic {
-  const { line, column } = resource.source.locate(finding.pointer);
-  return {
-    code: schemaRuleCode(resource.kind, rulePath(finding.fieldPointer), finding.error.keyword),
-    severity: 'error',
-    message: messageFor(finding, apiLabel(resource.kind, schema, finding.error.instancePath)),
+  return validateWithSchema(validate, resource.doc, {
     file: resource.source.file,
-    line,
-    column,
-    pointer: finding.pointer,
-  };
+    locate: resource.source.locate,
+    code: (fieldPointer, keyword) => schemaRuleCode(resource.kind, rulePath(fieldPointer), keyword),
+    label: (finding) => apiLabel(resource.kind, schema, finding.error.instancePath),
+  });
 }
 
 /**
