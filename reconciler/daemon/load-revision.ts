@@ -4,7 +4,7 @@
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { Position } from '../../provider/model/resource';
 import { validateEnvironment } from '../../provider/validate/validate';
-import { FileSource } from '../load/file-source';
+import { FileSource, FileTooLargeError } from '../load/file-source';
 import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment } from '../load/load-environment';
 import { parseFile } from '../load/parsed-document';
 import { DiscoverySettings, readDiscoverySettings, DISCOVERY_SECTION } from '../registry';
@@ -55,8 +55,12 @@ export async function validateRevision(files: FileSource, environment: string): 
 
 /** Positions in environment.yaml by JSON pointer (the loader keeps only the values of sections). */
 async function locator(files: FileSource, file: string): Promise<(pointer: string) => Position> {
-  if (!(await files.exists(file))) return () => ({ line: 0, column: 0 });
-  const document = parseFile((await files.read(file)).toString('utf8'), 'yaml').documents[0];
+  const unknown = () => ({ line: 0, column: 0 });
+  if (!(await files.exists(file))) return unknown;
+  // Too large to read: the loader has reported it (LOAD-SIZE).
+  const text = await files.read(file).catch((error) => (error instanceof FileTooLargeError ? undefined : Promise.reject(error)));
+  if (text === undefined) return unknown;
+  const document = parseFile(text.toString('utf8'), 'yaml').documents[0];
   return document ? document.locate : () => ({ line: 1, column: 1 });
 }
 

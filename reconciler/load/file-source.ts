@@ -3,6 +3,21 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
+/** Files over this size are refused (operator `limits.maxFileBytes` may lower or raise it). */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** A read of a file larger than the reader accepts: refused from its size, before its content is read. */
+export class FileTooLargeError extends Error {
+  override readonly name = 'FileTooLargeError';
+  constructor(
+    readonly filePath: string,
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`${filePath} is ${size} bytes; files over ${maxBytes} bytes are refused. Split it into several files.`);
+  }
+}
+
 export interface FileEntry {
   /** Repository-relative path with `/` separators. */
   path: string;
@@ -18,7 +33,8 @@ export interface FileSource {
   listFiles(dir: string): Promise<FileEntry[]>;
   /** Immediate sub-directories of `dir`, sorted; empty when `dir` does not exist. */
   listDirectories(dir: string): Promise<string[]>;
-  read(filePath: string): Promise<Buffer>;
+  /** The file's content; a FileTooLargeError, without reading it, when it is over `maxBytes`. */
+  read(filePath: string, maxBytes?: number): Promise<Buffer>;
   exists(filePath: string): Promise<boolean>;
 }
 
@@ -43,8 +59,24 @@ export class WorkingTreeSource implements FileSource {
     return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   }
 
-  read(filePath: string): Promise<Buffer> {
-    return fs.readFile(this.abs(filePath));
+  async read(filePath: string, maxBytes = MAX_FILE_BYTES): Promise<Buffer> {
+    const file = await fs.open(this.abs(filePath), 'r');
+    try {
+      const { size } = await file.stat();
+      if (size > maxBytes) throw new FileTooLargeError(filePath, size, maxBytes);
+      // One byte more than the stat said: a file that grew past the limit since is refused too.
+      const buffer = Buffer.alloc(size + 1);
+      let length = 0;
+      while (length < buffer.length) {
+        const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (length > maxBytes) throw new FileTooLargeError(filePath, length, maxBytes);
+      return buffer.subarray(0, length);
+    } finally {
+      await file.close();
+    }
   }
 
   async exists(filePath: string): Promise<boolean> {

@@ -1,13 +1,19 @@
 // A FileSource reading the tree of a Git commit (`--ref`, `--base/--head`), so a plan can be made
-// from any revision without checking it out. One `git ls-tree` lists the tree, one
-// `git cat-file --batch` reads every blob of a folder. Symlinks are followed only while they
-// stay inside the tree, like the working tree does.
+// from any revision without checking it out. One `git ls-tree -l` lists the tree with every blob's
+// size, so a blob over the reader's limit is refused without being read; `git cat-file --batch`
+// reads the listed blobs in batches of bounded size, and a blob leaves the cache once read.
+// Symlinks are followed only while they stay inside the tree, like the working tree does.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { FileEntry, FileSource } from './file-source';
+import { FileEntry, FileSource, FileTooLargeError, MAX_FILE_BYTES } from './file-source';
 
 const SYMLINK_MODE = '120000';
 const MAX_SYMLINK_HOPS = 8;
+/** A symlink's blob is its target path: longer than a path can be, it is not followed. */
+const MAX_SYMLINK_BYTES = 4096;
+/** Blobs read by one `git cat-file --batch`, at most. */
+const BATCH_FILES = 512;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 /** A ref that does not name a commit of the repository, or a folder that is not a Git repository. */
 export class GitRefError extends Error {
@@ -51,6 +57,9 @@ export async function resolveCommit(repoDir: string, ref: string): Promise<strin
 export class GitTreeSource implements FileSource {
   readonly label: string;
   private readonly blobs = new Map<string, Buffer>();
+  /** Regular files of the last listing, in order: what the next reads will most likely ask for. */
+  private listed: string[] = [];
+  private listedIndex = new Map<string, number>();
 
   private constructor(
     readonly repoDir: string,
@@ -78,13 +87,15 @@ export class GitTreeSource implements FileSource {
   async listFiles(dir: string): Promise<FileEntry[]> {
     const prefix = `${dir}/`;
     const paths = [...this.entries.keys()].filter((p) => p.startsWith(prefix)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    await this.prefetch(paths);
+    await this.prefetch(paths.filter((p) => this.isSymlink(p)));
     const out: FileEntry[] = [];
     for (const file of paths) {
       const target = await this.resolve(file);
       if (target === undefined) out.push({ path: file, size: 0, escapesRepository: true });
       else out.push({ path: file, size: this.entries.get(target)!.size });
     }
+    this.listed = paths.filter((p) => !this.isSymlink(p));
+    this.listedIndex = new Map(this.listed.map((p, i) => [p, i]));
     return out;
   }
 
@@ -100,10 +111,15 @@ export class GitTreeSource implements FileSource {
     return [...names].sort();
   }
 
-  async read(filePath: string): Promise<Buffer> {
+  async read(filePath: string, maxBytes = MAX_FILE_BYTES): Promise<Buffer> {
     const target = await this.resolve(filePath);
     if (target === undefined) throw new GitRefError(`${filePath} is not a file inside ${this.label}.`);
-    return this.blob(target);
+    const { size } = this.entries.get(target)!;
+    if (size > maxBytes) throw new FileTooLargeError(filePath, size, maxBytes);
+    if (!this.blobs.has(target)) await this.prefetch(this.batchFrom(target, maxBytes));
+    const content = this.blobs.get(target)!;
+    this.blobs.delete(target);
+    return content;
   }
 
   async exists(filePath: string): Promise<boolean> {
@@ -120,7 +136,9 @@ export class GitTreeSource implements FileSource {
       const entry = this.entries.get(current);
       if (!entry) return undefined;
       if (entry.mode !== SYMLINK_MODE) return current;
-      const target = (await this.blob(current)).toString('utf8');
+      if (entry.size > MAX_SYMLINK_BYTES) return undefined;
+      if (!this.blobs.has(current)) await this.prefetch([current]);
+      const target = this.blobs.get(current)!.toString('utf8');
       if (path.posix.isAbsolute(target)) return undefined;
       const next = path.posix.normalize(path.posix.join(path.posix.dirname(current), target));
       if (next === '..' || next.startsWith('../')) return undefined;
@@ -129,14 +147,28 @@ export class GitTreeSource implements FileSource {
     return undefined;
   }
 
-  private async blob(filePath: string): Promise<Buffer> {
-    const cached = this.blobs.get(filePath);
-    if (cached) return cached;
-    await this.prefetch([filePath]);
-    return this.blobs.get(filePath)!;
+  private isSymlink(filePath: string): boolean {
+    return this.entries.get(filePath)?.mode === SYMLINK_MODE;
   }
 
-  /** Reads many blobs with one `git cat-file --batch`. */
+  /** `filePath` and the listed files after it that fit the limit, up to one batch's count and bytes. */
+  private batchFrom(filePath: string, maxBytes: number): string[] {
+    const batch = [filePath];
+    let bytes = this.entries.get(filePath)!.size;
+    const start = this.listedIndex.get(filePath);
+    if (start === undefined) return batch;
+    for (let i = start + 1; i < this.listed.length && batch.length < BATCH_FILES; i++) {
+      const next = this.listed[i];
+      const { size } = this.entries.get(next)!;
+      if (size > maxBytes || this.blobs.has(next)) continue;
+      if (bytes + size > BATCH_BYTES) break;
+      batch.push(next);
+      bytes += size;
+    }
+    return batch;
+  }
+
+  /** Reads blobs with one `git cat-file --batch`; the caller has checked their sizes. */
   private async prefetch(paths: readonly string[]): Promise<void> {
     const wanted = paths.filter((p) => !this.blobs.has(p) && this.entries.has(p));
     if (wanted.length === 0) return;

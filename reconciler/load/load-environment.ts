@@ -1,5 +1,6 @@
 // Loads `environments/<env>/**/*.{yaml,yml,json}` into resources with positions, reporting
 // every file or document it cannot use as a diagnostic (never throwing on user input).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TextDecoder } from 'node:util';
 import { Diagnostic } from '../../provider/model/diagnostic';
 import { identityKey, identityOf } from '../../provider/model/identity';
@@ -7,14 +8,25 @@ import { inferKind, isKind, Kind, KINDS, KIND_INFO } from '../../provider/model/
 import { Resource, ResourceDocument } from '../../provider/model/resource';
 import { defaultEnvironment, EnvironmentConfig } from '../environment/config';
 import { readEnvironment } from '../environment/read-environment';
-import { FileEntry, FileSource } from './file-source';
+import { FileEntry, FileSource, FileTooLargeError, MAX_FILE_BYTES } from './file-source';
 import { parseFile, ParsedDocument } from './parsed-document';
 import { didYouMean } from '../../provider/validate/did-you-mean';
 
 export const ENVIRONMENTS_DIR = 'environments';
 export const ENVIRONMENT_FILE = 'environment.yaml';
-export const MAX_FILE_BYTES = 1024 * 1024;
 const DOCUMENT_EXTENSIONS = /\.(ya?ml|json)$/i;
+/** Document files an environment may have (operator `limits.filesPerEnvironment`). */
+export const MAX_FILES_PER_ENVIRONMENT = 20_000;
+/** The loader gives the event loop a turn once it has worked this long without one. */
+const YIELD_AFTER_MS = 10;
+
+/** Operator limits on what one environment may make the loader do. */
+export interface LoadLimits {
+  /** Default MAX_FILES_PER_ENVIRONMENT. */
+  filesPerEnvironment?: number;
+  /** Default MAX_FILE_BYTES (1 MiB). */
+  maxFileBytes?: number;
+}
 
 export interface LoadedEnvironment {
   name: string;
@@ -29,17 +41,29 @@ export async function listEnvironments(source: FileSource): Promise<string[]> {
   return source.listDirectories(ENVIRONMENTS_DIR);
 }
 
-export async function loadEnvironment(source: FileSource, name: string): Promise<LoadedEnvironment> {
+export async function loadEnvironment(source: FileSource, name: string, limits: LoadLimits = {}): Promise<LoadedEnvironment> {
   const dir = `${ENVIRONMENTS_DIR}/${name}`;
-  const entries = await source.listFiles(dir);
+  const maxFiles = limits.filesPerEnvironment ?? MAX_FILES_PER_ENVIRONMENT;
+  const maxBytes = limits.maxFileBytes ?? MAX_FILE_BYTES;
+  const entries = (await source.listFiles(dir)).filter((entry) => DOCUMENT_EXTENSIONS.test(entry.path));
   const diagnostics: Diagnostic[] = [];
   const resources: Resource[] = [];
   const files: string[] = [];
   let config = defaultEnvironment(name);
+  if (entries.length > maxFiles) {
+    const message = `${dir} has ${entries.length} YAML/JSON files; an environment may have at most ${maxFiles} (operator setting limits.filesPerEnvironment). Nothing in it was loaded: split it into several environments.`;
+    diagnostics.push({ code: 'LOAD-FILES', severity: 'error', message, file: dir, line: 0, column: 0, pointer: '' });
+    return { name, config, resources, diagnostics, files };
+  }
 
+  let lastTurn = Date.now();
   for (const entry of entries) {
-    if (!DOCUMENT_EXTENSIONS.test(entry.path)) continue;
-    const text = await readText(source, entry, diagnostics);
+    // Many files load in one stretch of promise callbacks: let timers, requests and xDS streams run between them.
+    if (Date.now() - lastTurn > YIELD_AFTER_MS) {
+      await nextTurn();
+      lastTurn = Date.now();
+    }
+    const text = await readText(source, entry, maxBytes, diagnostics);
     if (text === undefined) continue;
     const parsed = parseFile(text, /\.json$/i.test(entry.path) ? 'json' : 'yaml');
     for (const problem of parsed.problems) {
@@ -62,20 +86,22 @@ export async function loadEnvironment(source: FileSource, name: string): Promise
   return { name, config, resources, diagnostics, files };
 }
 
-async function readText(source: FileSource, entry: FileEntry, diagnostics: Diagnostic[]): Promise<string | undefined> {
+async function readText(source: FileSource, entry: FileEntry, maxBytes: number, diagnostics: Diagnostic[]): Promise<string | undefined> {
   const fail = (code: string, message: string) => {
     diagnostics.push({ code, severity: 'error', message, file: entry.path, line: 0, column: 0, pointer: '' });
     return undefined;
   };
+  const tooLarge = (size: number) => fail('LOAD-SIZE', `file is ${size} bytes; files over ${maxBytes} bytes are refused (operator setting limits.maxFileBytes). Split it into several files.`);
   if (entry.escapesRepository) {
     return fail('LOAD-SYMLINK', 'this symlink points outside the repository; meshplane reads only files inside it. Copy the file into the repository instead.');
   }
-  if (entry.size > MAX_FILE_BYTES) {
-    return fail('LOAD-SIZE', `file is ${entry.size} bytes; files over 1 MiB (${MAX_FILE_BYTES} bytes) are refused. Split it into several files.`);
-  }
-  const bytes = await source.read(entry.path);
-  if (bytes.length > MAX_FILE_BYTES) {
-    return fail('LOAD-SIZE', `file is ${bytes.length} bytes; files over 1 MiB are refused. Split it into several files.`);
+  if (entry.size > maxBytes) return tooLarge(entry.size);
+  let bytes: Buffer;
+  try {
+    bytes = await source.read(entry.path, maxBytes);
+  } catch (error) {
+    if (error instanceof FileTooLargeError) return tooLarge(error.size);
+    throw error;
   }
   if (bytes.includes(0)) {
     return fail('LOAD-BINARY', 'file contains NUL bytes: it is binary, not YAML or JSON. Remove it from environments/ or rename it without a .yaml/.yml/.json extension.');

@@ -4,7 +4,7 @@
 // serving, reports the error and retries with backoff and jitter until the remote answers.
 import * as path from 'node:path';
 import pino, { Logger } from 'pino';
-import { FileEntry, FileSource, WorkingTreeSource } from '../load/file-source';
+import { FileEntry, FileSource, FileTooLargeError, WorkingTreeSource } from '../load/file-source';
 import { GitTreeSource } from '../load/git-tree-source';
 import { Backoff, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { Checkout } from './checkout';
@@ -252,8 +252,8 @@ class GuardedFileSource implements FileSource {
     return this.guard(() => this.inner.listDirectories(dir));
   }
 
-  read(filePath: string): Promise<Buffer> {
-    return this.guard(() => this.inner.read(filePath));
+  read(filePath: string, maxBytes?: number): Promise<Buffer> {
+    return this.guard(() => this.inner.read(filePath, maxBytes));
   }
 
   exists(filePath: string): Promise<boolean> {
@@ -264,7 +264,9 @@ class GuardedFileSource implements FileSource {
     try {
       return await action();
     } catch (error) {
-      throw error instanceof SourceError ? error : this.failed(errorText(error));
+      // A file refused for its size is the commit's problem, not a broken clone.
+      if (error instanceof SourceError || error instanceof FileTooLargeError) throw error;
+      throw this.failed(errorText(error));
     }
   }
 }
