@@ -5,7 +5,7 @@ export class EnvoyProtoLoadError extends Error {
   constructor(directory: string, cause: unknown) {
     super(
       `cannot load the Envoy v3 protos from ${directory}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
-        'They ship with @grpc/grpc-js-xds (deps/envoy-api, deps/xds, deps/googleapis, deps/protoc-gen-validate); reinstall it with `npm ci`.',
+        'They ship with @grpc/grpc-js-xds (deps/envoy-api, deps/xds, deps/googleapis, deps/protoc-gen-validate); reinstall meshplane (`npm ci` in a checkout, `npm install meshplane` where it is installed).',
     );
     this.name = 'EnvoyProtoLoadError';
   }

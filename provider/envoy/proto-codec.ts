@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import { PACKAGE_ROOT } from '../../reconciler/package-root';
 import { EncodedResource, TypeUrl } from './snapshot';
+import { ENVOY_PROTO_DIRS, GRPC_JS_XDS_DEPS } from './proto-dirs';
 import { EnvoyEncodeError, EnvoyProtoLoadError } from './errors';
 
 const PROTO_FILES = [
@@ -45,9 +45,7 @@ let loadedRoot: protobuf.Root | undefined;
 /** The protobufjs root with every Envoy type the translation uses; loaded on first use. */
 export function envoyProtoRoot(): protobuf.Root {
   if (loadedRoot) return loadedRoot;
-  const deps = path.join(PACKAGE_ROOT, 'node_modules', '@grpc', 'grpc-js-xds', 'deps');
-  const includeDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate']
-    .map((dir) => path.join(deps, dir))
+  const includeDirs = ENVOY_PROTO_DIRS
     // google/protobuf/descriptor.proto (imported by validate.proto) ships with protobufjs itself.
     .concat(path.dirname(require.resolve('protobufjs/package.json')));
   try {
@@ -64,7 +62,7 @@ export function envoyProtoRoot(): protobuf.Root {
     loadedRoot = root;
     return root;
   } catch (error) {
-    throw new EnvoyProtoLoadError(deps, error);
+    throw new EnvoyProtoLoadError(GRPC_JS_XDS_DEPS, error);
   }
 }
 

@@ -2,11 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-
-const DEPS = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-
-/** Include directories of the Envoy/xds/udpa/googleapis/validate proto trees. */
-export const ENVOY_PROTO_DIRS = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((dir) => path.join(DEPS, dir));
+import { ENVOY_PROTO_DIRS } from '../../provider/envoy/proto-dirs';
 
 let commonRegistered = false;
 let sharedRoot: protobuf.Root | undefined;

@@ -30,13 +30,19 @@ export class DaemonProcess {
   }
 
   /** Starts `meshplane serve <args>` and resolves once it listens. */
-  static async start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'meshplane'), 'serve', ...args], {
-      env: { ...process.env, ...env },
+  static start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
+    return DaemonProcess.launch(path.join(REPO_ROOT, 'bin', 'meshplane'), ['serve', ...args], { env });
+  }
+
+  /** Starts `<bin> <args>` (a meshplane command that runs the daemon) and resolves once it listens. */
+  static async launch(bin: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; startupMs?: number } = {}): Promise<DaemonProcess> {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const daemon = new DaemonProcess(child);
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + (options.startupMs ?? 60_000);
     for (;;) {
       const listening = daemon.logs.find((l) => l.msg === 'meshplane daemon listening');
       if (listening) {
@@ -46,7 +52,7 @@ export class DaemonProcess {
       }
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`meshplane serve did not start (exit ${child.exitCode}):\n${daemon.stderr}\n${JSON.stringify(daemon.logs.slice(-5))}`);
+        throw new Error(`meshplane ${args[0]} did not start (exit ${child.exitCode}):\n${daemon.stderr}\n${JSON.stringify(daemon.logs.slice(-5))}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
