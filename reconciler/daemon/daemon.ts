@@ -14,7 +14,7 @@ import { BackoffOptions } from '../source/backoff';
 import { resolveCommit } from '../source/git';
 import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
-import { StateStore } from '../state';
+import { StateStore, stateStoreDir } from '../state';
 import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings, xdsLocalProxies } from '../ha';
 import { createReporters } from '../status/create-reporters';
 import { StatusError } from '../status/errors';
@@ -115,7 +115,7 @@ export class Daemon {
   private constructor(readonly options: DaemonOptions) {
     this.log = options.log ?? pino({ level: 'silent' });
     this.backends = createBackends(options.store, {
-      stateDir: path.join(options.dataDir, 'state'),
+      stateDir: stateStoreDir(options.dataDir),
       replicaId: options.replicaId,
       log: (message, fields) => this.log.child({ area: 'ha' }).info(fields ?? {}, message),
     });

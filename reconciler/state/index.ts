@@ -3,5 +3,5 @@ export * from './state-types';
 export * from './state-store';
 export * from './errors';
 export { FileStateStore } from './file-state-store';
-export { resolveStateDir, STATE_DIR_VARIABLE, DEFAULT_STATE_DIR } from './state-dir';
+export { DATA_DIR_VARIABLE, DEFAULT_DATA_DIR, resolveDataDir, resolveStateDir, STATE_DIR_VARIABLE, StateLocationOptions, stateStoreDir } from './state-dir';
 export { nextRevision, storedDocument } from './next-revision';

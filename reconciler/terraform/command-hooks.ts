@@ -8,7 +8,7 @@ import type { Terminal } from '../cli/terminal';
 import { applyInfrastructure, InfrastructurePlan, planInfrastructure } from './infrastructure';
 import { formatTerraformSummary, SummaryFormat } from './plan-summary';
 
-/** Stacks and their local state live in the state directory, so they persist with it. */
+/** Stacks and their local state live in the data directory (shared with the daemon), so they persist with it. */
 export const TERRAFORM_WORK_DIR = 'terraform';
 
 export interface TerraformSection {
@@ -18,17 +18,17 @@ export interface TerraformSection {
   error?: Error;
 }
 
-function runOptions(stateDir: string, terminal: Terminal) {
+function runOptions(dataDir: string, terminal: Terminal) {
   return {
-    workRoot: path.join(stateDir, TERRAFORM_WORK_DIR),
+    workRoot: path.join(dataDir, TERRAFORM_WORK_DIR),
     log: (line: string, _stream: string, step: string) => terminal.err(`${terminal.paint('dim', `terraform ${step}:`)} ${line}\n`),
   };
 }
 
 /** Plans the environment's Terraform stack; undefined when Terraform is not enabled for it. */
-export async function planTerraformSection(source: FileSource, env: string, stateDir: string, terminal: Terminal): Promise<TerraformSection | undefined> {
+export async function planTerraformSection(source: FileSource, env: string, dataDir: string, terminal: Terminal): Promise<TerraformSection | undefined> {
   try {
-    const plan = await planInfrastructure(source, env, runOptions(stateDir, terminal));
+    const plan = await planInfrastructure(source, env, runOptions(dataDir, terminal));
     return plan && { env, plan };
   } catch (error) {
     return { env, error: error instanceof Error ? error : new Error(String(error)) };
@@ -58,10 +58,10 @@ export function terraformSectionJson(section: TerraformSection | undefined): Rec
 }
 
 /** Applies the saved plan; prints the outcome and returns false when a step failed. */
-export async function applyTerraformSection(section: TerraformSection, stateDir: string, terminal: Terminal): Promise<boolean> {
+export async function applyTerraformSection(section: TerraformSection, dataDir: string, terminal: Terminal): Promise<boolean> {
   if (section.error || !section.plan) return false;
   try {
-    await applyInfrastructure(section.plan, runOptions(stateDir, terminal));
+    await applyInfrastructure(section.plan, runOptions(dataDir, terminal));
   } catch (error) {
     terminal.err(`${terminal.paint('red', 'Terraform apply failed')}: ${error instanceof Error ? error.message : String(error)}\n`);
     return false;
@@ -84,7 +84,7 @@ export async function finishTerraformApply(
   section: TerraformSection,
   meshStatus: string,
   confirmation: { autoApprove: boolean; ask(question: string): Promise<string> },
-  stateDir: string,
+  dataDir: string,
   terminal: Terminal,
 ): Promise<boolean> {
   if (meshStatus !== 'applied' && meshStatus !== 'no-changes') return false;
@@ -95,5 +95,5 @@ export async function finishTerraformApply(
       return false;
     }
   }
-  return applyTerraformSection(section, stateDir, terminal);
+  return applyTerraformSection(section, dataDir, terminal);
 }

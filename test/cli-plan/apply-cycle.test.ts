@@ -30,7 +30,7 @@ describe('apply, history, rollback, describe', () => {
     const result = await runMeshplane('apply', '--env', 'apps', '--repo', repo.dir);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /refusing to apply without confirmation: stdin is not a terminal.*--auto-approve/);
-    assert.equal(fs.existsSync(path.join(repo.dir, '.meshplane', 'apps', 'state.json')), false);
+    assert.equal(fs.existsSync(path.join(repo.dir, '.meshplane', 'state', 'apps', 'state.json')), false);
   });
 
   it('asks on a terminal and applies only on "yes"', async () => {
@@ -47,7 +47,7 @@ describe('apply, history, rollback, describe', () => {
   });
 
   it('keeps the default state dir inside the repository and out of Git', () => {
-    assert.ok(fs.existsSync(path.join(repo.dir, '.meshplane', 'apps', 'state.json')));
+    assert.ok(fs.existsSync(path.join(repo.dir, '.meshplane', 'state', 'apps', 'state.json')));
     assert.equal(repo.git('status', '--porcelain'), '');
   });
 
@@ -138,14 +138,14 @@ describe('apply, history, rollback, describe', () => {
       assert.match(plan.stderr, /environments\/apps\/routing\/service-b\.yaml:\d+:\d+: error PLAN-IN-USE: VirtualNode serviceB \(mesh apps\) would be deleted, but it is still in use: Route serviceB/);
       const apply = await runMeshplane('apply', '--env', 'apps', '--repo', repo.dir, '--auto-approve');
       assert.equal(apply.code, 1);
-      assert.equal((await new FileStateStore(path.join(repo.dir, '.meshplane')).read('apps'))!.revision, 4);
+      assert.equal((await new FileStateStore(path.join(repo.dir, '.meshplane', 'state')).read('apps'))!.revision, 4);
     } finally {
       fs.writeFileSync(nodes, original);
     }
   });
 
   it('a second apply while the environment is locked fails naming the holder', async () => {
-    const store = new FileStateStore(path.join(repo.dir, '.meshplane'));
+    const store = new FileStateStore(path.join(repo.dir, '.meshplane', 'state'));
     const lock = await store.lock('apps', 'meshplane apply --env apps');
     try {
       repo.write(ROUTE_FILE, routeText);
@@ -160,16 +160,18 @@ describe('apply, history, rollback, describe', () => {
 
   it('a damaged state file stops plan with the file named and the recovery', async () => {
     const stateDir = path.join(repo.dir, 'damaged');
-    fs.cpSync(path.join(repo.dir, '.meshplane'), stateDir, { recursive: true });
+    fs.cpSync(path.join(repo.dir, '.meshplane', 'state'), stateDir, { recursive: true });
     fs.truncateSync(path.join(stateDir, 'apps', 'state.json'), 100);
     const result = await runMeshplane('plan', '--env', 'apps', '--repo', repo.dir, '--state-dir', stateDir);
     assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`state file ${path.join(stateDir, 'apps', 'state.json')} is damaged: .*truncated.*newest intact revision is 4`));
   });
 
-  it('the state dir comes from --state-dir, else MESHPLANE_STATE_DIR, else <repo>/.meshplane', () => {
-    assert.equal(resolveStateDir('/a', '/repo', { MESHPLANE_STATE_DIR: '/b' }), '/a');
-    assert.equal(resolveStateDir(undefined, '/repo', { MESHPLANE_STATE_DIR: '/b' }), '/b');
-    assert.equal(resolveStateDir(undefined, '/repo', {}), '/repo/.meshplane');
+  it('the state dir comes from --state-dir, else MESHPLANE_STATE_DIR, else state/ of the data dir the daemon uses (<repo>/.meshplane)', () => {
+    assert.equal(resolveStateDir({ stateDir: '/a' }, '/repo', { MESHPLANE_STATE_DIR: '/b' }), '/a');
+    assert.equal(resolveStateDir({}, '/repo', { MESHPLANE_STATE_DIR: '/b' }), '/b');
+    assert.equal(resolveStateDir({ dataDir: '/d' }, '/repo', {}), '/d/state');
+    assert.equal(resolveStateDir({}, '/repo', { MESHPLANE_DATA_DIR: '/e' }), '/e/state');
+    assert.equal(resolveStateDir({}, '/repo', {}), '/repo/.meshplane/state');
   });
 });

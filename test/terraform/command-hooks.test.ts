@@ -55,7 +55,7 @@ describe('meshplane plan/apply with terraform.enabled (real terraform)', functio
     const result = await runMeshplane('apply', '--repo', repo.dir, '--env', 'apps', '--auto-approve');
     assert.equal(result.code, 1);
     assert.match(result.stderr, /Terraform plan failed: terraform init failed/);
-    assert.equal(await new FileStateStore(path.join(repo.dir, '.meshplane')).read('apps'), undefined);
+    assert.equal(await new FileStateStore(path.join(repo.dir, '.meshplane', 'state')).read('apps'), undefined);
   });
 
   it('apply: runs the mesh apply as before when Terraform is not enabled', async () => {

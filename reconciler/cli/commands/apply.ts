@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { GitRefError, resolveCommit } from '../../load/git-tree-source';
 import { ApplyEnvironmentResult, applyEnvironment, EnvironmentSettings, formatPlanText, Plan, PlanResource } from '../../plan';
-import { AppliedRevision, FileStateStore, resolveStateDir, RevisionAction } from '../../state';
+import { AppliedRevision, FileStateStore, resolveDataDir, resolveStateDir, RevisionAction } from '../../state';
+import { addStateLocationOptions } from '../state-location';
 import { finishTerraformApply, planTerraformSection, renderTerraformSection } from '../../terraform/command-hooks';
 import { openRepository } from '../repository';
 import { Terminal } from '../terminal';
@@ -16,6 +17,7 @@ import { loadValid, printDiagnostics, requireEnvironments, withCommandErrors } f
 export interface ApplyOptions {
   env: string;
   repo?: string;
+  dataDir?: string;
   stateDir?: string;
   autoApprove?: boolean;
   lockTimeout?: string;
@@ -51,8 +53,7 @@ export function applyCommand(terminal: Terminal, done: (code: number) => void, p
 
 /** The options of the commands that record a revision through applyWithConfirmation (apply, rollback). */
 export function addConfirmedApplyOptions(command: Command, verb: string): Command {
-  return command
-    .option('--state-dir <dir>', 'state store directory (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
+  return addStateLocationOptions(command)
     .option('--auto-approve', `${verb} without asking (required when stdin is not a terminal)`)
     .option('--lock-timeout <seconds>', 'wait this long for another apply of the environment to finish', '0');
 }
@@ -67,9 +68,9 @@ export async function runApply(options: ApplyOptions, terminal: Terminal, prompt
     if (commit && (await hasUncommittedChanges(repo.label, `environments/${options.env}`))) {
       terminal.err(`${terminal.paint('yellow', 'warning')}: environments/${options.env} has uncommitted changes; the revision records commit ${commit.slice(0, 12)} but applies the working tree as it is. Commit first to keep history reproducible.\n`);
     }
-    const stateDir = resolveStateDir(options.stateDir, repo.label);
+    const dataDir = resolveDataDir(options, repo.label);
     // Terraform (issue 7): plan the environment's stack first, so the confirmation covers it.
-    const terraform = await planTerraformSection(repo, options.env, stateDir, terminal);
+    const terraform = await planTerraformSection(repo, options.env, dataDir, terminal);
     if (terraform?.error) {
       terminal.err(renderTerraformSection(terraform, 'text'));
       return EXIT_FAILURE;
@@ -77,7 +78,7 @@ export async function runApply(options: ApplyOptions, terminal: Terminal, prompt
     if (terraform) terminal.out(renderTerraformSection(terraform, 'text'));
     const result = await applyWithConfirmation(
       {
-        store: new FileStateStore(stateDir),
+        store: new FileStateStore(resolveStateDir(options, repo.label)),
         config: loaded.config,
         desired: loaded.resources,
         commit,
@@ -92,7 +93,7 @@ export async function runApply(options: ApplyOptions, terminal: Terminal, prompt
     const code = reportApply(result, terminal);
     if (!terraform || code !== EXIT_OK) return code;
     const confirmation = { autoApprove: Boolean(options.autoApprove), ask: (q: string) => prompt.ask(q) };
-    return (await finishTerraformApply(terraform, result.status, confirmation, stateDir, terminal)) ? EXIT_OK : EXIT_FAILURE;
+    return (await finishTerraformApply(terraform, result.status, confirmation, dataDir, terminal)) ? EXIT_OK : EXIT_FAILURE;
   });
 }
 

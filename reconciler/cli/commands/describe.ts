@@ -5,6 +5,7 @@ import { identityKey } from '../../../provider/model/identity';
 import { isKind, Kind, KIND_INFO, KINDS } from '../../../provider/model/kinds';
 import { AppliedResource, FileStateStore, resolveStateDir } from '../../state';
 import { openRepository } from '../repository';
+import { addStateLocationOptions } from '../state-location';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
 import { withCommandErrors } from './plan';
@@ -12,6 +13,7 @@ import { withCommandErrors } from './plan';
 export interface DescribeOptions {
   env: string;
   repo?: string;
+  dataDir?: string;
   stateDir?: string;
   meshName?: string;
   virtualRouterName?: string;
@@ -19,16 +21,16 @@ export interface DescribeOptions {
 }
 
 export function describeCommand(terminal: Terminal, done: (code: number) => void): Command {
-  return new Command('describe')
+  const command = new Command('describe')
     .description('Print an applied resource as `aws appmesh describe-<kind>` does: {"virtualNode": {meshName, virtualNodeName, spec, metadata, status}}.')
     .argument('<kind>', `resource kind: ${KINDS.join(', ')} (also virtual-node, virtualNode, …)`)
     .argument('<name>', 'resource name; for a route or gateway route also <router>/<route> or <gateway>/<route>')
     .requiredOption('--env <name>', 'environment')
-    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default state dir')
-    .option('--state-dir <dir>', 'state store directory (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
+    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default data dir')
     .option('--mesh-name <mesh>', 'mesh of the resource (needed only when the name exists in several meshes)')
     .option('--virtual-router-name <router>', 'router of a route')
-    .option('--virtual-gateway-name <gateway>', 'gateway of a gateway route')
+    .option('--virtual-gateway-name <gateway>', 'gateway of a gateway route');
+  return addStateLocationOptions(command)
     .action(async (kind: string, name: string, options: DescribeOptions) => done(await runDescribe(kind, name, options, terminal)));
 }
 
@@ -82,7 +84,7 @@ export async function runDescribe(kindInput: string, nameInput: string, options:
       name = nameInput.slice(slash + 1);
     }
     const repo = openRepository(options.repo);
-    const store = new FileStateStore(resolveStateDir(options.stateDir, repo.label));
+    const store = new FileStateStore(resolveStateDir(options, repo.label));
     const applied = await store.read(options.env);
     if (!applied) {
       terminal.err(`meshplane: nothing has been applied to environment ${options.env} (state store ${store.location}); run meshplane apply --env ${options.env} first.\n`);

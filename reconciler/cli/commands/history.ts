@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { FileStateStore, HistoryEntry, resolveStateDir } from '../../state';
 import { openRepository } from '../repository';
+import { addStateLocationOptions } from '../state-location';
 import { Terminal } from '../terminal';
 import { EXIT_OK } from '../usage-error';
 import { withCommandErrors } from './plan';
@@ -9,18 +10,18 @@ import { withCommandErrors } from './plan';
 export interface HistoryOptions {
   env: string;
   repo?: string;
+  dataDir?: string;
   stateDir?: string;
   format: 'text' | 'json';
 }
 
 export function historyCommand(terminal: Terminal, done: (code: number) => void): Command {
-  return new Command('history')
+  const command = new Command('history')
     .description('List the revisions applied to an environment (applies and rollbacks), oldest first.')
     .requiredOption('--env <name>', 'environment')
-    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default state dir')
-    .option('--state-dir <dir>', 'state store directory (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (options: HistoryOptions) => done(await runHistory(options, terminal)));
+    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default data dir')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+  return addStateLocationOptions(command).action(async (options: HistoryOptions) => done(await runHistory(options, terminal)));
 }
 
 export function describeAction(entry: HistoryEntry): string {
@@ -30,7 +31,7 @@ export function describeAction(entry: HistoryEntry): string {
 export async function runHistory(options: HistoryOptions, terminal: Terminal): Promise<number> {
   return withCommandErrors(terminal, false, async () => {
     const repo = openRepository(options.repo);
-    const store = new FileStateStore(resolveStateDir(options.stateDir, repo.label));
+    const store = new FileStateStore(resolveStateDir(options, repo.label));
     const entries = await store.history(options.env);
     if (options.format === 'json') {
       terminal.out(JSON.stringify({ environment: options.env, revisions: entries }, null, 2) + '\n');

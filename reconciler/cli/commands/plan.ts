@@ -9,7 +9,8 @@ import { FileSource } from '../../load/file-source';
 import { GitRefError, GitTreeSource } from '../../load/git-tree-source';
 import { ENVIRONMENTS_DIR, listEnvironments, LoadedEnvironment, loadEnvironment } from '../../load/load-environment';
 import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, Plan, planEnvironment, PlanResource, planToJson } from '../../plan';
-import { FileStateStore, resolveStateDir, StateError } from '../../state';
+import { FileStateStore, resolveDataDir, resolveStateDir, StateError } from '../../state';
+import { addStateLocationOptions } from '../state-location';
 import { hasTerraformChanges, planTerraformSection, renderTerraformSection, TerraformSection, terraformSectionJson } from '../../terraform/command-hooks';
 import { formatDiagnostic } from '../format-diagnostics';
 import { openRepository, openSource } from '../repository';
@@ -24,6 +25,7 @@ export interface PlanOptions {
   ref?: string;
   base?: string;
   head?: string;
+  dataDir?: string;
   stateDir?: string;
   format: PlanFormat;
   detailedExitcode?: boolean;
@@ -33,17 +35,16 @@ export interface PlanOptions {
 export const EXIT_CHANGES = 2;
 
 export function planCommand(terminal: Terminal, done: (code: number) => void): Command {
-  return new Command('plan')
+  const command = new Command('plan')
     .description('Show what applying the desired state would change: ordered creates, updates with field-level diffs, deletes, and the proxies affected.')
     .option('--env <name...>', 'environment(s) to plan (required with the applied state; default with --base/--head: all)')
     .option('--repo <dir>', 'mesh repository holding environments/ (default: current directory)')
     .option('--ref <ref>', 'take the desired state from this Git ref instead of the working tree')
     .option('--base <ref>', 'compare two Git refs without any state: the old side (use with --head)')
     .option('--head <ref>', 'the new side of a --base/--head comparison')
-    .option('--state-dir <dir>', 'state store directory (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes')
-    .action(async (options: PlanOptions) => done(await runPlan(options, terminal)));
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes');
+  return addStateLocationOptions(command).action(async (options: PlanOptions) => done(await runPlan(options, terminal)));
 }
 
 export async function runPlan(options: PlanOptions, terminal: Terminal): Promise<number> {
@@ -69,8 +70,7 @@ async function planAgainstState(options: PlanOptions, terminal: Terminal): Promi
   const repo = openRepository(options.repo);
   const source = await openSource(repo, options.ref);
   await requireEnvironments(source, options.env);
-  const stateDir = resolveStateDir(options.stateDir, repo.label);
-  const store = new FileStateStore(stateDir);
+  const store = new FileStateStore(resolveStateDir(options, repo.label));
   const plans: LabelledPlan[] = [];
   for (const name of options.env) {
     const applied = await store.read(name);
@@ -79,7 +79,7 @@ async function planAgainstState(options: PlanOptions, terminal: Terminal): Promi
     const plan = planEnvironment({ config: loaded.config, desired: loaded.resources, applied });
     reportPlanDiagnostics(plan, terminal);
     const from = applied ? `applied revision ${applied.revision}${applied.commit ? ` (${applied.commit.slice(0, 7)})` : ''}` : 'nothing applied yet';
-    const terraform = await planTerraformSection(source, name, stateDir, terminal);
+    const terraform = await planTerraformSection(source, name, resolveDataDir(options, repo.label), terminal);
     plans.push({ plan, comparing: `${from} → ${options.ref !== undefined ? options.ref : 'working tree'}`, terraform });
   }
   return plans;

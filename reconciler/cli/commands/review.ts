@@ -23,7 +23,7 @@ import {
   reviewFindings,
   TERRAFORM_REVIEW_DIR,
 } from '../../review';
-import { resolveStateDir } from '../../state';
+import { resolveDataDir } from '../../state';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
 
@@ -39,7 +39,7 @@ export interface ReviewCommandOptions {
   pr?: string;
   project?: string;
   apiUrl?: string;
-  stateDir?: string;
+  dataDir?: string;
 }
 
 /** Where GitLab looks for the code-quality report when the job declares it (see examples/ci/gitlab-ci.yml). */
@@ -59,7 +59,7 @@ export function reviewCommand(terminal: Terminal, done: (code: number) => void):
     .option('--pr <number>', 'pull request number / merge request IID (default: from the CI variables)')
     .option('--project <slug>', 'owner/name on GitHub and Gitea, project ID or group/project on GitLab (default: GITHUB_REPOSITORY / CI_PROJECT_ID)')
     .option('--api-url <url>', 'API base URL (default: GITHUB_API_URL or https://api.github.com; CI_API_V4_URL or https://gitlab.com/api/v4)')
-    .option('--state-dir <dir>', 'where Terraform stacks are planned for environments with terraform.enabled (default: $MESHPLANE_STATE_DIR, else <repo>/.meshplane)')
+    .option('--data-dir <dir>', 'where Terraform stacks are planned for environments with terraform.enabled, under terraform-review/ (default: $MESHPLANE_DATA_DIR, else <repo>/.meshplane)')
     .action(async (options: ReviewCommandOptions) => done(await runReview(options, terminal)));
 }
 
@@ -74,7 +74,7 @@ export async function runReview(options: ReviewCommandOptions, terminal: Termina
       head: options.head,
       environments: options.env,
       terraform: {
-        workRoot: path.join(resolveStateDir(options.stateDir, repoDir, variables), TERRAFORM_REVIEW_DIR),
+        workRoot: path.join(resolveDataDir(options, repoDir, variables), TERRAFORM_REVIEW_DIR),
         log: (line, _stream, step) => terminal.err(`${terminal.paint('dim', `terraform ${step}:`)} ${line}\n`),
       },
     });

@@ -13,6 +13,7 @@ export interface RollbackOptions {
   env: string;
   to: string;
   repo?: string;
+  dataDir?: string;
   stateDir?: string;
   autoApprove?: boolean;
   lockTimeout?: string;
@@ -23,7 +24,7 @@ export function rollbackCommand(terminal: Terminal, done: (code: number) => void
     .description('Apply an earlier revision of an environment again (by revision number or Git commit); recorded in history as a rollback.')
     .requiredOption('--env <name>', 'environment')
     .requiredOption('--to <revision|commit>', 'revision number (see meshplane history) or commit (full or abbreviated)')
-    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default state dir');
+    .option('--repo <dir>', 'mesh repository (default: current directory); locates the default data dir');
   return addConfirmedApplyOptions(command, 'roll back').action(async (options: RollbackOptions) => done(await runRollback(options, terminal, prompt)));
 }
 
@@ -40,7 +41,7 @@ export function findTarget(entries: readonly HistoryEntry[], to: string): Histor
 export async function runRollback(options: RollbackOptions, terminal: Terminal, prompt: Prompt = processPrompt()): Promise<number> {
   return withCommandErrors(terminal, false, async () => {
     const repo = openRepository(options.repo);
-    const store = new FileStateStore(resolveStateDir(options.stateDir, repo.label));
+    const store = new FileStateStore(resolveStateDir(options, repo.label));
     const current = await store.read(options.env);
     if (!current) throw new UsageError(`nothing has been applied to environment ${options.env} (state store ${store.location}), so there is nothing to roll back to.`);
     const target = findTarget(await store.history(options.env), options.to);

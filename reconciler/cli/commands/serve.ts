@@ -1,5 +1,4 @@
 // `meshplane serve`: run the GitOps daemon until SIGTERM or SIGINT.
-import * as path from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
 import { Daemon, DAEMON_DEFAULTS, DaemonOptions } from '../../daemon/daemon';
@@ -8,6 +7,7 @@ import { HaError, resolveServeStore, StoreFlags } from '../../ha';
 import { SourceError } from '../../source/errors';
 import { parseLocation } from '../../source/location';
 import { SECRET_ENV } from '../../webhook';
+import { resolveDataDir } from '../../state';
 import { Terminal } from '../terminal';
 import { EXIT_OK, UsageError } from '../usage-error';
 
@@ -34,7 +34,7 @@ export function serveCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--repo <dir|url>', 'repository directory, or a URL to clone (https://, ssh://, git@host:path, file://)', '.')
     .option('--branch <name>', 'branch to follow', DAEMON_DEFAULTS.branch)
     .option('--env <name...>', 'environments to serve (default: every environments/<env>/ of the branch)')
-    .option('--data-dir <dir>', 'clone, state store and work files (default: <repo>/.meshplane for a directory, ./.meshplane for a URL)')
+    .option('--data-dir <dir>', 'clone, state store (state/, shared with plan/apply/history) and work files (default: $MESHPLANE_DATA_DIR, else <repo>/.meshplane for a directory, ./.meshplane for a URL)')
     .option('--xds-listen <host:port>', 'xDS (ADS) address', DAEMON_DEFAULTS.xdsListen)
     .option('--http-listen <host:port>', 'HTTP address: health, metrics, API, webhooks', DAEMON_DEFAULTS.httpListen)
     .option('--public-url <url>', 'base of the commit statuses\' links (default: http://<http-listen>)')
@@ -80,7 +80,8 @@ export async function runServe(options: ServeOptions, terminal: Terminal, announ
 
 export function toDaemonOptions(options: ServeOptions): DaemonOptions {
   const location = parseLocation(options.repo);
-  const dataDir = path.resolve(options.dataDir ?? (location.kind === 'local' ? path.join(location.dir, '.meshplane') : '.meshplane'));
+  // The CLI's default too (state/state-dir.ts): `plan`, `history`… then read what the daemon applied.
+  const dataDir = resolveDataDir({ dataDir: options.dataDir }, location.kind === 'local' ? location.dir : '.');
   return {
     repo: options.repo,
     branch: options.branch,
