@@ -5,6 +5,7 @@ import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/sn
 import { XdsStreamError, xdsErrors } from './errors';
 import { ProxySession } from './proxy-session';
 import { AdsStream, nonceCounter, StreamHost } from './stream-host';
+import { isV2TypeUrl } from './v2-services';
 
 const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
 
@@ -51,8 +52,10 @@ export abstract class AdsStreamBase<Request> implements AdsStream {
     }
   }
 
-  /** On the stream's first request: admits the proxy (identity, auth, limits) and takes its snapshot. */
+  /** On every request: refuses v2 types; on the stream's first request: admits the proxy (identity, auth, limits) and takes its snapshot. */
   protected admitOnce(node: Parameters<StreamHost['admit']>[1], protocol: 'sotw' | 'delta', typeUrl: string, names: readonly string[]): ProxySession {
+    // A v2 resource type on the v3 stream (a client half-switched to v3): say what to change, before anything else.
+    if (isV2TypeUrl(typeUrl)) throw xdsErrors.xdsV2(`type_url "${typeUrl}" is an xDS v2 resource type`);
     if (!this.session) {
       this.session = this.host.admit(this, node, protocol, typeUrl, names);
       this.snapshot = this.host.snapshot(this.session);

@@ -12,6 +12,12 @@ export class XdsStreamError extends Error {
   }
 }
 
+/** What a client speaking xDS v2 is told (grpc-go/C-core/grpc-java before 1.36, Envoy with a v2 bootstrap). */
+export const XDS_V2_GUIDANCE =
+  'meshplane serves xDS v3 only; set `server_features: ["xds_v3"]` in the gRPC bootstrap (meshplane bootstrap --format grpc writes it; ' +
+  'gRPC 1.32-1.35 also need GRPC_XDS_EXPERIMENTAL_V3_SUPPORT=true, older gRPC must be upgraded) / `transport_api_version: V3` and ' +
+  '`resource_api_version: V3` in the Envoy bootstrap; see docs/xds.md#xds-v2-clients';
+
 const NODE_ID_FORMS =
   'use the full ARN arn:aws:appmesh:<region>:<account>:mesh/<mesh>/virtualNode/<name> or the short form mesh/<mesh>/virtualNode/<name> (virtualGateway/<name> for gateways)';
 
@@ -66,11 +72,8 @@ export const xdsErrors = {
     ),
   undecodableRequest: (why: string) =>
     new XdsStreamError(status.INVALID_ARGUMENT, `the discovery request could not be decoded as envoy.service.discovery.v3 (${why}); only xDS v3 is served`),
-  unsupportedType: (typeUrl: string) =>
-    new XdsStreamError(
-      status.INVALID_ARGUMENT,
-      `type_url "${typeUrl}" is not served; meshplane serves v3 listeners, routes, clusters, endpoints and secrets (xDS v2 is not supported)`,
-    ),
+  /** A v2 service method, or a v2 type URL on a v3 stream: say how to switch the client to v3. */
+  xdsV2: (what: string) => new XdsStreamError(status.UNIMPLEMENTED, `${what}: ${XDS_V2_GUIDANCE}`),
   shuttingDown: () => new XdsStreamError(status.UNAVAILABLE, 'the control plane is shutting down; reconnect to another replica or retry'),
 };
 

@@ -14,6 +14,7 @@ import { Protocol, ProxySession, ProxyStatus } from './proxy-session';
 import { SnapshotSource } from './snapshot-source';
 import { SotwStream } from './sotw-stream';
 import { AdsStream, StreamHost } from './stream-host';
+import { addV2Guidance } from './v2-services';
 
 export interface XdsServerOptions {
   source: SnapshotSource;
@@ -77,6 +78,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
       StreamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, (host) => new SotwStream(call, host)),
       DeltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, (host) => new DeltaStream(call, host)),
     });
+    addV2Guidance(this.grpcServer);
     this.unsubscribe = options.source.subscribe((changed) => this.onChange(changed));
   }
 
