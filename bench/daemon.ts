@@ -15,7 +15,7 @@ import { MeshModel } from '../provider/model/mesh-model';
 import { Daemon } from '../reconciler/daemon/daemon';
 import { WorkingTreeSource } from '../reconciler/load/file-source';
 import { loadEnvironment } from '../reconciler/load/load-environment';
-import { PACKAGE_ROOT } from '../reconciler/package-root';
+import { PACKAGE_ROOT } from '../provider/package-root';
 import { Report } from './report';
 import { until, UntilOptions } from './until';
 import { GeneratorProcess } from './xds/generator-process';

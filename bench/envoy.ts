@@ -6,7 +6,7 @@ import { identityKey, identityOf } from '../provider/model/identity';
 import { inferKind, isKind } from '../provider/model/kinds';
 import { MeshModel } from '../provider/model/mesh-model';
 import { Resource, ResourceDocument, syntheticSource } from '../provider/model/resource';
-import { defaultEnvironment } from '../reconciler/environment/config';
+import { defaultEnvironment } from '../provider/environment/environment-config';
 import { EnvoyTranslator } from '../provider/envoy/translator';
 import { encodeMessage } from '../provider/envoy/proto-codec';
 import { EncodedResource, EndpointSource } from '../provider/envoy/snapshot';

@@ -8,7 +8,7 @@ import { synthesizeStacks } from '../provider/aws/synthesize';
 import { identityKey, identityOf } from '../provider/model/identity';
 import { isKind } from '../provider/model/kinds';
 import { Resource, ResourceDocument, syntheticSource } from '../provider/model/resource';
-import { defaultEnvironment } from '../reconciler/environment/config';
+import { defaultEnvironment } from '../provider/environment/environment-config';
 import { medianMs, Report } from './report';
 import { syntheticMeshDocuments } from './synthetic-mesh';
 

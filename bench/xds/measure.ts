@@ -9,7 +9,7 @@ import { identityKey, identityOf } from '../../provider/model/identity';
 import { inferKind } from '../../provider/model/kinds';
 import { MeshModel } from '../../provider/model/mesh-model';
 import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
-import { defaultEnvironment } from '../../reconciler/environment/config';
+import { defaultEnvironment } from '../../provider/environment/environment-config';
 import { EndpointRegistry } from '../../reconciler/registry/endpoint-registry';
 import { ADS_SERVICE } from '../../reconciler/xds/ads-service';
 import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from '../../reconciler/xds/discovery-messages';

@@ -5,7 +5,7 @@ import { LocalBackend, S3Backend, S3BackendConfig, TerraformStack } from 'cdktf'
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { compareDiagnostics, Diagnostic } from '../model/diagnostic';
 import { Resource } from '../model/resource';
-import { EnvironmentConfig } from '../../reconciler/environment/config';
+import { EnvironmentConfig } from '../environment/environment-config';
 import { addAppMeshTarget } from './appmesh-target';
 import { addDiscoveryTarget } from './discovery-target';
 import { LogicalNames } from './logical-names';

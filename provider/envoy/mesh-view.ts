@@ -5,7 +5,7 @@ import { identityKey } from '../model/identity';
 import { Kind, KIND_INFO } from '../model/kinds';
 import { MeshModel } from '../model/mesh-model';
 import { Resource } from '../model/resource';
-import type { EnvironmentConfig } from '../../reconciler/environment/config';
+import type { EnvironmentConfig } from '../environment/environment-config';
 import type {
   GatewayRouteSpec,
   MeshSpec,

@@ -2,7 +2,7 @@
 // the endpoint source and the secret source. Pieces shared between proxies come from the
 // fragment cache and the resource pool, so they are built and encoded once.
 import type { ClientPolicyTls, ListenerTls, VirtualGatewaySpec, VirtualNodeSpec } from '../../schemas/types';
-import type { EnvironmentConfig } from '../../reconciler/environment/config';
+import type { EnvironmentConfig } from '../environment/environment-config';
 import { MeshModel } from '../model/mesh-model';
 import { accessLogs } from './access-log';
 import { egressCluster, EgressTarget, egressTargetClusterName, ingressCluster, originalDestinationCluster, selfRedirectCluster } from './clusters';

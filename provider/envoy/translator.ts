@@ -1,7 +1,7 @@
 // Keeps every proxy's snapshot current as the model, environment and endpoints change:
 // re-translates only the proxies that read something that changed, and reuses every
 // resource whose content did not change (the same EncodedResource object, same hash).
-import type { EnvironmentConfig } from '../../reconciler/environment/config';
+import type { EnvironmentConfig } from '../environment/environment-config';
 import { identityKey } from '../model/identity';
 import { KIND_INFO } from '../model/kinds';
 import { MeshModel } from '../model/mesh-model';

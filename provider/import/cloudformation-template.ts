@@ -4,7 +4,7 @@
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { joinPointer, splitPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
-import { jsonSyntaxError } from '../../reconciler/load/json-syntax';
+import { jsonSyntaxError } from '../load/json-syntax';
 import { InputFile } from './input-files';
 import { ImportReport } from './report';
 

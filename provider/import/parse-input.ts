@@ -1,6 +1,6 @@
 // Parses one input file (YAML, or JSON when it is named .json) keeping positions; syntax
 // problems become IMPORT-SYNTAX findings, which stop the import from writing anything.
-import { ParsedDocument, parseFile } from '../../reconciler/load/parsed-document';
+import { ParsedDocument, parseFile } from '../load/parsed-document';
 import { InputFile } from './input-files';
 import { ImportReport } from './report';
 

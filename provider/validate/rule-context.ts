@@ -1,6 +1,6 @@
 // What every validation rule needs besides the document: the environment's settings, and
 // one way to turn a finding into a positioned Diagnostic.
-import { EnvironmentConfig } from '../../reconciler/environment/config';
+import { EnvironmentConfig } from '../environment/environment-config';
 import { Diagnostic, Severity } from '../model/diagnostic';
 import { Resource } from '../model/resource';
 

@@ -3,7 +3,7 @@
 import { compareDiagnostics, Diagnostic, hasErrors } from '../model/diagnostic';
 import { MeshModel } from '../model/mesh-model';
 import { Resource } from '../model/resource';
-import { EnvironmentConfig } from '../../reconciler/environment/config';
+import { EnvironmentConfig } from '../environment/environment-config';
 import { validateSchema } from './schema-layer';
 import { validateKindRules } from './kind-layer';
 import { validateGraph } from './graph-layer';

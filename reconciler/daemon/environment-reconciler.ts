@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { MeshModel } from '../../provider/model/mesh-model';
 import { Resource, syntheticSource } from '../../provider/model/resource';
-import { defaultEnvironment, EnvironmentConfig } from '../environment/config';
+import { defaultEnvironment, EnvironmentConfig } from '../../provider/environment/environment-config';
 import { FileSource } from '../load/file-source';
 import { applyEnvironment, ApplyEnvironmentResult, summaryLine } from '../plan';
 import { InstanceRegistry } from '../registry';

@@ -6,7 +6,7 @@ import { Position } from '../../provider/model/resource';
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource, FileTooLargeError } from '../load/file-source';
 import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment } from '../load/load-environment';
-import { parseFile } from '../load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 import { DiscoverySettings, readDiscoverySettings, DISCOVERY_SECTION } from '../registry';
 import { readStatusSettings, StatusSettings } from '../status/settings';
 import { readTerraformSettings, TerraformSettings } from '../terraform';

@@ -2,7 +2,7 @@
 // step, nothing fetched from the internet. Only files present at start are served.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PACKAGE_ROOT } from '../package-root';
+import { PACKAGE_ROOT } from '../../provider/package-root';
 
 export const ASSETS_DIR = path.join(PACKAGE_ROOT, 'reconciler', 'dashboard', 'assets');
 

@@ -3,7 +3,7 @@
 // local repository before the daemon starts; flags override it.
 import { FileSource, WorkingTreeSource } from '../load/file-source';
 import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, listEnvironments } from '../load/load-environment';
-import { parseFile } from '../load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 import { combineStoreSettings, mergeStoreFlags, readStoreSettings, STORE_SECTION, StoreFlags, StoreSettings } from './store-settings';
 
 export async function readRepositoryStoreSettings(files: FileSource, environments?: readonly string[]): Promise<{ settings: StoreSettings; problems: string[] }> {

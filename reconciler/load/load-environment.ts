@@ -6,10 +6,10 @@ import { Diagnostic } from '../../provider/model/diagnostic';
 import { identityKey, identityOf } from '../../provider/model/identity';
 import { inferKind, isKind, Kind, KINDS, KIND_INFO } from '../../provider/model/kinds';
 import { Resource, ResourceDocument } from '../../provider/model/resource';
-import { defaultEnvironment, EnvironmentConfig } from '../environment/config';
-import { readEnvironment } from '../environment/read-environment';
+import { defaultEnvironment, EnvironmentConfig } from '../../provider/environment/environment-config';
+import { readEnvironment } from '../../provider/environment/read-environment';
 import { FileEntry, FileSource, FileTooLargeError, MAX_FILE_BYTES } from './file-source';
-import { parseFile, ParsedDocument } from './parsed-document';
+import { parseFile, ParsedDocument } from '../../provider/load/parsed-document';
 import { didYouMean } from '../../provider/validate/did-you-mean';
 
 export const ENVIRONMENTS_DIR = 'environments';

@@ -1,7 +1,7 @@
 // The programmatic plan/apply API (used by the CLI and the daemon): desired resources, already
 // validated, against the applied revision in a state store.
 import { hasErrors } from '../../provider/model/diagnostic';
-import { EnvironmentConfig } from '../environment/config';
+import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { StateStore } from '../state/state-store';
 import { AppliedRevision, RevisionAction } from '../state/state-types';
 import { nextRevision } from '../state/next-revision';

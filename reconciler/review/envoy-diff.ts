@@ -2,7 +2,7 @@
 // with the EnvoyTranslator (Envoy flavour, the one sidecars and gateways receive), every resource
 // is decoded from its wire bytes, and resources whose bytes are identical are left out; proxies
 // with nothing left are not affected.
-import type { EnvironmentConfig } from '../environment/config';
+import type { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { arnResourcePath } from '../../provider/model/identity';
 import { MeshModel } from '../../provider/model/mesh-model';
 import { Resource } from '../../provider/model/resource';

@@ -2,7 +2,7 @@
 // meshplane tool, a rule per diagnostic code, a result per finding at its file, line and column.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PACKAGE_ROOT } from '../package-root';
+import { PACKAGE_ROOT } from '../../provider/package-root';
 import { Finding } from './findings';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -3,7 +3,7 @@
 // run through it (simulate.ts), and each step is tied back to the App Mesh resources that made
 // it: the Route or GatewayRoute with its priority, the virtual node behind each cluster, and the
 // per-request timeout the target's own listener enforces.
-import type { EnvironmentConfig } from '../environment/config';
+import type { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { decodeMessage, Json } from '../../provider/envoy/proto-codec';
 import { EnvoyTranslator } from '../../provider/envoy/translator';
 import { EndpointSource, Flavour, ProxyIdentity, proxyKey, TYPE_URLS } from '../../provider/envoy/snapshot';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import { arnOf } from '../../provider/model/identity';
 import { KIND_INFO } from '../../provider/model/kinds';
 import { ResourceDocument } from '../../provider/model/resource';
-import { EnvironmentConfig } from '../environment/config';
+import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { Plan, PlanResource } from '../plan/plan-types';
 import { AppliedResource, AppliedRevision, RevisionAction } from './state-types';
 

@@ -1,5 +1,5 @@
 // Loads, validates and synthesizes environments of a repository into Terraform JSON stacks.
-// Shared by `meshplane synth`, the cdktf.json app (provider/aws/cdktf-app.ts) and the daemon,
+// Shared by `meshplane synth`, the cdktf.json app (reconciler/cli/cdktf-app.ts) and the daemon,
 // so all three write byte-identical output for the same commit.
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { StackInput } from '../../provider/aws/environment-stack';
@@ -8,7 +8,7 @@ import { SynthesizedStack, synthesizeStacks } from '../../provider/aws/synthesiz
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
 import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, loadEnvironment, LoadedEnvironment } from '../load/load-environment';
-import { parseFile } from '../load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 import { readTerraformSettings, TERRAFORM_SECTION, TerraformSettings } from './settings';
 
 export interface SynthEnvironmentsResult {

@@ -4,7 +4,7 @@
 import { EnvoyTranslator } from '../../provider/envoy/translator';
 import { EndpointSource, Flavour, ProxyIdentity, ProxySnapshot, proxyKey } from '../../provider/envoy/snapshot';
 import { MeshModel } from '../../provider/model/mesh-model';
-import { EnvironmentConfig } from '../environment/config';
+import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { SnapshotSource } from './snapshot-source';
 
 /** An endpoint source that says when its answers may have changed (the registry does). */

@@ -21,7 +21,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Diagnostic, joinPointer } from '../../provider/model/diagnostic';
 import { Position } from '../../provider/model/resource';
 import { proxyKey } from '../../provider/envoy/snapshot';
-import { EnvironmentConfig } from '../environment/config';
+import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { XdsStreamError, xdsSettingErrors } from './errors';
 import { CertificateAuthenticator, ProxyAuthenticator, TokenAuthenticator } from './proxy-auth';
 import { parseNodeId } from './proxy-identity';

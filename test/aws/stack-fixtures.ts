@@ -6,7 +6,7 @@ import { Diagnostic } from '../../provider/model/diagnostic';
 import { identityKey, identityOf } from '../../provider/model/identity';
 import { inferKind, isKind } from '../../provider/model/kinds';
 import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
-import { defaultEnvironment } from '../../reconciler/environment/config';
+import { defaultEnvironment } from '../../provider/environment/environment-config';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { prepareEnvironment } from '../../reconciler/terraform/synth-environments';
 

@@ -54,9 +54,9 @@ describe('meshplane synth and cdktf.json', function () {
   it('cdktf.json runs the compiled synth entry for TypeScript with the prebuilt provider', () => {
     const config = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdktf.json'), 'utf8'));
     assert.equal(config.language, 'typescript');
-    assert.equal(config.app, 'node dist/provider/aws/cdktf-app.js');
+    assert.equal(config.app, 'node dist/reconciler/cli/cdktf-app.js');
     assert.deepEqual(config.terraformProviders, []);
-    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist/provider/aws/cdktf-app.js')));
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist/reconciler/cli/cdktf-app.js')));
   });
 
   it('writes one stack per bundled environment, byte-identical to the cdktf.json app', async () => {

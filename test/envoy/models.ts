@@ -6,7 +6,7 @@ import { identityKey, identityOf } from '../../provider/model/identity';
 import { inferKind } from '../../provider/model/kinds';
 import { MeshModel } from '../../provider/model/mesh-model';
 import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
-import { defaultEnvironment, EnvironmentConfig } from '../../reconciler/environment/config';
+import { defaultEnvironment, EnvironmentConfig } from '../../provider/environment/environment-config';
 import { loadEnvironment } from '../../reconciler/load/load-environment';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { Endpoint, EndpointSource } from '../../provider/envoy/snapshot';

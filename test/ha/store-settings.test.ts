@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { combineStoreSettings, etcdClientOptions, mergeStoreFlags, readStoreSettings, StoreSettings } from '../../reconciler/ha';
-import { parseFile } from '../../reconciler/load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 
 function read(yamlText: string) {
   const document = parseFile(yamlText).documents[0];

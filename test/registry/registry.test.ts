@@ -6,7 +6,7 @@ import { startHttpServer, RunningHttpServer } from '../../reconciler/http/http-s
 import { readDiscoverySettings } from '../../reconciler/registry/discovery-settings';
 import { EndpointRegistry } from '../../reconciler/registry/endpoint-registry';
 import { registryRoutes } from '../../reconciler/registry/registry-api';
-import { parseFile } from '../../reconciler/load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 
 function seeded(): EndpointRegistry {
   const registry = new EndpointRegistry();

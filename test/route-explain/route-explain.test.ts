@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MeshModel } from '../../provider/model/mesh-model';
 import { main } from '../../reconciler/cli/main';
-import { EnvironmentConfig } from '../../reconciler/environment/config';
+import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { loadEnvironment } from '../../reconciler/load/load-environment';
 import { explainRoute, parseRequest, RouteExplanation } from '../../reconciler/route-explain';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { createReporters } from '../../reconciler/status/create-reporters';
 import { readStatusSettings, StatusSettings } from '../../reconciler/status/settings';
-import { parseFile } from '../../reconciler/load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 
 const FILE = 'environments/apps/environment.yaml';
 

@@ -1,6 +1,6 @@
 // The `terraform` section of environment.yaml: defaults, every setting, and errors at file:line.
 import * as assert from 'node:assert/strict';
-import { parseFile } from '../../reconciler/load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 import { readTerraformSettings } from '../../reconciler/terraform/settings';
 
 function read(yaml: string) {

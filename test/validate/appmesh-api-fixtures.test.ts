@@ -7,7 +7,7 @@ import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { loadEnvironment } from '../../reconciler/load/load-environment';
 import { validateKindRules } from '../../provider/validate/kind-layer';
 import { validateSchema } from '../../provider/validate/schema-layer';
-import { defaultEnvironment } from '../../reconciler/environment/config';
+import { defaultEnvironment } from '../../provider/environment/environment-config';
 import { Diagnostic } from '../../provider/model/diagnostic';
 import { FIXTURES_DIR } from '../helpers/paths';
 import { makeTempRepo } from '../helpers/temp-repo';

@@ -5,7 +5,7 @@ import { Kind } from '../../provider/model/kinds';
 import { MeshModel } from '../../provider/model/mesh-model';
 import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
 import { validateGraph } from '../../provider/validate/graph-layer';
-import { EnvironmentConfig } from '../../reconciler/environment/config';
+import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { loadApps } from './validate-fixtures';
 
 type Doc = Record<string, any>;

@@ -5,7 +5,7 @@ import { identityKey, identityOf } from '../../provider/model/identity';
 import { Kind } from '../../provider/model/kinds';
 import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
 import { validateKindRules } from '../../provider/validate/kind-layer';
-import { defaultEnvironment, ValidationSettings } from '../../reconciler/environment/config';
+import { defaultEnvironment, ValidationSettings } from '../../provider/environment/environment-config';
 
 function resource(doc: Record<string, unknown>): Resource {
   const kind = doc.kind as Kind;

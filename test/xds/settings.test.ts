@@ -2,9 +2,9 @@
 import { strict as assert } from 'node:assert';
 import * as grpc from '@grpc/grpc-js';
 import { ProxyIdentity, TYPE_URLS } from '../../provider/envoy/snapshot';
-import { defaultEnvironment } from '../../reconciler/environment/config';
+import { defaultEnvironment } from '../../provider/environment/environment-config';
 import { startHttpServer } from '../../reconciler/http/http-server';
-import { parseFile } from '../../reconciler/load/parsed-document';
+import { parseFile } from '../../provider/load/parsed-document';
 import { proxiesRoutes } from '../../reconciler/xds/proxies-api';
 import { MemorySnapshotSource } from '../../reconciler/xds/snapshot-source';
 import { readXdsSettings, xdsServerOptions } from '../../reconciler/xds/xds-settings';

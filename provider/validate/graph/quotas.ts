@@ -3,7 +3,7 @@
 import { Diagnostic, joinPointer } from '../../model/diagnostic';
 import { Kind } from '../../model/kinds';
 import { Resource } from '../../model/resource';
-import { QuotaSettings } from '../../../reconciler/environment/config';
+import { QuotaSettings } from '../../environment/environment-config';
 import { asArray, asObject } from '../../rules/values';
 import { diagnosticAt, RuleContext } from '../rule-context';
 import { GraphIndex } from './graph-index';

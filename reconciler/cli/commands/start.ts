@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { Daemon, DAEMON_DEFAULTS } from '../../daemon/daemon';
-import { PACKAGE_ROOT } from '../../package-root';
+import { PACKAGE_ROOT } from '../../../provider/package-root';
 import { gitAt } from '../../source/git';
 import { Terminal } from '../terminal';
 import { runServe, ServeOptions } from './serve';

@@ -1,7 +1,7 @@
 // YAML/JSON parsing that keeps the position of every value, so diagnostics can say file:line:column.
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
-import { splitPointer } from '../../provider/model/diagnostic';
-import { Position } from '../../provider/model/resource';
+import { splitPointer } from '../model/diagnostic';
+import { Position } from '../model/resource';
 import { jsonSyntaxError } from './json-syntax';
 
 export interface ParseProblem {

@@ -1,13 +1,13 @@
-// The app cdktf-cli runs (cdktf.json: `node dist/provider/aws/cdktf-app.js`): one stack per
+// The app cdktf-cli runs (cdktf.json: `node dist/reconciler/cli/cdktf-app.js`): one stack per
 // environment of the repository it runs in, so `cdktf synth` and `cdktf plan <env>` work.
 // cdktf-cli passes the output directory in CDKTF_OUTDIR; MESHPLANE_REPO overrides the repository.
 import * as path from 'node:path';
-import { formatDiagnostic } from '../../reconciler/cli/format-diagnostics';
-import { processTerminal } from '../../reconciler/cli/terminal';
-import { WorkingTreeSource } from '../../reconciler/load/file-source';
-import { listEnvironments } from '../../reconciler/load/load-environment';
-import { synthesizeEnvironments } from '../../reconciler/terraform/synth-environments';
-import { DEFAULT_OUTDIR } from './synthesize';
+import { formatDiagnostic } from './format-diagnostics';
+import { processTerminal } from './terminal';
+import { WorkingTreeSource } from '../load/file-source';
+import { listEnvironments } from '../load/load-environment';
+import { synthesizeEnvironments } from '../terraform/synth-environments';
+import { DEFAULT_OUTDIR } from '../../provider/aws/synthesize';
 
 async function main(): Promise<number> {
   const terminal = processTerminal();

@@ -1,7 +1,7 @@
 // Turns a parsed `environment.yaml` into settings, with a diagnostic for each key it cannot use.
-import { Diagnostic, joinPointer } from '../../provider/model/diagnostic';
-import { Position } from '../../provider/model/resource';
-import { defaultEnvironment, DEFAULT_QUOTAS, DEFAULT_VALIDATION, EnvironmentConfig } from './config';
+import { Diagnostic, joinPointer } from '../model/diagnostic';
+import { Position } from '../model/resource';
+import { defaultEnvironment, DEFAULT_QUOTAS, DEFAULT_VALIDATION, EnvironmentConfig } from './environment-config';
 
 /** Top-level sections owned by other areas; their contents are checked by those areas. */
 export const ENVIRONMENT_SECTIONS = ['xds', 'discovery', 'terraform', 'status', 'store', 'secrets', 'drift'] as const;
