@@ -1,0 +1,65 @@
+// Reads the import statements of the project's TypeScript sources, so layer rules can be checked
+// against the code itself rather than against a picture of it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+
+/** One import of one file: both paths repo-relative with `/` separators, the target without extension. */
+export interface ImportEdge {
+  file: string;
+  line: number;
+  specifier: string;
+  target: string;
+}
+
+/** A folder (`provider/`) that must not import another (`reconciler/`), and why. */
+export interface LayerRule {
+  from: string;
+  mayNotImport: string;
+  why: string;
+}
+
+/** Every relative import, `export … from`, `import()` and `require()` of one source text. */
+export function importsOf(file: string, text: string): ImportEdge[] {
+  const info = ts.preProcessFile(text, true, true);
+  return info.importedFiles
+    .filter((ref) => ref.fileName.startsWith('.'))
+    .map((ref) => ({
+      file,
+      line: text.slice(0, ref.pos).split('\n').length,
+      specifier: ref.fileName,
+      target: path.posix.normalize(path.posix.join(path.posix.dirname(file), ref.fileName)),
+    }));
+}
+
+/** The `.ts` files under `folders` of `root` (declaration files excluded), repo-relative. */
+export function sourceFiles(root: string, folders: string[]): string[] {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const child = path.posix.join(rel, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) found.push(child);
+    }
+  };
+  for (const folder of folders) if (fs.existsSync(path.join(root, folder))) walk(folder);
+  return found.sort();
+}
+
+/** The imports that break a rule, each as `file:line imports 'specifier' (rule)`. */
+export function layerViolations(edges: ImportEdge[], rules: LayerRule[]): string[] {
+  const violations: string[] = [];
+  for (const edge of edges) {
+    for (const rule of rules) {
+      if (within(edge.file, rule.from) && within(edge.target, rule.mayNotImport)) {
+        violations.push(`${edge.file}:${edge.line} imports '${edge.specifier}': ${rule.from} may not import ${rule.mayNotImport} (${rule.why})`);
+      }
+    }
+  }
+  return violations;
+}
+
+function within(file: string, folder: string): boolean {
+  return file === folder.replace(/\/$/, '') || file.startsWith(folder.endsWith('/') ? folder : folder + '/');
+}
+

@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../helpers/paths';
+import { importsOf, layerViolations, LayerRule, sourceFiles } from './import-scan';
+
+// The floors of docs/architecture.md: a folder imports only from its own floor and the ones below.
+const LAYER_RULES: LayerRule[] = [
+  { from: 'schemas/', mayNotImport: 'provider/', why: 'generated types are the lowest floor' },
+  { from: 'schemas/', mayNotImport: 'reconciler/', why: 'generated types are the lowest floor' },
+  { from: 'provider/', mayNotImport: 'reconciler/', why: 'provider/ is the pure core' },
+  { from: 'provider/', mayNotImport: 'test/', why: 'shipped code never needs the tests' },
+  { from: 'provider/', mayNotImport: 'bench/', why: 'shipped code never needs the benchmarks' },
+  { from: 'reconciler/', mayNotImport: 'test/', why: 'shipped code never needs the tests' },
+  { from: 'reconciler/', mayNotImport: 'bench/', why: 'shipped code never needs the benchmarks' },
+];
+
+const SHIPPED_FOLDERS = ['schemas', 'provider', 'reconciler'];
+
+describe('architecture: import layers', () => {
+  it('no shipped source imports from a floor above its own', () => {
+    const files = sourceFiles(REPO_ROOT, SHIPPED_FOLDERS);
+    assert.ok(files.some((f) => f.startsWith('provider/')) && files.some((f) => f.startsWith('reconciler/')), 'the scan reads the sources');
+    const edges = files.flatMap((file) => importsOf(file, fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')));
+    assert.deepEqual(layerViolations(edges, LAYER_RULES), []);
+  });
+
+  const cases: { name: string; file: string; text: string; expected: string[] }[] = [
+    {
+      name: 'a static import from provider/ into reconciler/, named by file, line and specifier',
+      file: 'provider/envoy/x.ts',
+      text: `// header\nimport { A } from '../../reconciler/environment/config';\n`,
+      expected: [`provider/envoy/x.ts:2 imports '../../reconciler/environment/config': provider/ may not import reconciler/ (provider/ is the pure core)`],
+    },
+    {
+      name: 'type-only imports, re-exports, import() and require() count too',
+      file: 'provider/a.ts',
+      text: [
+        `import type { A } from '../reconciler/a';`,
+        `export * from '../reconciler/b';`,
+        `const c = import('../reconciler/c');`,
+        `const d = require('../reconciler/d');`,
+      ].join('\n'),
+      expected: ['a', 'b', 'c', 'd'].map(
+        (x, i) => `provider/a.ts:${i + 1} imports '../reconciler/${x}': provider/ may not import reconciler/ (provider/ is the pure core)`,
+      ),
+    },
+    {
+      name: 'imports within the core, of packages and from reconciler/ down into provider/ are allowed',
+      file: 'provider/envoy/x.ts',
+      text: `import * as fs from 'node:fs';\nimport { Y } from './y';\nimport { Z } from '../model/z';\nimport { R } from 'reconciler';\n`,
+      expected: [],
+    },
+    {
+      name: 'a folder whose name merely starts like a forbidden one is not it',
+      file: 'provider/x.ts',
+      text: `import { A } from '../reconciler-tools/a';\n`,
+      expected: [],
+    },
+  ];
+  for (const { name, file, text, expected } of cases) {
+    it(`scanner: ${name}`, () => {
+      assert.deepEqual(layerViolations(importsOf(file, text), LAYER_RULES), expected);
+    });
+  }
+});
