@@ -1,7 +1,8 @@
 // YAML/JSON parsing that keeps the position of every value, so diagnostics can say file:line:column.
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseAllDocuments, visit, YAMLMap } from 'yaml';
 import { splitPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
+import { duplicateKeys } from './duplicate-keys';
 import { jsonSyntaxError } from './json-syntax';
 
 export interface ParseProblem {
@@ -52,17 +53,35 @@ export function parseFile(text: string, format: 'yaml' | 'json' = 'yaml'): Parse
       return { documents: [], problems };
     }
   }
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // The library's duplicate-key check is quadratic in the keys of a map: duplicateKeys() replaces it.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   const documents: ParsedDocument[] = [];
   list.forEach((doc, index) => {
     for (const error of doc.errors) {
-      const code = error.code === 'DUPLICATE_KEY' ? 'LOAD-DUPKEY' : 'LOAD-YAML';
       const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      const fix = code === 'LOAD-DUPKEY' ? 'Remove or rename one of the duplicate keys.' : 'Fix the syntax at this position.';
-      problems.push({ code, message: `${firstLine}. ${fix}`, position: positionAt(error.pos[0]) });
+      problems.push({ code: 'LOAD-YAML', message: `${firstLine}. Fix the syntax at this position.`, position: positionAt(error.pos[0]) });
     }
     if (doc.errors.length > 0) return;
+    const duplicates = duplicateKeys(doc.contents);
+    for (const duplicate of duplicates) {
+      const first = positionAt(duplicate.firstOffset);
+      problems.push({
+        code: 'LOAD-DUPKEY',
+        message: `Map keys must be unique: ${JSON.stringify(duplicate.key)} is already a key of this mapping at line ${first.line}. Remove or rename one of the duplicate keys.`,
+        position: positionAt(duplicate.offset),
+      });
+    }
+    if (duplicates.length > 0) return;
+    // Resolving an alias scans the document's anchors (quadratic in aliases): refuse more than the cap before toJS.
+    if (aliasCount(doc.contents) > MAX_ALIAS_COUNT) {
+      problems.push({
+        code: 'LOAD-ALIAS',
+        message: `more than ${MAX_ALIAS_COUNT} YAML aliases in one document; write the values out instead of aliasing them.`,
+        position: positionAt(doc.contents?.range?.[0] ?? 0),
+      });
+      return;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -85,13 +104,20 @@ export function parseFile(text: string, format: 'yaml' | 'json' = 'yaml'): Parse
   return { documents, problems };
 }
 
+/** How many alias nodes (`*name`) a document has. */
+function aliasCount(root: Node | null): number {
+  let count = 0;
+  if (root !== null) visit(root, { Alias: () => void count++ });
+  return count;
+}
+
 // Offset of the node at a pointer, or of its nearest existing ancestor (e.g. for a missing member).
 function offsetOf(doc: Document, pointer: string): number {
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (const segment of splitPointer(pointer)) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      const pair = pairsByKey(node).get(segment);
       if (!pair) break;
       const valueNode = pair.value as Node | null;
       const keyNode = pair.key as Node;
@@ -109,6 +135,20 @@ function offsetOf(doc: Document, pointer: string): number {
     }
   }
   return offset;
+}
+
+// A mapping's pairs by key, built once per mapping: locating one diagnostic per key stays linear.
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items) {
+      if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 /** Offset where nesting first exceeds MAX_DEPTH (counting flow brackets and indentation), else undefined. */

@@ -105,6 +105,34 @@ describe('loader', () => {
     });
   }
 
+  it('reports a duplicate key planted at the end of 1 MiB of map keys, at its line', async () => {
+    const lines: string[] = [];
+    let bytes = 0;
+    while (bytes < 1024 * 1024 - 64) {
+      const line = `key${lines.length}: value`;
+      lines.push(line);
+      bytes += line.length + 1;
+    }
+    lines.push('key7: again');
+    const loaded = await loadFiles({ [`${ENV}/keys.yaml`]: lines.join('\n') + '\n' });
+    assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.line, d.column]), [['LOAD-DUPKEY', lines.length, 1]]);
+    assert.match(loaded.diagnostics[0].message, /"key7" is already a key of this mapping at line 8/);
+  });
+
+  it('finds duplicate keys in nested and flow mappings, and tells 1 from "1"', async () => {
+    const loaded = await loadFiles({
+      [`${ENV}/a.yaml`]: 'kind: Mesh\nmeshName: a\nspec:\n  egressFilter: {type: ALLOW_ALL, type: DROP_ALL}\n  1: x\n  "1": y\n',
+    });
+    assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.line, d.column]), [['LOAD-DUPKEY', 4, 35]]);
+  });
+
+  it('refuses a document with more aliases than the expansion cap before resolving them', async () => {
+    const anchors = Array.from({ length: 2000 }, (_, i) => `a${i}: &a${i} x`);
+    const aliases = Array.from({ length: 2000 }, (_, i) => `b${i}: *a${i}`);
+    const loaded = await loadFiles({ [`${ENV}/aliases.yaml`]: [...anchors, ...aliases].join('\n') });
+    assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.line]), [['LOAD-ALIAS', 1]]);
+  });
+
   it('refuses a symlink that leaves the repository', async () => {
     const repo = makeTempRepo({ [`${ENV}/mesh.yaml`]: 'kind: Mesh\nmeshName: a\n' });
     const outside = makeTempRepo({ 'secret.yaml': 'kind: Mesh\nmeshName: stolen\n' });
