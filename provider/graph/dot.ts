@@ -1,4 +1,5 @@
 // The mesh graph in Graphviz DOT (`dot -Tsvg`), one cluster per mesh.
+import { printable } from '../text/printable';
 import { GraphNode, GraphNodeKind, MeshGraph } from './mesh-graph';
 
 const SHAPES: Record<GraphNodeKind, string> = {
@@ -11,8 +12,9 @@ const SHAPES: Record<GraphNodeKind, string> = {
   Backend: 'cds',
 };
 
+// Lines are joined with \n before quoting: keep those as DOT line breaks, escape every other control character.
 function quote(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+  return `"${text.split('\n').map(printable).join('\n').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 function attributes(node: GraphNode): string {

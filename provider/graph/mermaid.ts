@@ -1,4 +1,5 @@
 // The mesh graph as a Mermaid flowchart (GitHub renders it in Markdown and pull requests).
+import { printable } from '../text/printable';
 import { GraphNode, GraphNodeKind, MeshGraph } from './mesh-graph';
 
 const SHAPES: Record<GraphNodeKind, [string, string]> = {
@@ -13,7 +14,7 @@ const SHAPES: Record<GraphNodeKind, [string, string]> = {
 
 /** Mermaid's entity codes keep quotes and angle brackets from ending or breaking a label. */
 function escape(text: string): string {
-  return text.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return printable(text).replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
 function label(node: GraphNode): string {

@@ -1,6 +1,7 @@
 // The mesh graph as a standalone SVG (inline styles, no fonts or scripts to fetch), laid out by
 // layout.ts. Nodes carry data-id / data-kind so the dashboard can link them; NACKing and
 // drifting proxies are drawn in red and amber with the reason.
+import { printable } from '../text/printable';
 import { GraphLayout, layoutGraph, LAYOUT, nodeDetailLines, PlacedNode } from './layout';
 import { GraphNodeKind, KIND_TITLES, MeshGraph } from './mesh-graph';
 
@@ -30,8 +31,9 @@ const STYLE = `
   .mp-graph .edge text { font-size: 10.5px; fill: #2c3e50; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
 `;
 
+/** Printable text (control characters are not even allowed in XML) with XML's special characters escaped. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return printable(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Cuts a line to what fits in `width` pixels (the whole text stays in the node's tooltip). */
@@ -48,10 +50,10 @@ function renderNode(p: PlacedNode): string {
   const { node } = p;
   const classes = ['node', node.kind, ...(node.missing ? ['missing'] : []), ...(node.mark ? [node.mark.state] : [])];
   const details = nodeDetailLines(node);
-  const tooltip = [`${node.kind} ${node.name} (mesh ${node.meshName})`, ...node.details, ...(node.mark ? [`${node.mark.state}: ${node.mark.message ?? ''}`] : [])].join('\n');
+  const tooltip = [`${node.kind} ${node.name} (mesh ${node.meshName})`, ...node.details, ...(node.mark ? [`${node.mark.state}: ${node.mark.message ?? ''}`] : [])];
   const lines = [
     `<g class="${classes.join(' ')}" data-id="${escapeXml(node.id)}" data-kind="${node.kind}"${node.mark ? ` data-mark="${node.mark.state}"` : ''}>`,
-    `<title>${escapeXml(tooltip)}</title>`,
+    `<title>${tooltip.map(escapeXml).join('\n')}</title>`,
     `<rect x="${round(p.x)}" y="${round(p.y)}" width="${round(p.width)}" height="${round(p.height)}" rx="6" fill="${FILL[node.kind]}"/>`,
     `<text class="name" x="${round(p.x + LAYOUT.padding)}" y="${round(p.y + LAYOUT.padding + 12)}">${escapeXml(fit(node.name, p.width, LAYOUT.titleCharWidth))}</text>`,
   ];

@@ -2,6 +2,7 @@
 import { KIND_INFO } from '../model/kinds';
 import { Resource } from '../model/resource';
 import { joinPointer } from '../model/diagnostic';
+import { printable } from '../text/printable';
 import { Report, RuleContext } from '../validate/rule-context';
 
 const STRICT_NAME = /^[A-Za-z0-9_-]+$/;
@@ -17,6 +18,9 @@ export function checkNames(resource: Resource, report: Report, ctx: RuleContext)
     const pointer = joinPointer('', key);
     if (name.includes('/')) {
       report(pointer, 'ID-3', 'error', `name ${JSON.stringify(name)} contains "/", which would break its ARN; remove the slash.`);
+    } else if (printable(name) !== name) {
+      // In any mode: a control character in a name would travel into xDS, logs, statuses and terminals.
+      report(pointer, 'ID-3', 'error', `name "${printable(name)}" contains control characters (shown escaped); remove them.`);
     } else if (strict) {
       const isServiceName = resource.kind === 'VirtualService' && key === info.nameKey;
       const pattern = isServiceName ? STRICT_SERVICE_NAME : STRICT_NAME;

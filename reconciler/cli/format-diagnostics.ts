@@ -1,11 +1,13 @@
 // Compiler-style text for diagnostics: `file:line:col: error CODE: message`.
 import { Diagnostic } from '../../provider/model/diagnostic';
+import { printable } from '../../provider/text/printable';
 import { Terminal } from './terminal';
 
 export function formatDiagnostic(d: Diagnostic, terminal: Terminal): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+  const file = printable(d.file);
+  const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file;
   const style = d.severity === 'error' ? 'red' : d.severity === 'warning' ? 'yellow' : 'cyan';
-  return `${terminal.paint('bold', where)}: ${terminal.paint(style, d.severity)} ${d.code}: ${d.message}`;
+  return `${terminal.paint('bold', where)}: ${terminal.paint(style, d.severity)} ${printable(d.code)}: ${printable(d.message)}`;
 }
 
 export function summarize(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number; infos: number } {

@@ -8,8 +8,11 @@
 //   GET /api/graph/:env             the live mesh graph (?format=svg|mermaid|dot), NACKing/drifting proxies marked
 //
 // With MESHPLANE_DASHBOARD_TOKEN set, every one of them needs the token (see auth.ts).
+// Names and NACK texts reach it from commits and proxies: its JSON is printable() (control characters
+// escaped), and the page escapes HTML in everything it shows (esc() in assets/app.js).
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { GRAPH_FORMATS, GraphFormat, renderGraph } from '../../provider/graph';
+import { printableValue } from '../../provider/text/printable';
 import { HttpRouter, RouteHandler, sendJson } from '../http/router';
 import { ASSETS_DIR, loadAssets } from './assets';
 import { authorized, TOKEN_VARIABLE, tokenCookie, tokenFromQuery } from './auth';
@@ -61,7 +64,7 @@ export function dashboardRoutes(source: DashboardSource, options: DashboardOptio
 
   const events: RouteHandler = async (request, response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', ...HEADERS });
-    const send = (snapshot: DashboardSnapshot) => response.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+    const send = (snapshot: DashboardSnapshot) => response.write(`event: snapshot\ndata: ${JSON.stringify(printableValue(snapshot))}\n\n`);
     response.write('retry: 2000\n\n');
     send(await live.snapshot());
     const unsubscribe = live.subscribe(send);
@@ -81,7 +84,7 @@ export function dashboardRoutes(source: DashboardSource, options: DashboardOptio
     if (!statuses && plans.length === 0 && convergence.length === 0) {
       return sendJson(response, 404, { error: `no meshplane statuses, plan or proxy samples for commit ${params.sha}: the daemon has not reconciled it (or it is not on the tracked branch).` });
     }
-    sendJson(response, 200, { commit: full, statuses: statuses?.statuses ?? [], plans, convergence });
+    sendJson(response, 200, printableValue({ commit: full, statuses: statuses?.statuses ?? [], plans, convergence }));
   };
 
   const graph: RouteHandler = async (request, response, params) => {
@@ -103,7 +106,7 @@ export function dashboardRoutes(source: DashboardSource, options: DashboardOptio
       response.writeHead(200, { 'content-type': asset.contentType, ...HEADERS }).end(asset.body);
     }))
     .get(EVENTS_PATH, guarded(events))
-    .get('/api/dashboard/snapshot', guarded(async (_request, response) => sendJson(response, 200, await live.snapshot())))
+    .get('/api/dashboard/snapshot', guarded(async (_request, response) => sendJson(response, 200, printableValue(await live.snapshot()))))
     .get('/api/dashboard/commits/:sha', guarded(commit))
     .get('/api/graph/:env', guarded(graph));
 }

@@ -1,6 +1,7 @@
 // Commit statuses as meshplane writes them: one per environment and stage, with the states
 // and the 140-character description limit of the GitHub statuses API (which Gitea and
 // GitLab share closely enough).
+import { printable } from '../../provider/text/printable';
 
 export const STATUS_STATES = ['pending', 'success', 'failure', 'error'] as const;
 export type StatusState = (typeof STATUS_STATES)[number];
@@ -48,9 +49,9 @@ export function makeStatus(environment: string, stage: Stage, state: StatusState
   return { context: statusContext(environment, stage), state, description: truncateDescription(description), ...(targetUrl ? { targetUrl } : {}) };
 }
 
-/** One line of at most 140 characters; a longer text is cut and ends with `…`. */
+/** One printable line of at most 140 characters; a longer text is cut and ends with `…`. */
 export function truncateDescription(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = printable(text.replace(/\s+/g, ' ').trim());
   const characters = Array.from(line); // never split a surrogate pair
   if (characters.length <= MAX_DESCRIPTION) return line;
   return characters.slice(0, MAX_DESCRIPTION - 1).join('').trimEnd() + '…';

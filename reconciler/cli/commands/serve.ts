@@ -4,6 +4,7 @@ import pino from 'pino';
 import { Daemon, DAEMON_DEFAULTS, DaemonOptions } from '../../daemon/daemon';
 import { DaemonError } from '../../daemon/errors';
 import { HaError, resolveServeStore, StoreFlags } from '../../ha';
+import { PRINTABLE_LOG_OPTIONS } from '../../logging/printable-log';
 import { SourceError } from '../../source/errors';
 import { parseLocation } from '../../source/location';
 import { SECRET_ENV } from '../../webhook';
@@ -95,7 +96,7 @@ export function toDaemonOptions(options: ServeOptions): DaemonOptions {
     webhookSecret: options.webhookSecret ?? process.env[SECRET_ENV] ?? undefined,
     ackTimeoutMs: seconds('--ack-timeout', options.ackTimeout, 0.1),
     driftIntervalMs: seconds('--drift-interval', options.driftInterval, 0.1),
-    log: pino({ level: logLevel(options.logLevel), base: { service: 'meshplane' } }),
+    log: pino({ ...PRINTABLE_LOG_OPTIONS, level: logLevel(options.logLevel), base: { service: 'meshplane' } }),
   };
 }
 

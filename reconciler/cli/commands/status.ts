@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
+import { printable } from '../../../provider/text/printable';
 import { gitAt, resolveCommit } from '../../source/git';
 import { readNote, NOTES_REF } from '../../status/git-notes';
 import { CommitStatuses, RecordedStatus, StatusState } from '../../status/status';
@@ -78,7 +79,8 @@ function printText(statuses: CommitStatuses, terminal: Terminal, from: string): 
   const contextWidth = Math.max(...statuses.statuses.map((s) => s.context.length));
   for (const status of statuses.statuses) {
     const state = terminal.paint(STATE_STYLE[status.state] ?? 'bold', status.state.padEnd(7));
-    terminal.out(`  ${status.context.padEnd(contextWidth)}  ${state}  ${status.description}\n`);
+    // Notes can be written by anyone with push access: show them escaped.
+    terminal.out(`  ${printable(status.context).padEnd(contextWidth)}  ${state}  ${printable(status.description)}\n`);
   }
   const links = [...new Set(statuses.statuses.map((s) => s.targetUrl).filter((u): u is string => Boolean(u)))];
   for (const link of links) terminal.out(`  ${terminal.paint('dim', 'details:')} ${link}\n`);
