@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino, { Logger } from 'pino';
+import { FileSource } from '../load/file-source';
 import { listEnvironments } from '../load/load-environment';
 import { HttpRouter } from '../http/router';
 import { RunningHttpServer, startHttpServer } from '../http/http-server';
@@ -16,17 +17,19 @@ import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
 import { StateStore, stateStoreDir } from '../state';
 import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings, xdsLocalProxies } from '../ha';
-import { createReporters } from '../status/create-reporters';
-import { StatusError } from '../status/errors';
+import { operatorConfig, OperatorConfig, SECRET_VARIABLES, SecretRef } from '../operator/operator-config';
+import { SecretSources } from '../operator/secret-source';
+import { daemonTerraformOptions } from '../operator/terraform-options';
+import { xdsExposure } from '../operator/xds-exposure';
+import { xdsServerOptions } from '../operator/xds-options';
+import { DeclaredReporters } from '../status/create-reporters';
 import { readNote } from '../status/git-notes';
-import { GitNotesReporter } from '../status/git-notes-reporter';
 import { StatusReporter } from '../status/reporter';
 import { RetryOptions } from '../status/retry';
-import { StatusSettings } from '../status/settings';
+import { DaemonTerraform } from '../terraform/pipeline-stage';
 import { CommitStatuses, makeStatus, StatusState } from '../status/status';
 import { proxiesRoutes } from '../xds/proxies-api';
 import { XdsServer, XdsServerOptions } from '../xds/xds-server';
-import { xdsServerOptions } from '../xds/xds-settings';
 import { daemonDashboardSource, dashboardRoutes } from '../dashboard';
 import { daemonRoutes } from './daemon-routes';
 import { assessDrift, describeDrift, DriftFinding } from './drift';
@@ -34,7 +37,7 @@ import { EnvironmentReconciler } from './environment-reconciler';
 import { EnvironmentSources } from './environment-sources';
 import { EnvironmentView } from './environment-view';
 import { validateRevision, ValidatedRevision } from './load-revision';
-import { badListenAddress, cannotListen } from './errors';
+import { badListenAddress, cannotListen, operatorSecretsUnreadable, xdsExposed } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
 import { StatusBook } from './status-book';
 import { syncReport } from './sync-watch';
@@ -62,12 +65,16 @@ export interface DaemonOptions {
   publicUrl?: string;
   pollIntervalMs?: number;
   watchWorktree?: boolean;
-  webhookSecret?: string;
   ackTimeoutMs?: number;
   driftIntervalMs?: number;
   stopGraceMs?: number;
   log?: Logger;
-  /** Where status tokens are read from (default process.env). */
+  /**
+   * The operator configuration: reporters, secrets, Terraform, xDS auth and limits, registry and
+   * dashboard tokens (default: the built-in local defaults, as without --config).
+   */
+  operator?: OperatorConfig;
+  /** Where `{ env: NAME }` secrets are read from (default process.env). */
   variables?: NodeJS.ProcessEnv;
   reporterRetry?: RetryOptions;
   sourceBackoff?: BackoffOptions;
@@ -102,7 +109,11 @@ export class Daemon {
   source!: GitSource;
   http!: RunningHttpServer;
   xdsAddress = '';
-  private readonly reporterCache = new Map<string, StatusReporter[]>();
+  /** The operator configuration in effect (options.operator, or the built-in defaults). */
+  readonly operator: OperatorConfig;
+  private readonly secrets: SecretSources;
+  private declaredReporters: DeclaredReporters | undefined;
+  private readonly terraform: DaemonTerraform;
   private readonly staticInstances = new Map<string, readonly StaticInstance[]>();
   private readonly drift = new Map<string, DriftState>();
   private readonly driftRunning = new Set<string>();
@@ -114,6 +125,13 @@ export class Daemon {
 
   private constructor(readonly options: DaemonOptions) {
     this.log = options.log ?? pino({ level: 'silent' });
+    this.operator = options.operator ?? operatorConfig();
+    this.secrets = new SecretSources({
+      variables: options.variables ?? process.env,
+      onError: (error) => this.log.error({ area: 'secrets' }, `${error.message} The last value read stays in use.`),
+    });
+    const terraformRoot = path.join(options.dataDir, 'terraform');
+    this.terraform = { run: { workRoot: terraformRoot, ...daemonTerraformOptions(this.operator.terraform, terraformRoot) }, apply: this.operator.terraform.apply };
     this.backends = createBackends(options.store, {
       stateDir: stateStoreDir(options.dataDir),
       replicaId: options.replicaId,
@@ -149,6 +167,12 @@ export class Daemon {
     fs.mkdirSync(o.dataDir, { recursive: true });
     const xdsAt = splitListen('--xds-listen', o.xdsListen ?? DAEMON_DEFAULTS.xdsListen);
     const httpAt = splitListen('--http-listen', o.httpListen ?? DAEMON_DEFAULTS.httpListen);
+    const exposure = xdsExposure(xdsAt.host, this.operator.xds);
+    if (exposure.refusal) throw xdsExposed(exposure.refusal);
+    for (const warning of exposure.warnings) this.log.warn({ area: 'xds' }, warning);
+    const unreadable = await this.secrets.load(this.declaredSecrets());
+    if (unreadable.length > 0) throw operatorSecretsUnreadable(unreadable);
+    fs.mkdirSync(path.join(this.terraform.run.workRoot, 'home'), { recursive: true });
     await this.backends.start();
     const resumable = await this.resumableEnvironments();
     const lastKnownHead = resumable.map((r) => r.applied).filter((a) => a.commit).sort((a, b) => a.appliedAt.localeCompare(b.appliedAt)).pop()?.commit ?? undefined;
@@ -165,7 +189,7 @@ export class Daemon {
     const resumed = await Promise.all(
       resumable.map(async ({ environment, applied }) => {
         const files = applied.commit ? await this.source.files(applied.commit).catch(() => undefined) : undefined;
-        const validated = files ? await validateRevision(files, environment).catch(() => undefined) : undefined;
+        const validated = files ? await this.validate(files, environment).catch(() => undefined) : undefined;
         return { environment, applied, files, validated };
       }),
     );
@@ -223,7 +247,7 @@ export class Daemon {
       servedRevision: (environment) => this.reconcilers.get(environment)?.live?.revision,
       serve: async (environment, applied) => {
         const files = applied.commit ? await this.filesOf(applied.commit) : undefined;
-        const validated = files ? await validateRevision(files, environment).catch(() => undefined) : undefined;
+        const validated = files ? await this.validate(files, environment).catch(() => undefined) : undefined;
         await this.reconciler(environment).resume(applied, files, validated);
         this.backends.proxyDirectory.changed();
       },
@@ -244,24 +268,24 @@ export class Daemon {
     try {
       const files = await this.source.files(await this.source.checkout.refresh());
       const names = this.options.environments ?? (await listEnvironments(files));
-      return await Promise.all(names.map((name) => validateRevision(files, name)));
+      return await Promise.all(names.map((name) => this.validate(files, name)));
     } catch {
       return []; // the source reports its failure when it starts
     }
   }
 
   /**
-   * The xDS server's settings (auth, TLS, limits) come from the `xds` section of the served
-   * environments when the daemon starts; --xds-listen decides the address. Environments with
-   * different sections are served with the first one's, and a warning.
+   * The xDS server's auth, TLS and limits come from the operator configuration; the proxy limit
+   * (xds.proxyLimit, mesh-level) from the served environments when the daemon starts. Environments
+   * with different limits are served with the first one's, and a warning.
    */
   private xdsOptions(validated: ValidatedRevision[]): XdsServerOptions {
-    if (validated.length === 0) return { source: this.sources };
+    const secret = (ref: SecretRef) => this.secrets.of(ref);
+    if (validated.length === 0) return xdsServerOptions(this.operator.xds, secret, undefined, { source: this.sources });
     const [first, ...others] = [...validated].sort((a, b) => a.environment.localeCompare(b.environment));
-    const options = xdsServerOptions(first.xds, first.loaded.config, { source: this.sources }, (message) => this.log.error({ area: 'xds' }, message));
-    const comparable = (v: ValidatedRevision) => JSON.stringify({ ...v.xds, listen: undefined, auth: { mode: v.xds.auth.mode, tokens: [...v.xds.auth.tokens] } });
-    const differing = others.filter((v) => comparable(v) !== comparable(first)).map((v) => v.environment);
-    if (differing.length > 0) this.log.warn({ used: first.environment, differing }, `environments have different xds sections; the xDS server uses environment ${first.environment}'s`);
+    const options = xdsServerOptions(this.operator.xds, secret, { config: first.loaded.config, proxyLimit: first.xds.proxyLimit }, { source: this.sources });
+    const differing = others.filter((v) => JSON.stringify(v.xds.proxyLimit) !== JSON.stringify(first.xds.proxyLimit)).map((v) => v.environment);
+    if (differing.length > 0) this.log.warn({ used: first.environment, differing }, `environments have different xds.proxyLimit settings; the xDS server uses environment ${first.environment}'s`);
     const scope = (v: ValidatedRevision) => `${v.loaded.config.partition}:${v.loaded.config.region}:${v.loaded.config.account}`;
     // Full-ARN node ids are checked against one account and region only when every environment shares them.
     if (others.some((v) => scope(v) !== scope(first))) options.arnScope = undefined;
@@ -312,8 +336,9 @@ export class Daemon {
         metrics: this.metrics,
         log: this.log.child({ area: 'reconcile' }),
         ackTimeoutMs: this.options.ackTimeoutMs ?? DAEMON_DEFAULTS.ackTimeoutMs,
-        terraformWorkRoot: path.join(this.options.dataDir, 'terraform'),
-        reporters: (env, settings) => this.reporters(env, settings),
+        terraform: this.terraform,
+        reporters: (_env, names) => this.reporters(names),
+        validate: (files, env) => this.validate(files, env),
         targetUrl: (commit) => `${this.publicUrl}/commits/${commit}`,
         setStaticInstances: (env, instances) => {
           this.staticInstances.set(env, instances);
@@ -344,29 +369,47 @@ export class Daemon {
     return this.dispatching;
   }
 
-  private reporters(environment: string, settings: StatusSettings): StatusReporter[] {
-    const key = JSON.stringify(settings);
-    let reporters = this.reporterCache.get(key);
-    if (!reporters) {
-      const context = {
-        environment,
-        gitDir: this.source.gitDir,
-        pushNotesTo: this.source.checkout.kind === 'remote' ? 'origin' : undefined,
-        variables: this.options.variables ?? process.env,
-        log: this.log.child({ area: 'status' }),
-        retry: this.options.reporterRetry,
-      };
-      try {
-        reporters = fenceReporters(createReporters(settings, context), this.coordination);
-      } catch (error) {
-        if (!(error instanceof StatusError)) throw error;
-        // Statuses are still recorded (git notes) while the hosted reporter cannot be made.
-        this.log.error({ environment }, error.message);
-        reporters = [new GitNotesReporter({ gitDir: context.gitDir, pushTo: context.pushNotesTo, log: context.log })];
-      }
-      this.reporterCache.set(key, reporters);
-    }
-    return reporters;
+  /** The validate stage, knowing which reporter names the operator declared. */
+  private validate(files: FileSource, environment: string): Promise<ValidatedRevision | undefined> {
+    const declared = Object.keys(this.operator.reporters);
+    return validateRevision(files, environment, { reporters: ['git-notes', ...declared], defaultReporters: this.operator.defaultReporters });
+  }
+
+  /** The operator-declared reporters an environment selected (made once each, fenced for HA). */
+  private reporters(names: readonly string[]): StatusReporter[] {
+    this.declaredReporters ??= new DeclaredReporters(this.operator.reporters, {
+      gitDir: this.source.gitDir,
+      pushNotesTo: this.source.checkout.kind === 'remote' ? 'origin' : undefined,
+      token: (ref) => () => this.secrets.of(ref).read(),
+      log: this.log.child({ area: 'status' }),
+      retry: this.options.reporterRetry,
+    });
+    return fenceReporters(this.declaredReporters.select(names), this.coordination);
+  }
+
+  /** Every secret the operator declared, read once before the daemon listens. */
+  private declaredSecrets(): Array<[string, SecretRef]> {
+    const o = this.operator;
+    const named: Array<[string, SecretRef | undefined]> = [
+      ['webhook.secret', this.secretRef(o.webhook.secret, SECRET_VARIABLES.webhook)],
+      ['registry.writeToken', this.secretRef(o.registry.writeToken, SECRET_VARIABLES.registryWrite)],
+      ['dashboard.token', this.secretRef(o.dashboard.token, SECRET_VARIABLES.dashboard)],
+      ...Object.entries(o.reporters).map(([name, r]): [string, SecretRef] => [`reporters.${name}.token`, r.token]),
+      ...(o.xds.auth.mode === 'token' ? Object.entries(o.xds.auth.tokens).map(([id, ref]): [string, SecretRef] => [`xds.auth.tokens["${id}"]`, ref]) : []),
+    ];
+    return named.filter((entry): entry is [string, SecretRef] => entry[1] !== undefined);
+  }
+
+  /** A secret of the configuration, else the daemon's conventional variable for it when that is set. */
+  private secretRef(ref: SecretRef | undefined, variable: string): SecretRef | undefined {
+    return ref ?? ((this.options.variables ?? process.env)[variable] ? { env: variable } : undefined);
+  }
+
+  /** The current value of a secret (read at start, re-checked in the background); undefined when none is configured. */
+  private secretValue(ref: SecretRef | undefined, variable: string): () => string | undefined {
+    const effective = this.secretRef(ref, variable);
+    const source = effective && this.secrets.of(effective);
+    return () => source?.current();
   }
 
   private watchXds(): void {
@@ -412,7 +455,7 @@ export class Daemon {
         store: this.store,
         staleAfterMs: this.options.ackTimeoutMs ?? DAEMON_DEFAULTS.ackTimeoutMs,
         sourceFailure: this.sourceFailure && `${this.sourceFailure}; serving ${live.commit ? shortCommit(live.commit) : `revision ${live.revision}`}`,
-        terraform: live.files ? { files: live.files, workRoot: path.join(this.options.dataDir, 'terraform') } : undefined,
+        terraform: live.files ? { files: live.files, run: this.terraform.run } : undefined,
       });
       this.metrics.proxiesConnected.set({ environment }, connected.length);
       for (const kind of DRIFT_KINDS) this.metrics.drift.set({ environment, kind }, findings.some((f) => f.kind === kind) ? 1 : 0);
@@ -477,6 +520,7 @@ export class Daemon {
   }
 
   private router(): HttpRouter {
+    const webhookSecret = this.secretValue(this.operator.webhook.secret, SECRET_VARIABLES.webhook);
     return new HttpRouter()
       .mount(
         daemonRoutes({
@@ -487,7 +531,10 @@ export class Daemon {
           source: () => this.source.status(),
           commit: (sha) => this.commitStatuses(sha),
           webhook: {
-            secret: this.options.webhookSecret,
+            // Read per delivery from the secret's cache: a rotated file takes effect without a restart.
+            get secret() {
+              return webhookSecret();
+            },
             branch: this.options.branch ?? DAEMON_DEFAULTS.branch,
             onPush: (push) => {
               this.log.info({ forge: push.forge, after: push.after, repository: push.repository }, 'push webhook: checking the repository');
@@ -497,8 +544,8 @@ export class Daemon {
         }),
       )
       .mount(proxiesRoutes(this.xds))
-      .mount(dashboardRoutes(daemonDashboardSource(this)))
-      .mount(registryRoutes(this.registry))
+      .mount(dashboardRoutes(daemonDashboardSource(this), { token: this.secretValue(this.operator.dashboard.token, SECRET_VARIABLES.dashboard)() }))
+      .mount(registryRoutes(this.registry, { writeToken: this.secretValue(this.operator.registry.writeToken, SECRET_VARIABLES.registryWrite), allowUnauthenticatedWrites: this.operator.registry.allowUnauthenticatedWrites }))
       .mount(coordinationRoutes(this.coordination));
   }
 

@@ -5,7 +5,7 @@
 import { FileSource } from '../load/file-source';
 import { StateStore } from '../state/state-store';
 import { StatusState } from '../status/status';
-import { checkInfrastructureDrift, driftStatus, planInfrastructure } from '../terraform';
+import { checkInfrastructureDrift, driftStatus, InfrastructureOptions, planInfrastructure } from '../terraform';
 import type { ProxySummary } from '../ha';
 import { DriftKind } from './metrics';
 import { LiveRevision } from './environment-reconciler';
@@ -29,7 +29,7 @@ export interface DriftInput {
   /** The source's current failure, if any. */
   sourceFailure?: string;
   /** Terraform drift of the live commit, when enabled for it. */
-  terraform?: { files: FileSource; workRoot: string };
+  terraform?: { files: FileSource; run: Omit<InfrastructureOptions, 'log'> };
   now?: number;
 }
 
@@ -61,7 +61,7 @@ export async function assessDrift(input: DriftInput): Promise<{ findings: DriftF
     findings.push({ kind: 'state', message: `state store changed out of band: revision ${stored?.revision ?? 'none'}${by}, serving revision ${input.live.revision}` });
   }
   if (input.terraform && input.live.validated?.terraform.enabled) {
-    const options = { workRoot: input.terraform.workRoot };
+    const options = input.terraform.run;
     const outcome = await planInfrastructure(input.terraform.files, input.environment, options)
       .then(async (plan) => (plan ? { report: await checkInfrastructureDrift(plan, options) } : undefined))
       .catch((error: unknown) => ({ error }));

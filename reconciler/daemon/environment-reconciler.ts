@@ -14,8 +14,7 @@ import { errorText } from '../source/git';
 import { StateStore } from '../state/state-store';
 import { AppliedRevision } from '../state/state-types';
 import { StatusReporter } from '../status/reporter';
-import { StatusSettings } from '../status/settings';
-import { applyTerraformStage, planTerraformStage } from '../terraform/pipeline-stage';
+import { applyTerraformStage, DaemonTerraform, planTerraformStage } from '../terraform/pipeline-stage';
 import { makeStatus, Stage, Status, StatusState } from '../status/status';
 import type { ProxyDirectory, ProxySummary } from '../ha';
 import { XdsServer } from '../xds/xds-server';
@@ -24,7 +23,7 @@ import { DaemonMetrics } from './metrics';
 import { SerialQueue } from './serial-queue';
 import { StatusBook } from './status-book';
 import { describeSync, SyncReport, waitForSync } from './sync-watch';
-import { describeFindings, validateRevision, ValidatedRevision } from './load-revision';
+import { describeFindings, ValidatedRevision } from './load-revision';
 
 /** What the reconciler needs from the daemon around it. */
 export interface ReconcilerContext {
@@ -38,10 +37,12 @@ export interface ReconcilerContext {
   metrics: DaemonMetrics;
   log: Logger;
   ackTimeoutMs: number;
-  /** Where environments' Terraform stacks are synthesized and run (`<data-dir>/terraform`). */
-  terraformWorkRoot: string;
-  /** The reporters a `status` section asks for (the daemon caches them). */
-  reporters(environment: string, settings: StatusSettings): StatusReporter[];
+  /** How the operator runs Terraform (stacks under `<data-dir>/terraform`), and whether the daemon applies. */
+  terraform: DaemonTerraform;
+  /** The operator-declared reporters of these names (environment.yaml's status.reporters). */
+  reporters(environment: string, names: readonly string[]): StatusReporter[];
+  /** The validate stage, with what the operator declared (reporter names). */
+  validate(files: FileSource, environment: string): Promise<ValidatedRevision | undefined>;
   targetUrl(commit: string): string;
   /** Static instances of every environment are served together; this replaces one environment's. */
   setStaticInstances(environment: string, instances: readonly StaticInstance[]): void;
@@ -106,7 +107,7 @@ export class EnvironmentReconciler {
    * the same model gives the same xDS versions, so connected proxies get no push.
    */
   async resume(applied: AppliedRevision, files: FileSource | undefined, validatedAlready?: ValidatedRevision): Promise<void> {
-    const validated = validatedAlready ?? (files ? await validateRevision(files, this.name).catch(() => undefined) : undefined);
+    const validated = validatedAlready ?? (files ? await this.ctx.validate(files, this.name).catch(() => undefined) : undefined);
     let model: MeshModel;
     let config: EnvironmentConfig;
     if (validated?.valid) {
@@ -125,7 +126,7 @@ export class EnvironmentReconciler {
       servedAt: new Date().toISOString(),
       worktree: false,
       files,
-      reporters: validated ? this.reportersFor(validated.status) : [],
+      reporters: validated ? this.ctx.reporters(this.name, validated.reporters) : [],
       validated,
     };
     this.ctx.log.info({ environment: this.name, revision: applied.revision, commit: applied.commit }, 'serving the applied revision from the state store');
@@ -161,7 +162,7 @@ export class EnvironmentReconciler {
     // validate
     let validated: ValidatedRevision | undefined;
     try {
-      validated = await validateRevision(revision.files, this.name);
+      validated = await this.ctx.validate(revision.files, this.name);
     } catch (error) {
       report([status('validate', 'error', `cannot read the commit: ${errorText(error)}`), ...notApplied('the commit could not be read')]);
       return finish('failed', `cannot read the revision: ${errorText(error)}`);
@@ -171,7 +172,7 @@ export class EnvironmentReconciler {
       report([status('validate', 'failure', description), ...notApplied(`environments/${this.name}/ is missing`)]);
       return finish('invalid', description);
     }
-    reporters = this.reportersFor(validated.status);
+    reporters = this.ctx.reporters(this.name, validated.reporters);
     if (!validated.valid) {
       report([status('validate', 'failure', describeFindings(validated.diagnostics)), ...notApplied('validation failed')]);
       return finish('invalid', describeFindings(validated.diagnostics));
@@ -185,7 +186,7 @@ export class EnvironmentReconciler {
     ]);
 
     // Terraform (terraform.enabled): plan the stack before anything is applied; a failure applies nothing.
-    const terraform = await planTerraformStage(revision.files, this.name, validated.terraform, this.ctx.terraformWorkRoot, log);
+    const terraform = await planTerraformStage(revision.files, this.name, validated.terraform, this.ctx.terraform, log);
     if (terraform.failure) {
       report([status('plan', 'failure', terraform.failure.description), ...notApplied('the Terraform plan failed').slice(1)]);
       return finish('failed', terraform.failure.description);
@@ -218,7 +219,7 @@ export class EnvironmentReconciler {
     const revisionNumber = applied.revision?.revision ?? applied.previous?.revision ?? 0;
     const planText = applied.status === 'applied' ? summaryLine(applied.plan.summary) : 'No changes: the applied revision matches this commit.';
     const meshApplyText = applied.status === 'applied' ? `revision ${revisionNumber} applied` : `no changes; revision ${revisionNumber} stays applied`;
-    const infrastructure = await applyTerraformStage(terraform, this.ctx.terraformWorkRoot, log);
+    const infrastructure = await applyTerraformStage(terraform, this.ctx.terraform, log);
     const applyText = infrastructure ? `${meshApplyText}; ${infrastructure.description}` : meshApplyText;
 
     // push
@@ -238,10 +239,6 @@ export class EnvironmentReconciler {
     if (end === 'synced' && sync.nacked.length === 0) this.ctx.metrics.commitToAcked.observe({ environment: this.name }, (Date.now() - revision.detectedAt) / 1000);
     report([status('sync', synced.state, synced.description)]);
     finish(end === 'superseded' ? 'superseded' : applied.status === 'applied' ? 'applied' : 'unchanged', synced.description, sync);
-  }
-
-  private reportersFor(settings: StatusSettings): StatusReporter[] {
-    return this.ctx.reporters(this.name, settings);
   }
 
   /** Whether the state store is still at the revision this environment serves. */

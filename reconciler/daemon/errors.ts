@@ -9,5 +9,17 @@ export function badListenAddress(flag: string, value: string): DaemonError {
 }
 
 export function cannotListen(what: string, address: string, detail: string): DaemonError {
-  return new DaemonError(`cannot listen for ${what} on ${address}: ${detail}. Another process may use the port; pick another with ${what === 'xDS' ? '--xds-listen' : '--http-listen'} host:port.`);
+  return new DaemonError(`cannot listen for ${what} on ${address}: ${detail}. Another process may use the port; pick another with ${what === 'xDS' ? 'listen.xds (--xds-listen)' : 'listen.http (--http-listen)'} host:port.`);
+}
+
+export function xdsExposed(reason: string): DaemonError {
+  return new DaemonError(`refusing to start: ${reason}`);
+}
+
+export function operatorSecretsUnreadable(problems: readonly string[]): DaemonError {
+  return new DaemonError(
+    `refusing to start: ${problems.length === 1 ? 'a secret of the operator configuration cannot' : 'secrets of the operator configuration cannot'} be read:\n` +
+      problems.map((p) => `  ${p}`).join('\n') +
+      '\nFix the variable or the file each names (docs/configuration.md#secrets).',
+  );
 }

@@ -12,6 +12,16 @@ import { readStatusSettings, StatusSettings } from '../status/settings';
 import { readTerraformSettings, TerraformSettings } from '../terraform';
 import { readXdsSettings, XDS_SECTION, XdsSettings } from '../xds';
 import { readStoreSettings, STORE_SECTION } from '../ha/store-settings';
+import { closestMatch } from '../load/closest-match';
+import { GIT_NOTES_REPORTER } from '../operator/operator-config';
+
+/** What the operator declared that an environment.yaml may select (the daemon's validate stage). */
+export interface OperatorSelections {
+  /** Reporter names: `git-notes` and those under `reporters` in the operator configuration. */
+  reporters: readonly string[];
+  /** Reporters of an environment that selects none. */
+  defaultReporters: readonly string[];
+}
 
 export interface ValidatedRevision {
   environment: string;
@@ -20,13 +30,15 @@ export interface ValidatedRevision {
   diagnostics: Diagnostic[];
   valid: boolean;
   status: StatusSettings;
+  /** The reporter names the environment selected (status.reporters), else the operator's defaults. */
+  reporters: string[];
   discovery: DiscoverySettings;
   terraform: TerraformSettings;
   xds: XdsSettings;
 }
 
 /** Loads and validates one environment of a revision; undefined when the revision does not have it. */
-export async function validateRevision(files: FileSource, environment: string): Promise<ValidatedRevision | undefined> {
+export async function validateRevision(files: FileSource, environment: string, operator?: OperatorSelections): Promise<ValidatedRevision | undefined> {
   const dir = `${ENVIRONMENTS_DIR}/${environment}`;
   if (!(await files.exists(dir))) return undefined;
   const loaded = await loadEnvironment(files, environment);
@@ -35,11 +47,12 @@ export async function validateRevision(files: FileSource, environment: string): 
   const source = { file, locate: await locator(files, file) };
   const sections = loaded.config.sections;
   const status = readStatusSettings(sections.status, source);
+  const reporters = selectReporters(sections.status, source, operator);
   const discovery = readDiscoverySettings(sections[DISCOVERY_SECTION], source);
   const terraform = readTerraformSettings(sections.terraform, source);
   const xds = readXdsSettings(sections[XDS_SECTION], source);
   const store = readStoreSettings(sections[STORE_SECTION], source);
-  diagnostics.push(...status.diagnostics, ...discovery.diagnostics, ...terraform.diagnostics, ...xds.diagnostics, ...store.diagnostics);
+  diagnostics.push(...status.diagnostics, ...reporters.diagnostics, ...discovery.diagnostics, ...terraform.diagnostics, ...xds.diagnostics, ...store.diagnostics);
   diagnostics.sort(compareDiagnostics);
   return {
     environment,
@@ -47,10 +60,38 @@ export async function validateRevision(files: FileSource, environment: string): 
     diagnostics,
     valid: !hasErrors(diagnostics),
     status: status.settings,
+    reporters: reporters.names,
     discovery: discovery.settings,
     terraform: terraform.settings,
     xds: xds.settings,
   };
+}
+
+/**
+ * `status.reporters` of environment.yaml: names the operator declared. A name it did not declare is
+ * an error at its line (ENV-REPORTER): the repository selects, it never defines a reporter.
+ */
+function selectReporters(section: unknown, source: { file: string; locate(pointer: string): Position }, operator: OperatorSelections | undefined): { names: string[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const selected = typeof section === 'object' && section !== null ? (section as Record<string, unknown>).reporters : undefined;
+  const defaults = [...(operator?.defaultReporters ?? [GIT_NOTES_REPORTER])];
+  if (selected === undefined) return { names: defaults, diagnostics };
+  const report = (pointer: string, message: string) => diagnostics.push({ code: 'ENV-REPORTER', severity: 'error', message, file: source.file, ...source.locate(pointer), pointer });
+  if (!Array.isArray(selected) || selected.length === 0 || selected.some((name) => typeof name !== 'string')) {
+    report('/status/reporters', 'status.reporters must be a non-empty list of reporter names the operator declared, e.g. [git-notes, github-main].');
+    return { names: defaults, diagnostics };
+  }
+  const names = selected as string[];
+  names.forEach((name, index) => {
+    if (!operator || operator.reporters.includes(name)) return;
+    const hint = closestMatch(name, operator.reporters);
+    report(
+      `/status/reporters/${index}`,
+      `status.reporters names "${name}", which the operator configuration does not declare; declared: ${operator.reporters.join(', ')}.${hint ? ` Did you mean "${hint}"?` : ''} ` +
+        'Select a declared name, or ask the operator to declare it under reporters in meshplane.yaml (docs/configuration.md#reporters).',
+    );
+  });
+  return { names, diagnostics };
 }
 
 /** Positions in environment.yaml by JSON pointer (the loader keeps only the values of sections). */

@@ -17,4 +17,3 @@ export { EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PROXIES_PREFIX, summarize } 
 export type { MembershipLease, ReplicaProxies } from './etcd-proxy-directory';
 export { followAppliedRevisions } from './follow-applied';
 export { coordinationRoutes, registerCoordinationMetrics, fenceReporters, REPLICAS_PATH } from './coordination-api';
-export { readRepositoryStoreSettings, resolveServeStore } from './repository-store-settings';

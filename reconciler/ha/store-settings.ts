@@ -167,7 +167,7 @@ export function mergeStoreFlags(base: StoreSettings, flags: StoreFlags): { setti
     if (userEnv && passwordEnv) etcd.auth = { userEnv, passwordEnv };
     else problems.push('--etcd-user-env and --etcd-password-env go together: the names of the variables holding the etcd user and password');
   }
-  if (settings.backend === 'etcd' && etcd.endpoints.length === 0) problems.push('--store etcd needs --etcd-endpoints http://host:2379,… (or store.etcd.endpoints in environment.yaml)');
+  if (settings.backend === 'etcd' && etcd.endpoints.length === 0) problems.push('--store etcd needs --etcd-endpoints http://host:2379,… (or store.etcd.endpoints in the configuration file)');
   if (settings.backend === 'embedded' && base.etcd === undefined && etcd.endpoints.length === 0) settings.etcd = undefined;
   return { settings, problems };
 }

@@ -30,6 +30,12 @@ export const registryErrors = {
       400,
       'ttl needs the etcd store (store.backend: etcd): the embedded registry keeps registrations in memory for the life of the process; register without ttl, or run meshplane serve --store etcd',
     ),
+  writesDisabled: () =>
+    new RegistryError(
+      403,
+      'registry writes are disabled: no registry write token is configured. Set registry.writeToken ({ env: NAME } or { file: /path }) in the operator configuration ' +
+        '(or export MESHPLANE_REGISTRY_TOKEN) and send "authorization: Bearer <token>"; or, on a trusted network only, set registry.allowUnauthenticatedWrites: true (docs/configuration.md#registry)',
+    ),
   staticInstance: (namespace: string, service: string, id: string) =>
     new RegistryError(
       409,

@@ -16,15 +16,28 @@ import { InstanceRegistry } from './instance-registry';
 export const REGISTRY_API_PREFIX = '/api/registry';
 
 export interface RegistryApiOptions {
-  /** When set, writes need `authorization: Bearer <writeToken>`; reads stay open. */
-  writeToken?: string;
+  /**
+   * The token writes need as `authorization: Bearer <token>` (a function is asked per request, so a
+   * rotated secret takes effect); reads stay open. Without one, writes are refused.
+   */
+  writeToken?: string | (() => string | undefined);
+  /** Accept writes without a token: the operator said so explicitly (registry.allowUnauthenticatedWrites). */
+  allowUnauthenticatedWrites?: boolean;
 }
 
 export function registryRoutes(registry: InstanceRegistry, options: RegistryApiOptions = {}): HttpRouter {
   const instancePath = `${REGISTRY_API_PREFIX}/namespaces/:namespace/services/:service/instances/:id`;
   const write = (handler: RouteHandler): RouteHandler => (request, response, params) => {
-    if (options.writeToken !== undefined && !bearerMatches(request, options.writeToken)) {
-      return sendJson(response, 401, { error: 'registry writes need "authorization: Bearer <token>" with the registry write token' });
+    if (!options.allowUnauthenticatedWrites) {
+      const token = typeof options.writeToken === 'function' ? options.writeToken() : options.writeToken;
+      if (token === undefined) {
+        request.resume();
+        return sendJson(response, 403, { error: registryErrors.writesDisabled().message });
+      }
+      if (!bearerMatches(request, token)) {
+        request.resume();
+        return sendJson(response, 401, { error: 'registry writes need "authorization: Bearer <token>" with the registry write token' });
+      }
     }
     return handler(request, response, params);
   };

@@ -11,19 +11,13 @@ export class StatusError extends Error {
   }
 }
 
-export function missingToken(reporter: string, variable: string, environment: string): StatusError {
-  return new StatusError(
-    `the ${reporter} status reporter of environment ${environment} needs a token in the environment variable ${variable}, which is not set. Export ${variable}=<token> (a token allowed to write commit statuses) before starting the daemon, or name another variable with status.${reporter}.tokenEnv.`,
-  );
-}
-
 export function hostedFailure(reporter: string, status: number | undefined, detail: string, attempts: number): StatusError {
   const code = status ? `HTTP ${status}` : 'no response';
   const fix =
     status === 401 || status === 403
       ? 'Check that the token is valid and may write commit statuses (GitHub: repo:status or "Commit statuses: write"; GitLab: api scope).'
       : status === 404
-        ? 'Check owner/repo (or project) and baseUrl in the status section of environment.yaml, and that the commit was pushed there.'
+        ? 'Check owner/repo (or project) and baseUrl of the reporter in the operator configuration (reporters.<name>), and that the commit was pushed there.'
         : 'The service is failing or unreachable; meshplane reports again on the next change.';
   return new StatusError(`${reporter} refused the commit status (${code}: ${detail}) after ${attempts} attempt${attempts === 1 ? '' : 's'}. ${fix}`, status === undefined || status >= 500);
 }

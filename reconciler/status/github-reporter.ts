@@ -3,7 +3,7 @@
 // forge's API with baseUrl, retried on 5xx and network failures with backoff.
 import type { Octokit } from '@octokit/rest' with { 'resolution-mode': 'import' };
 import { hostedFailure } from './errors';
-import { StatusReporter } from './reporter';
+import { StatusReporter, TokenSource, tokenValue } from './reporter';
 import { Attempt, DEFAULT_RETRY, RetryOptions, withRetry } from './retry';
 import { Status } from './status';
 
@@ -14,7 +14,7 @@ export interface GitHubReporterOptions {
   flavour: 'github' | 'gitea';
   owner: string;
   repo: string;
-  token: string;
+  token: TokenSource;
   /** https://api.github.com, https://ghe.example.com/api/v3, https://gitea.example.com/api/v1. */
   baseUrl: string;
   retry?: RetryOptions;
@@ -23,7 +23,7 @@ export interface GitHubReporterOptions {
 
 export class GitHubReporter implements StatusReporter {
   readonly name: string;
-  private client: Promise<Octokit> | undefined;
+  private client: { token: string; octokit: Promise<Octokit> } | undefined;
 
   constructor(private readonly options: GitHubReporterOptions) {
     this.name = options.flavour;
@@ -57,17 +57,21 @@ export class GitHubReporter implements StatusReporter {
     }
   }
 
-  private octokit(): Promise<Octokit> {
+  /** One client per token value: a rotated token gets a new one. */
+  private async octokit(): Promise<Octokit> {
+    const token = await tokenValue(this.options.token);
+    if (this.client?.token === token) return this.client.octokit;
     // @octokit/rest is an ES module; this package is CommonJS, so it is loaded with import().
-    this.client ??= import('@octokit/rest').then(
+    const octokit = import('@octokit/rest').then(
       ({ Octokit }) =>
         new Octokit({
-          auth: this.options.token,
+          auth: token,
           baseUrl: this.options.baseUrl.replace(/\/+$/, ''),
           userAgent: this.options.userAgent ?? 'meshplane',
           log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
         }),
     );
-    return this.client;
+    this.client = { token, octokit };
+    return octokit;
   }
 }

@@ -1,7 +1,7 @@
 // GitLab commit statuses: POST /api/v4/projects/:id/statuses/:sha with a PRIVATE-TOKEN header,
 // one per context (GitLab calls the context `name`), retried on 5xx and network failures.
 import { hostedFailure } from './errors';
-import { StatusReporter } from './reporter';
+import { StatusReporter, TokenSource, tokenValue } from './reporter';
 import { Attempt, DEFAULT_RETRY, RetryOptions, withRetry } from './retry';
 import { Status, StatusState } from './status';
 
@@ -10,7 +10,7 @@ export const GITLAB_URL = 'https://gitlab.com';
 export interface GitLabReporterOptions {
   /** `group/project` or the numeric project ID. */
   project: string;
-  token: string;
+  token: TokenSource;
   /** The GitLab instance (https://gitlab.com); `/api/v4` is added unless present. */
   baseUrl: string;
   retry?: RetryOptions;
@@ -25,8 +25,9 @@ export class GitLabReporter implements StatusReporter {
   constructor(private readonly options: GitLabReporterOptions) {}
 
   async report(commit: string, statuses: readonly Status[]): Promise<void> {
+    const token = await tokenValue(this.options.token);
     for (const status of statuses) {
-      const { result, attempts } = await withRetry(this.options.retry ?? DEFAULT_RETRY, () => this.post(commit, status));
+      const { result, attempts } = await withRetry(this.options.retry ?? DEFAULT_RETRY, () => this.post(commit, status, token));
       if (!result.ok) throw hostedFailure('GitLab', result.status, result.detail, attempts);
     }
   }
@@ -37,7 +38,7 @@ export class GitLabReporter implements StatusReporter {
     return `${api}/projects/${encodeURIComponent(this.options.project)}/statuses/${commit}`;
   }
 
-  private async post(commit: string, status: Status): Promise<Attempt<void>> {
+  private async post(commit: string, status: Status, token: string): Promise<Attempt<void>> {
     const body = {
       state: GITLAB_STATES[status.state],
       name: status.context,
@@ -48,7 +49,7 @@ export class GitLabReporter implements StatusReporter {
     try {
       response = await fetch(this.statusUrl(commit), {
         method: 'POST',
-        headers: { 'PRIVATE-TOKEN': this.options.token, 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body),
       });
     } catch (error) {

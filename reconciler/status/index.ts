@@ -1,4 +1,4 @@
-export { createReporters, ReporterContext } from './create-reporters';
+export { DeclaredReporters, ReporterContext } from './create-reporters';
 export { StatusError } from './errors';
 export { NOTES_REF, readNote } from './git-notes';
 export { GitNotesReporter, GitNotesReporterOptions } from './git-notes-reporter';

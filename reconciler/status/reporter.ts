@@ -22,3 +22,10 @@ export async function reportToAll(reporters: readonly StatusReporter[], commit: 
     }
   });
 }
+
+/** A hosted reporter's token: a value, or read when a status is sent (a rotated secret file takes effect). */
+export type TokenSource = string | (() => Promise<string>);
+
+export function tokenValue(token: TokenSource): Promise<string> {
+  return typeof token === 'string' ? Promise.resolve(token) : token();
+}

@@ -39,7 +39,8 @@ export const DEFAULT_TOKEN_ENV: Record<'github' | 'gitea' | 'gitlab', string> = 
 
 const FORGE_KEYS = ['owner', 'repo', 'tokenEnv', 'baseUrl'];
 const GITLAB_KEYS = ['project', 'tokenEnv', 'baseUrl'];
-const SECTION_KEYS = ['reporter', ...REPORTER_KINDS.filter((k) => k !== 'git-notes')];
+// `reporters`: names the operator declared (selected by the daemon, see load-revision.ts).
+const SECTION_KEYS = ['reporters', 'reporter', ...REPORTER_KINDS.filter((k) => k !== 'git-notes')];
 
 export interface SettingsLocation {
   file: string;

@@ -21,6 +21,8 @@ export interface TerraformSection {
 function runOptions(dataDir: string, terminal: Terminal) {
   return {
     workRoot: path.join(dataDir, TERRAFORM_WORK_DIR),
+    // The user's own command: Terraform gets their shell's environment (AWS profile, credentials).
+    inherit: 'all' as const,
     log: (line: string, _stream: string, step: string) => terminal.err(`${terminal.paint('dim', `terraform ${step}:`)} ${line}\n`),
   };
 }

@@ -7,12 +7,15 @@ import { FileSource } from '../load/file-source';
 import { TerraformStepError } from './errors';
 import { applyTerraformPlan, checkTerraformDrift, runTerraformPlan, TerraformDriftReport, TerraformPlanResult } from './runner';
 import { TerraformRunOptions } from './run-terraform';
+import { BackendSettings } from '../../provider/aws/stack-settings';
 import { TerraformSettings } from './settings';
 import { prepareEnvironment } from './synth-environments';
 
-export interface InfrastructureOptions extends Omit<TerraformRunOptions, 'binary'> {
+export interface InfrastructureOptions extends TerraformRunOptions {
   /** Where stacks are synthesized: the stack of `<env>` runs in `<workRoot>/stacks/<env>`. */
   workRoot: string;
+  /** The state backend of an environment's stack (the operator's terraform.backend), over environment.yaml's. */
+  backend?: (env: string) => BackendSettings | undefined;
 }
 
 export interface InfrastructurePlan {
@@ -45,22 +48,25 @@ export async function planInfrastructure(source: FileSource, env: string, option
   const prepared = await prepareEnvironment(source, env);
   if (!prepared.settings.enabled) return undefined;
   if (hasErrors(prepared.diagnostics)) throw new InfrastructureSynthError(env, prepared.diagnostics);
-  const synth = synthesizeStacks([prepared.input], options.workRoot);
+  const backend = options.backend?.(env);
+  const input = backend ? { ...prepared.input, settings: { ...prepared.input.settings, backend } } : prepared.input;
+  const synth = synthesizeStacks([input], options.workRoot);
   if (!synth.synthesized) throw new InfrastructureSynthError(env, synth.diagnostics);
   const workdir = synth.stacks[0].workdir;
-  const summary = await runTerraformPlan(workdir, { ...options, binary: prepared.settings.binary });
+  // The binary is the caller's (the operator's, or the CLI user's PATH): never the repository's.
+  const summary = await runTerraformPlan(workdir, options);
   return { env, workdir, settings: prepared.settings, summary, diagnostics: synth.diagnostics };
 }
 
 /** Applies exactly the plan planInfrastructure saved. */
 export async function applyInfrastructure(plan: InfrastructurePlan, options: InfrastructureOptions): Promise<void> {
   if (!plan.summary.hasChanges) return;
-  await applyTerraformPlan(plan.workdir, plan.summary.planFile, { ...options, binary: plan.settings.binary });
+  await applyTerraformPlan(plan.workdir, plan.summary.planFile, options);
 }
 
 /** Drift of the environment's applied stack (synthesized by the last planInfrastructure). */
 export async function checkInfrastructureDrift(plan: Pick<InfrastructurePlan, 'workdir' | 'settings'>, options: InfrastructureOptions): Promise<TerraformDriftReport> {
-  return checkTerraformDrift(plan.workdir, { ...options, binary: plan.settings.binary });
+  return checkTerraformDrift(plan.workdir, options);
 }
 
 export interface StatusReport {
@@ -88,6 +94,13 @@ export function applyStatus(outcome: { plan: InfrastructurePlan } | { error: unk
     state: 'success',
     description: clip(s.hasChanges ? `terraform applied: ${s.add} added, ${s.change} changed, ${s.destroy} destroyed` : 'terraform: no changes'),
   };
+}
+
+/** The Terraform part of the apply status when the operator does not let the daemon apply (terraform.apply: false). */
+export function plannedOnlyStatus(plan: InfrastructurePlan): StatusReport {
+  const s = plan.summary;
+  const changes = s.hasChanges ? `${s.add} to add, ${s.change} to change, ${s.destroy} to destroy` : 'no changes';
+  return { state: 'success', description: clip(`terraform planned (${changes}); not applied: terraform.apply is off in the operator configuration`) };
 }
 
 /** The Terraform part of the `meshplane/<env>/drift` status. */

@@ -1,10 +1,11 @@
 // The Terraform stage of the daemon's pipeline, for revisions whose environment has
 // `terraform.enabled: true`: plan the synthesized stack before anything is applied (a failed
 // step applies nothing, the live revision keeps serving), and apply exactly that saved plan
-// after the mesh revision. Terraform's output goes to the daemon's log, line by line.
+// after the mesh revision, when the operator allows applying (terraform.apply). Terraform runs as
+// the operator configured it (binary, environment, backend). Its output goes to the daemon's log.
 import type { Logger } from 'pino';
 import { FileSource } from '../load/file-source';
-import { applyInfrastructure, applyStatus, InfrastructurePlan, planInfrastructure, StatusReport } from './infrastructure';
+import { applyInfrastructure, applyStatus, InfrastructureOptions, InfrastructurePlan, planInfrastructure, plannedOnlyStatus, StatusReport } from './infrastructure';
 import { TerraformSettings } from './settings';
 
 export interface TerraformPlanStage {
@@ -14,14 +15,20 @@ export interface TerraformPlanStage {
   failure?: StatusReport;
 }
 
-function options(workRoot: string, log: Logger) {
-  return { workRoot, log: (line: string, stream: string, step: string) => log.info({ area: 'terraform', step, stream }, line) };
+/** The operator's Terraform: how it runs, where stacks go, and whether plans are applied. */
+export interface DaemonTerraform {
+  run: Omit<InfrastructureOptions, 'log'>;
+  apply: boolean;
 }
 
-export async function planTerraformStage(files: FileSource, env: string, settings: TerraformSettings, workRoot: string, log: Logger): Promise<TerraformPlanStage> {
+function options(terraform: DaemonTerraform, log: Logger): InfrastructureOptions {
+  return { ...terraform.run, log: (line: string, stream: string, step: string) => log.info({ area: 'terraform', step, stream }, line) };
+}
+
+export async function planTerraformStage(files: FileSource, env: string, settings: TerraformSettings, terraform: DaemonTerraform, log: Logger): Promise<TerraformPlanStage> {
   if (!settings.enabled) return {};
   try {
-    const plan = await planInfrastructure(files, env, options(workRoot, log));
+    const plan = await planInfrastructure(files, env, options(terraform, log));
     return plan ? { plan } : {};
   } catch (error) {
     log.error({ area: 'terraform', err: error }, 'terraform plan failed; nothing applied');
@@ -30,10 +37,11 @@ export async function planTerraformStage(files: FileSource, env: string, setting
 }
 
 /** Applies the planned stack; undefined when there was nothing to run. */
-export async function applyTerraformStage(stage: TerraformPlanStage, workRoot: string, log: Logger): Promise<StatusReport | undefined> {
+export async function applyTerraformStage(stage: TerraformPlanStage, terraform: DaemonTerraform, log: Logger): Promise<StatusReport | undefined> {
   if (!stage.plan) return undefined;
+  if (!terraform.apply) return plannedOnlyStatus(stage.plan);
   try {
-    await applyInfrastructure(stage.plan, options(workRoot, log));
+    await applyInfrastructure(stage.plan, options(terraform, log));
     return applyStatus({ plan: stage.plan });
   } catch (error) {
     log.error({ area: 'terraform', err: error }, 'terraform apply failed');

@@ -11,8 +11,14 @@ export interface TerraformRunOptions {
   /** `terraform` (default), `tofu`, or a path. */
   binary?: string;
   log?: TerraformLogger;
-  /** Extra environment variables (e.g. AWS credentials, TF_CLI_CONFIG_FILE). */
+  /** Variables set in the child (e.g. TF_CLI_CONFIG_FILE, a private HOME), over everything else. */
   env?: Record<string, string>;
+  /**
+   * What the child inherits from this process besides PATH and HOME: these variable names (the
+   * daemon: the operator's terraform.env.pass), or `all` (a CLI run by its user, in their shell).
+   * Default none: a daemon secret never reaches Terraform or the providers it starts.
+   */
+  inherit?: readonly string[] | 'all';
   /** TF_DATA_DIR: where init keeps providers and backend state (default `<workdir>/.terraform`). */
   dataDir?: string;
   /** TF_PLUGIN_CACHE_DIR: providers shared between working directories. */
@@ -43,7 +49,7 @@ export function runTerraform(
   const binary = options.binary ?? 'terraform';
   const command = [binary, ...args].join(' ');
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inheritedEnvironment(options.inherit),
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
     CHECKPOINT_DISABLE: '1',
@@ -96,4 +102,11 @@ export function runTerraform(
       reject(new TerraformStepError(step, command, workdir, code, tail.slice(-TAIL_LINES).join('\n').trim()));
     });
   });
+}
+
+function inheritedEnvironment(inherit: TerraformRunOptions['inherit']): NodeJS.ProcessEnv {
+  if (inherit === 'all') return { ...process.env };
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', ...(inherit ?? [])]) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
 }

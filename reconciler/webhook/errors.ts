@@ -15,7 +15,7 @@ export const SECRET_ENV = 'MESHPLANE_WEBHOOK_SECRET';
 export function noSecretConfigured(): WebhookRefusal {
   return new WebhookRefusal(
     403,
-    `webhooks are refused: no webhook secret is configured, so deliveries cannot be verified. Start the daemon with ${SECRET_ENV}=<secret> in its environment or --webhook-secret <secret>, and enter the same secret in the GitHub, Gitea or GitLab webhook settings.`,
+    `webhooks are refused: no webhook secret is configured, so deliveries cannot be verified. Start the daemon with ${SECRET_ENV}=<secret> in its environment or webhook.secret ({ env: NAME } or { file: /path }) in its configuration file, and enter the same secret in the GitHub, Gitea or GitLab webhook settings.`,
   );
 }
 

@@ -79,8 +79,6 @@ export const xdsErrors = {
 
 /** Problems in the `xds` section of environment.yaml or in the server options. */
 export const xdsSettingErrors = {
-  secretUnresolved: (identity: string, ref: string, why: string) =>
-    `xds.auth.tokens["${identity}"]: the secret ${ref} could not be read (${why}); set the environment variable or create the file it names`,
   badSecretRef: (ref: string) =>
     `secret reference "${ref}" is not understood; write env:<VARIABLE> or file:<path>`,
 };

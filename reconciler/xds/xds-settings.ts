@@ -16,16 +16,12 @@
 //     maxMessageBytes: 16777216
 //     maxConcurrentStreams: 100           # per HTTP/2 connection (default)
 //     keepalive: {timeSeconds: 30, timeoutSeconds: 10}
-import * as fs from 'node:fs';
-import * as grpc from '@grpc/grpc-js';
 import { Diagnostic, joinPointer } from '../../provider/model/diagnostic';
 import { Position } from '../../provider/model/resource';
 import { proxyKey } from '../../provider/envoy/snapshot';
-import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { XdsStreamError, xdsSettingErrors } from './errors';
-import { CertificateAuthenticator, ProxyAuthenticator, TokenAuthenticator } from './proxy-auth';
 import { parseNodeId } from './proxy-identity';
-import { DEFAULT_MAX_MESSAGE_BYTES, XdsServerOptions } from './xds-server';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './xds-server';
 
 export const XDS_SECTION = 'xds';
 export const DEFAULT_XDS_LISTEN = '0.0.0.0:18000';
@@ -168,68 +164,6 @@ function readTls(value: unknown, at: string, settings: XdsSettings, report: (p: 
   }
   if (!tls.certificate || !tls.privateKey) return report(at, 'xds.tls needs both certificate and privateKey (PEM file paths).');
   settings.tls = { certificate: tls.certificate, privateKey: tls.privateKey, clientCa: tls.clientCa };
-}
-
-/** Reads a secret reference (`env:NAME` or `file:/path`) now; throws Error with the fix when it cannot. */
-export function resolveSecret(ref: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (ref.startsWith('env:')) {
-    const value = env[ref.slice(4)];
-    if (value === undefined || value === '') throw new Error(`environment variable ${ref.slice(4)} is not set`);
-    return value;
-  }
-  if (ref.startsWith('file:')) return fs.readFileSync(ref.slice(5), 'utf8').trim();
-  throw new Error(xdsSettingErrors.badSecretRef(ref));
-}
-
-/**
- * Server options for these settings. Token secrets are read when a proxy connects, so a rotated
- * secret file takes effect for new streams without a restart; one that cannot be read refuses
- * that proxy (PERMISSION_DENIED) and is reported through `onSecretError`.
- */
-export function xdsServerOptions(
-  settings: XdsSettings,
-  config: EnvironmentConfig,
-  base: Pick<XdsServerOptions, 'source'>,
-  onSecretError: (message: string) => void = () => undefined,
-): XdsServerOptions {
-  let authenticator: ProxyAuthenticator | undefined;
-  if (settings.auth.mode === 'token') {
-    authenticator = new TokenAuthenticator((key) => {
-      const ref = settings.auth.tokens.get(key);
-      if (ref === undefined) return undefined;
-      try {
-        return resolveSecret(ref);
-      } catch (error) {
-        onSecretError(xdsSettingErrors.secretUnresolved(key, ref, (error as Error).message));
-        return undefined;
-      }
-    });
-  } else if (settings.auth.mode === 'mtls') {
-    authenticator = new CertificateAuthenticator();
-  }
-  const tls = settings.tls;
-  const credentials = tls
-    ? grpc.ServerCredentials.createSsl(
-        tls.clientCa ? fs.readFileSync(tls.clientCa) : null,
-        [{ cert_chain: fs.readFileSync(tls.certificate), private_key: fs.readFileSync(tls.privateKey) }],
-        settings.auth.mode === 'mtls',
-      )
-    : undefined;
-  const limit = settings.proxyLimit;
-  return {
-    ...base,
-    authenticator,
-    credentials,
-    arnScope: { partition: config.partition, region: config.region, account: config.account },
-    proxyLimit:
-      limit === 'quota'
-        ? (proxy) => (proxy.kind === 'VirtualNode' ? config.quotas.envoysPerVirtualNode : config.quotas.envoysPerVirtualGateway)
-        : limit,
-    maxProxies: settings.maxProxies,
-    maxMessageBytes: settings.maxMessageBytes,
-    maxConcurrentStreams: settings.maxConcurrentStreams,
-    keepalive: settings.keepalive,
-  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runStatus } from '../../reconciler/cli/commands/status';
 import { Daemon, DaemonOptions } from '../../reconciler/daemon/daemon';
+import { operatorConfig } from '../../reconciler/operator/operator-config';
 import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { FakeGitHub } from '../fakes/fake-github';
@@ -68,7 +69,7 @@ describe('meshplane serve (in process)', function () {
     const r = repo();
     const remote = makeBareRemote(r);
     cleanups.push(remote.remove);
-    const daemon = await start({ repo: remote.url, pollIntervalMs: 600_000, webhookSecret: 'hook-secret' });
+    const daemon = await start({ repo: remote.url, pollIntervalMs: 600_000, variables: { MESHPLANE_WEBHOOK_SECRET: 'hook-secret' } });
     await settled(daemon, r.head(), 'meshplane/apps/sync');
     const next = r.commit('next', { 'environments/apps/mesh.yaml': fs.readFileSync(path.join(r.dir, 'environments/apps/mesh.yaml'), 'utf8') + '# touched\n' });
     git(r.dir, 'push', '-q', 'origin', 'main');
@@ -125,16 +126,15 @@ describe('meshplane serve (in process)', function () {
     assert.match(cleared.description, /^no drift: 1 connected proxy on/);
   });
 
-  it('sends the statuses to a hosted forge (fake GitHub) in order, beside git notes', async () => {
+  it('sends the statuses to the hosted forge (fake GitHub) the operator declared and the environment selected, in order, beside git notes', async () => {
     const github = new FakeGitHub('ghp_test');
     await github.start();
     cleanups.push(() => github.stop());
     const r = repo();
     const settings = fs.readFileSync(path.join(r.dir, 'environments/apps/environment.yaml'), 'utf8');
-    const commit = r.commit('report to GitHub', {
-      'environments/apps/environment.yaml': `${settings}status:\n  reporter: [git-notes, github]\n  github: { owner: acme, repo: mesh, tokenEnv: TEST_GITHUB_TOKEN, baseUrl: ${github.baseUrl} }\n`,
-    });
-    const daemon = await start({ repo: r.dir, variables: { TEST_GITHUB_TOKEN: 'ghp_test' }, publicUrl: 'https://meshplane.example.com' });
+    const commit = r.commit('report to GitHub', { 'environments/apps/environment.yaml': `${settings}status:\n  reporters: [git-notes, github-main]\n` });
+    const operator = operatorConfig({ reporters: { 'github-main': { kind: 'github', owner: 'acme', repo: 'mesh', baseUrl: github.baseUrl, token: { env: 'TEST_GITHUB_TOKEN' } } } });
+    const daemon = await start({ repo: r.dir, operator, variables: { TEST_GITHUB_TOKEN: 'ghp_test' }, publicUrl: 'https://meshplane.example.com' });
     await settled(daemon, commit, 'meshplane/apps/drift');
     await daemon.book.flush();
     const sent = github.statuses.map((s) => `${s.context} ${s.state}`);
@@ -167,14 +167,12 @@ describe('meshplane serve (in process)', function () {
     assert.equal((await fetch(`${daemon.httpUrl}/healthz`)).status, 200);
   });
 
-  it('serves xDS with the environment\'s xds section (token auth refuses a proxy without its token)', async () => {
+  it('serves xDS with the operator\'s xds auth (token auth refuses a proxy without its token)', async () => {
     const r = repo();
-    const tokenFile = path.join(r.dir, '..', `${path.basename(r.dir)}.token`);
+    const tokenFile = path.join(cleanups.tempDir(), 'service-a.token');
     fs.writeFileSync(tokenFile, 'proxy-token\n');
-    cleanups.push(() => fs.rmSync(tokenFile, { force: true }));
-    const settings = fs.readFileSync(path.join(r.dir, 'environments/apps/environment.yaml'), 'utf8');
-    r.commit('xds token auth', { 'environments/apps/environment.yaml': `${settings}xds:\n  auth:\n    mode: token\n    tokens:\n      mesh/apps/virtualNode/serviceA: file:${tokenFile}\n` });
-    const daemon = await start({ repo: r.dir });
+    const operator = operatorConfig({ xds: { auth: { mode: 'token', tokens: { 'mesh/apps/virtualNode/serviceA': { file: tokenFile } } } } });
+    const daemon = await start({ repo: r.dir, operator });
     const refused: Array<{ code?: number; nodeId: string }> = [];
     daemon.xds.on('stream', (event) => event.event === 'ConnectionRefused' && refused.push(event));
     const client = await XdsClientProcess.start(grpcBootstrap({ nodeId: 'mesh/apps/virtualNode/serviceA', xds: daemon.xdsAddress }));

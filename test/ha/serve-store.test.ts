@@ -1,6 +1,6 @@
-// `meshplane serve` choosing its store: flags over environment.yaml, mistakes as usage errors
-// (exit 2) naming the flag or file:line, before anything listens; and a replica on etcd serving the
-// applied revision of the shared store.
+// `meshplane serve` choosing its store: flags over the operator configuration's `store`, mistakes as
+// usage errors (exit 2) naming the flag or file:line, before anything listens; and a replica on etcd
+// serving the applied revision of the shared store.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,12 +23,16 @@ const base = (repo: string, dataDir: string): ServeOptions => ({
 describe('meshplane serve --store', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
-  const fixture = (environmentYaml?: string) => {
+  const fixture = (operatorYaml?: string) => {
     const repo = makeGitRepo();
-    if (environmentYaml !== undefined) repo.commit('store section', { 'environments/apps/environment.yaml': environmentYaml });
     const dataDir = tempDir();
     cleanups.push(() => repo.remove(), () => fs.rmSync(dataDir, { recursive: true, force: true }));
-    return base(repo.dir, dataDir);
+    const options = base(repo.dir, dataDir);
+    if (operatorYaml === undefined) return options;
+    const config = path.join(tempDir(), 'meshplane.yaml');
+    fs.writeFileSync(config, operatorYaml);
+    cleanups.push(() => fs.rmSync(path.dirname(config), { recursive: true, force: true }));
+    return { ...options, config };
   };
 
   const cases: { name: string; yaml?: string; flags: Partial<ServeOptions>; message: RegExp }[] = [
@@ -36,10 +40,10 @@ describe('meshplane serve --store', () => {
     { name: 'an unknown backend', flags: { store: 'zookeeper' }, message: /--store "zookeeper" is not a backend/ },
     { name: 'an endpoint that is not a URL', flags: { store: 'etcd', etcdEndpoints: '127.0.0.1:2379' }, message: /--etcd-endpoints: etcd endpoint "127\.0\.0\.1:2379" is not a URL/ },
     {
-      name: 'a bad store section, with file and line',
-      yaml: 'account: "111122223333"\nregion: us-west-2\nstore:\n  backend: etcd\n  etcd:\n    endpoints: [localhost]\n',
+      name: 'a bad store section of the configuration, with file and line',
+      yaml: 'listen: { http: 127.0.0.1:0 }\nstore:\n  backend: etcd\n  etcd:\n    endpoints: [localhost]\n',
       flags: {},
-      message: /environments\/apps\/environment\.yaml:6: ENV-STORE etcd endpoint "localhost" is not a URL/,
+      message: /meshplane\.yaml:5:\d+: CONFIG-SCHEMA store\.etcd\.endpoints\[0\] is "localhost"; it must match/,
     },
     {
       name: 'an auth variable that is not set',

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { createReporters } from '../../reconciler/status/create-reporters';
 import { readStatusSettings, StatusSettings } from '../../reconciler/status/settings';
 import { parseFile } from '../../provider/load/parsed-document';
 
@@ -91,18 +90,4 @@ describe('status settings (environment.yaml `status`)', () => {
       }
     });
   }
-
-  it('makes the reporters, reading the token from the named variable', () => {
-    const settings: StatusSettings = { reporters: ['git-notes', 'github'], github: { owner: 'a', repo: 'b', tokenEnv: 'MY_TOKEN', baseUrl: 'https://api.github.com' } };
-    const reporters = createReporters(settings, { environment: 'apps', gitDir: '/tmp', variables: { MY_TOKEN: 't' } });
-    assert.deepEqual(reporters.map((r) => r.name), ['git-notes', 'github']);
-  });
-
-  it('names the variable to set when a token is missing', () => {
-    const settings: StatusSettings = { reporters: ['gitlab'], gitlab: { project: 'g/p', tokenEnv: 'GITLAB_TOKEN', baseUrl: 'https://gitlab.com' } };
-    assert.throws(
-      () => createReporters(settings, { environment: 'apps', gitDir: '/tmp', variables: {} }),
-      /gitlab status reporter of environment apps needs a token in the environment variable GITLAB_TOKEN, which is not set\. Export GITLAB_TOKEN=<token>/,
-    );
-  });
 });

@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import pino from 'pino';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { defaultTerraformSettings } from '../../reconciler/terraform/settings';
-import { applyTerraformStage, planTerraformStage } from '../../reconciler/terraform/pipeline-stage';
+import { operatorConfig } from '../../reconciler/operator/operator-config';
+import { daemonTerraformOptions } from '../../reconciler/operator/terraform-options';
+import { applyTerraformStage, DaemonTerraform, planTerraformStage } from '../../reconciler/terraform/pipeline-stage';
 import { makeEnvironmentRepo, TempRepo } from '../helpers/temp-repo';
 import { isolateTerraformForSuite } from './real-terraform';
 
@@ -17,11 +19,17 @@ describe('daemon Terraform stage', function () {
     repo = makeEnvironmentRepo('apps');
   });
   afterEach(() => repo.remove());
+  /** The operator's Terraform, passing the suite's sandbox (CLI config, no network) through the child's allowlist. */
+  const terraform = (apply = true): DaemonTerraform => {
+    const workRoot = path.join(repo.dir, 'tf');
+    const pass = ['TF_CLI_CONFIG_FILE', 'TF_PLUGIN_CACHE_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'];
+    return { run: { workRoot, ...daemonTerraformOptions(operatorConfig({ terraform: { env: { pass, set: {} } } }).terraform, workRoot) }, apply };
+  };
 
   it('does nothing when terraform.enabled is false', async () => {
-    const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', defaultTerraformSettings(), path.join(repo.dir, 'tf'), log);
+    const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', defaultTerraformSettings(), terraform(), log);
     assert.deepEqual(stage, {});
-    assert.equal(await applyTerraformStage(stage, path.join(repo.dir, 'tf'), log), undefined);
+    assert.equal(await applyTerraformStage(stage, terraform(), log), undefined);
   });
 
   describe('with real terraform', () => {
@@ -32,13 +40,13 @@ describe('daemon Terraform stage', function () {
       const lines: string[] = [];
       const capture = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
       const settings = { ...defaultTerraformSettings(), enabled: true };
-      const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', settings, path.join(repo.dir, 'tf'), capture);
+      const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', settings, terraform(), capture);
       assert.equal(stage.plan, undefined);
       assert.equal(stage.failure?.state, 'failure');
       assert.match(stage.failure!.description, /^terraform init failed; previous infrastructure kept: Error: /);
       assert.ok(stage.failure!.description.length <= 140);
       assert.ok(lines.some((l) => /"area":"terraform","step":"init"/.test(l)), 'Terraform output is streamed to the daemon log');
-      assert.equal(await applyTerraformStage(stage, path.join(repo.dir, 'tf'), capture), undefined);
+      assert.equal(await applyTerraformStage(stage, terraform(), capture), undefined);
     });
   });
 });

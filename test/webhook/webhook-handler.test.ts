@@ -141,7 +141,7 @@ const cases: Case[] = [
     headers: { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${sign(githubPush())}` },
     body: githubPush(),
     status: 403,
-    message: /MESHPLANE_WEBHOOK_SECRET=<secret>.*--webhook-secret/,
+    message: /MESHPLANE_WEBHOOK_SECRET=<secret>.*webhook\.secret/,
   },
   {
     name: 'unknown sender',

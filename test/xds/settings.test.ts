@@ -1,16 +1,7 @@
-// The xds section of environment.yaml, server options built from it, and GET /api/proxies.
+// The xds section of environment.yaml (the server's options: test/operator/xds-options.test.ts).
 import { strict as assert } from 'node:assert';
-import * as grpc from '@grpc/grpc-js';
-import { ProxyIdentity, TYPE_URLS } from '../../provider/envoy/snapshot';
-import { defaultEnvironment } from '../../provider/environment/environment-config';
-import { startHttpServer } from '../../reconciler/http/http-server';
 import { parseFile } from '../../provider/load/parsed-document';
-import { proxiesRoutes } from '../../reconciler/xds/proxies-api';
-import { MemorySnapshotSource } from '../../reconciler/xds/snapshot-source';
-import { readXdsSettings, xdsServerOptions } from '../../reconciler/xds/xds-settings';
-import { XdsServer } from '../../reconciler/xds/xds-server';
-import { AdsTestClient, bearer, envoyNode } from './helpers/ads-client';
-import { cluster, snapshotOf } from './helpers/envoy-resources';
+import { readXdsSettings } from '../../reconciler/xds/xds-settings';
 
 function read(yamlText: string) {
   const document = parseFile(yamlText).documents[0];
@@ -58,49 +49,4 @@ describe('xds settings', () => {
       );
     });
   }
-});
-
-describe('xds: options from settings, and GET /api/proxies', () => {
-  const serviceA: ProxyIdentity = { kind: 'VirtualNode', meshName: 'apps', name: 'serviceA' };
-
-  it('authenticates with a token read from the environment at connect time and lists the proxy with its versions', async () => {
-    const source = new MemorySnapshotSource();
-    source.update([{ proxy: serviceA, snapshots: [snapshotOf(serviceA, 'envoy', [cluster('a')])] }]);
-    const { settings } = read('xds:\n  auth:\n    mode: token\n    tokens:\n      mesh/apps/virtualNode/serviceA: env:MESHPLANE_TEST_TOKEN_A\n  proxyLimit: 1\n');
-    const secretErrors: string[] = [];
-    const server = new XdsServer(xdsServerOptions(settings, defaultEnvironment('apps'), { source }, (m) => secretErrors.push(m)));
-    const client = new AdsTestClient(`127.0.0.1:${await server.listen('127.0.0.1:0')}`);
-    const http = await startHttpServer(proxiesRoutes(server));
-    try {
-      const unset = client.sotw(bearer('t0ken'));
-      unset.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
-      assert.equal((await unset.status).code, grpc.status.PERMISSION_DENIED);
-      assert.match(secretErrors[0], /MESHPLANE_TEST_TOKEN_A is not set/);
-      process.env.MESHPLANE_TEST_TOKEN_A = 't0ken';
-      const stream = client.sotw(bearer('t0ken'));
-      stream.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
-      const response = await stream.next();
-      stream.send({ type_url: TYPE_URLS.cluster, version_info: response.version_info, response_nonce: response.nonce });
-      await stream.expectSilence(100);
-      const second = client.sotw(bearer('t0ken'));
-      second.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
-      assert.equal((await second.status).code, grpc.status.RESOURCE_EXHAUSTED);
-      const body = (await (await fetch(`${http.url}/api/proxies?mesh=apps`)).json()) as { count: number; proxies: { identity: string; flavour: string; connectedSince: string; types: Record<string, { sent: { version: string }; acked: { version: string }; state: string }> }[] };
-      assert.equal(body.count, 1);
-      const [proxy] = body.proxies;
-      assert.equal(proxy.identity, 'VirtualNode/apps/serviceA');
-      assert.equal(proxy.flavour, 'envoy');
-      assert.ok(Date.parse(proxy.connectedSince) > 0);
-      assert.equal(proxy.types.cluster.sent.version, response.version_info);
-      assert.equal(proxy.types.cluster.acked.version, response.version_info);
-      assert.equal(proxy.types.cluster.state, 'synced');
-      assert.equal(((await (await fetch(`${http.url}/api/proxies?mesh=other`)).json()) as { count: number }).count, 0);
-      stream.close();
-    } finally {
-      delete process.env.MESHPLANE_TEST_TOKEN_A;
-      client.close();
-      await http.close();
-      await server.stop(500);
-    }
-  });
 });

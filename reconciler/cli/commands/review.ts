@@ -75,6 +75,7 @@ export async function runReview(options: ReviewCommandOptions, terminal: Termina
       environments: options.env,
       terraform: {
         workRoot: path.join(resolveDataDir(options, repoDir, variables), TERRAFORM_REVIEW_DIR),
+        inherit: 'all',
         log: (line, _stream, step) => terminal.err(`${terminal.paint('dim', `terraform ${step}:`)} ${line}\n`),
       },
     });

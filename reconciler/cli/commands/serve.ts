@@ -1,50 +1,60 @@
 // `meshplane serve`: run the GitOps daemon until SIGTERM or SIGINT.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import pino from 'pino';
 import { Daemon, DAEMON_DEFAULTS, DaemonOptions } from '../../daemon/daemon';
 import { DaemonError } from '../../daemon/errors';
-import { HaError, resolveServeStore, StoreFlags } from '../../ha';
+import { HaError, mergeStoreFlags, StoreFlags } from '../../ha';
 import { PRINTABLE_LOG_OPTIONS } from '../../logging/printable-log';
 import { SourceError } from '../../source/errors';
 import { parseLocation } from '../../source/location';
-import { SECRET_ENV } from '../../webhook';
 import { resolveDataDir } from '../../state';
+import { operatorUsage } from '../../operator/errors';
+import { loadOperatorConfig } from '../../operator/load-operator-config';
+import { operatorConfig, OperatorConfig, SECRET_VARIABLES } from '../../operator/operator-config';
+import { applyOverrides } from '../../operator/overrides';
+import { storeSettings } from '../../operator/store-settings';
 import { Terminal } from '../terminal';
 import { EXIT_OK, UsageError } from '../usage-error';
 
 export interface ServeOptions extends StoreFlags {
+  /** The operator configuration file (also $MESHPLANE_CONFIG); flags and variables override its common keys. */
+  config?: string;
   replicaId?: string;
-  repo: string;
-  branch: string;
+  repo?: string;
+  branch?: string;
   env?: string[];
   dataDir?: string;
-  xdsListen: string;
-  httpListen: string;
+  xdsListen?: string;
+  httpListen?: string;
   publicUrl?: string;
   pollInterval?: string;
   watchWorktree?: boolean;
+  /** Refused: secrets never come from argv. */
   webhookSecret?: string;
+  xdsInsecure?: boolean;
   ackTimeout: string;
   driftInterval: string;
-  logLevel: string;
+  logLevel?: string;
 }
 
 export function serveCommand(terminal: Terminal, done: (code: number) => void): Command {
   return new Command('serve')
     .description('Run the GitOps daemon: reconcile each commit of a branch into live proxies over xDS, and write commit statuses.')
-    .option('--repo <dir|url>', 'repository directory, or a URL to clone (https://, ssh://, git@host:path, file://)', '.')
-    .option('--branch <name>', 'branch to follow', DAEMON_DEFAULTS.branch)
+    .option('--config <file>', 'operator configuration (docs/configuration.md; default: $MESHPLANE_CONFIG, else built-in local defaults)')
+    .option('--repo <dir|url>', 'repository directory, or a URL to clone (https://, ssh://, git@host:path, file://) (default: source.repo, else .)')
+    .option('--branch <name>', `branch to follow (default: source.branch, else ${DAEMON_DEFAULTS.branch})`)
     .option('--env <name...>', 'environments to serve (default: every environments/<env>/ of the branch)')
-    .option('--data-dir <dir>', 'clone, state store (state/, shared with plan/apply/history) and work files (default: $MESHPLANE_DATA_DIR, else <repo>/.meshplane for a directory, ./.meshplane for a URL)')
-    .option('--xds-listen <host:port>', 'xDS (ADS) address', DAEMON_DEFAULTS.xdsListen)
-    .option('--http-listen <host:port>', 'HTTP address: health, metrics, API, webhooks', DAEMON_DEFAULTS.httpListen)
-    .option('--public-url <url>', 'base of the commit statuses\' links (default: http://<http-listen>)')
+    .option('--data-dir <dir>', 'clone, state store (state/, shared with plan/apply/history) and work files (default: dataDir, else $MESHPLANE_DATA_DIR, else <repo>/.meshplane for a directory, ./.meshplane for a URL)')
+    .option('--xds-listen <host:port>', `xDS (ADS) address (default: listen.xds, else ${DAEMON_DEFAULTS.xdsListen})`)
+    .option('--http-listen <host:port>', `HTTP address: health, metrics, API, webhooks (default: listen.http, else ${DAEMON_DEFAULTS.httpListen})`)
+    .option('--public-url <url>', 'base of the commit statuses\' links (default: publicUrl, else http://<http-listen>)')
     .option('--poll-interval <seconds>', 'how often to check the branch (default: 10 for a directory, which is also watched, 30 for a URL)')
     .option('--watch-worktree', 'also reconcile uncommitted edits of a directory\'s environments/ (no commit statuses for them)')
-    .option('--webhook-secret <secret>', `secret of POST /hooks/git deliveries (default: $${SECRET_ENV}; without one, webhooks are refused)`)
+    .option('--xds-insecure', 'allow xDS without proxy authentication on a non-loopback address (xds.insecure; warned at every start)')
+    .addOption(new Option('--webhook-secret <secret>').hideHelp())
     .option('--ack-timeout <seconds>', 'how long to wait for proxies to ACK a push', String(DAEMON_DEFAULTS.ackTimeoutMs / 1000))
     .option('--drift-interval <seconds>', 'how often to check for drift', String(DAEMON_DEFAULTS.driftIntervalMs / 1000))
-    // HA: several replicas on etcd (flags override the `store` section of environment.yaml).
+    // HA: several replicas on etcd (flags override the `store` section of the configuration).
     .option('--store <backend>', 'where state and the registry live: embedded (files in the data dir, the default) or etcd')
     .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (e.g. http://10.0.0.5:2379,http://10.0.0.6:2379)')
     .option('--etcd-prefix <prefix>', 'key prefix of this mesh in etcd (default /meshplane/)')
@@ -55,16 +65,12 @@ export function serveCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--etcd-user-env <name>', 'environment variable holding the etcd user')
     .option('--etcd-password-env <name>', 'environment variable holding the etcd password')
     .option('--replica-id <id>', 'this replica\'s name among the replicas (default: <host>-<pid>-<random>)')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (JSON logs on stdout)', process.env.LOG_LEVEL ?? 'info')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (JSON logs on stdout) (default: logging.level, else $LOG_LEVEL, else info)')
     .action(async (options: ServeOptions) => done(await runServe(options, terminal)));
 }
 
-export async function runServe(options: ServeOptions, terminal: Terminal, announce?: (daemon: Daemon) => void): Promise<number> {
-  const daemonOptions = toDaemonOptions(options);
-  const location = parseLocation(options.repo);
-  const store = await resolveServeStore(options, location.kind === 'local' ? location.dir : undefined, options.env);
-  if (store.problems.length > 0) throw new UsageError(store.problems.join('\n'));
-  const daemon = await startDaemon({ ...daemonOptions, store: store.settings, replicaId: options.replicaId });
+export async function runServe(options: ServeOptions, terminal: Terminal, announce?: (daemon: Daemon) => void, variables: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const daemon = await startDaemon(await resolveServe(options, variables));
   announce?.(daemon);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -79,24 +85,44 @@ export async function runServe(options: ServeOptions, terminal: Terminal, announ
   return EXIT_OK;
 }
 
-export function toDaemonOptions(options: ServeOptions): DaemonOptions {
-  const location = parseLocation(options.repo);
+/**
+ * The daemon's options: the configuration file (--config, else $MESHPLANE_CONFIG, else the built-in
+ * local defaults) with the variables and then the flags over its common keys. Problems are usage errors.
+ */
+export async function resolveServe(options: ServeOptions, variables: NodeJS.ProcessEnv = process.env): Promise<DaemonOptions> {
+  if (options.webhookSecret !== undefined) throw new UsageError(operatorUsage.secretOnArgv('--webhook-secret', SECRET_VARIABLES.webhook));
+  const file = options.config ?? (variables.MESHPLANE_CONFIG || undefined);
+  let fromFile: OperatorConfig;
+  try {
+    fromFile = file ? await loadOperatorConfig(file) : operatorConfig();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { config: operator, problems } = applyOverrides(fromFile, { ...options }, variables);
+  const store = mergeStoreFlags(storeSettings(operator), options);
+  problems.push(...store.problems);
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  const repo = operator.source.repo ?? '.';
+  const location = parseLocation(repo);
   // The CLI's default too (state/state-dir.ts): `plan`, `history`… then read what the daemon applied.
-  const dataDir = resolveDataDir({ dataDir: options.dataDir }, location.kind === 'local' ? location.dir : '.');
+  const dataDir = resolveDataDir({ dataDir: operator.dataDir }, location.kind === 'local' ? location.dir : '.', variables);
   return {
-    repo: options.repo,
-    branch: options.branch,
-    environments: options.env,
+    repo,
+    branch: operator.source.branch ?? DAEMON_DEFAULTS.branch,
+    environments: operator.source.environments,
     dataDir,
-    xdsListen: options.xdsListen,
-    httpListen: options.httpListen,
-    publicUrl: options.publicUrl,
-    pollIntervalMs: options.pollInterval === undefined ? undefined : seconds('--poll-interval', options.pollInterval, 0.1),
+    xdsListen: operator.listen.xds ?? DAEMON_DEFAULTS.xdsListen,
+    httpListen: operator.listen.http ?? DAEMON_DEFAULTS.httpListen,
+    publicUrl: operator.publicUrl,
+    pollIntervalMs: operator.source.pollInterval === undefined ? undefined : Math.round(operator.source.pollInterval * 1000),
     watchWorktree: options.watchWorktree,
-    webhookSecret: options.webhookSecret ?? process.env[SECRET_ENV] ?? undefined,
     ackTimeoutMs: seconds('--ack-timeout', options.ackTimeout, 0.1),
     driftIntervalMs: seconds('--drift-interval', options.driftInterval, 0.1),
-    log: pino({ ...PRINTABLE_LOG_OPTIONS, level: logLevel(options.logLevel), base: { service: 'meshplane' } }),
+    log: pino({ ...PRINTABLE_LOG_OPTIONS, level: operator.logging.level ?? logLevel(variables.LOG_LEVEL ?? 'info'), base: { service: 'meshplane' } }),
+    variables,
+    operator,
+    store: store.settings,
+    replicaId: options.replicaId,
   };
 }
 
@@ -118,6 +144,6 @@ function seconds(flag: string, value: string, minimum: number): number {
 
 function logLevel(level: string): string {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(level)) throw new UsageError(`--log-level must be one of ${levels.join(', ')}; got "${level}".`);
+  if (!levels.includes(level)) throw new UsageError(`$LOG_LEVEL must be one of ${levels.join(', ')}; got "${level}".`);
   return level;
 }

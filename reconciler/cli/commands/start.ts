@@ -15,9 +15,9 @@ import { runServe, ServeOptions } from './serve';
 export function startCommand(terminal: Terminal, done: (code: number) => void): Command {
   return new Command('start')
     .description("Serve this package's environments/ with the embedded defaults (git notes, embedded registry, loopback ports), and print where to look.")
-    .option('--xds-listen <host:port>', 'xDS (ADS) address', DAEMON_DEFAULTS.xdsListen)
-    .option('--http-listen <host:port>', 'HTTP address', DAEMON_DEFAULTS.httpListen)
-    .action(async (options: { xdsListen: string; httpListen: string }) => {
+    .option('--xds-listen <host:port>', `xDS (ADS) address (default ${DAEMON_DEFAULTS.xdsListen})`)
+    .option('--http-listen <host:port>', `HTTP address (default ${DAEMON_DEFAULTS.httpListen})`)
+    .action(async (options: { xdsListen?: string; httpListen?: string }) => {
       const { repo, branch, dataDir } = await quickstartRepository(PACKAGE_ROOT, process.cwd());
       const serve: ServeOptions = {
         repo,
@@ -27,7 +27,6 @@ export function startCommand(terminal: Terminal, done: (code: number) => void): 
         httpListen: options.httpListen,
         ackTimeout: String(DAEMON_DEFAULTS.ackTimeoutMs / 1000),
         driftInterval: String(DAEMON_DEFAULTS.driftIntervalMs / 1000),
-        logLevel: process.env.LOG_LEVEL ?? 'info',
       };
       done(await runServe(serve, terminal, (daemon) => terminal.err(whereToLook(daemon, repo, branch))));
     });
