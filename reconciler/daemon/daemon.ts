@@ -372,7 +372,7 @@ export class Daemon {
   /** The validate stage, knowing which reporter names the operator declared. */
   private validate(files: FileSource, environment: string): Promise<ValidatedRevision | undefined> {
     const declared = Object.keys(this.operator.reporters);
-    return validateRevision(files, environment, { reporters: ['git-notes', ...declared], defaultReporters: this.operator.defaultReporters });
+    return validateRevision(files, environment, { reporters: ['git-notes', ...declared], defaultReporters: this.operator.defaultReporters, limits: this.operator.limits });
   }
 
   /** The operator-declared reporters an environment selected (made once each, fenced for HA). */

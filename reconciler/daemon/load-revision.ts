@@ -5,7 +5,7 @@ import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/
 import { Position } from '../../provider/model/resource';
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource, FileTooLargeError } from '../load/file-source';
-import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment } from '../load/load-environment';
+import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment, LoadLimits } from '../load/load-environment';
 import { parseFile } from '../../provider/load/parsed-document';
 import { DiscoverySettings, readDiscoverySettings, DISCOVERY_SECTION } from '../registry';
 import { readStatusSettings, StatusSettings } from '../status/settings';
@@ -21,6 +21,8 @@ export interface OperatorSelections {
   reporters: readonly string[];
   /** Reporters of an environment that selects none. */
   defaultReporters: readonly string[];
+  /** The operator's bounds on what a commit makes the daemon read (limits). */
+  limits?: LoadLimits;
 }
 
 export interface ValidatedRevision {
@@ -41,7 +43,7 @@ export interface ValidatedRevision {
 export async function validateRevision(files: FileSource, environment: string, operator?: OperatorSelections): Promise<ValidatedRevision | undefined> {
   const dir = `${ENVIRONMENTS_DIR}/${environment}`;
   if (!(await files.exists(dir))) return undefined;
-  const loaded = await loadEnvironment(files, environment);
+  const loaded = await loadEnvironment(files, environment, operator?.limits);
   const diagnostics = validateEnvironment(loaded).diagnostics;
   const file = `${dir}/${ENVIRONMENT_FILE}`;
   const source = { file, locate: await locator(files, file) };
