@@ -44,7 +44,7 @@ export function serveCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--repo <dir|url>', 'repository directory, or a URL to clone (https://, ssh://, git@host:path, file://) (default: source.repo, else .)')
     .option('--branch <name>', `branch to follow (default: source.branch, else ${DAEMON_DEFAULTS.branch})`)
     .option('--env <name...>', 'environments to serve (default: every environments/<env>/ of the branch)')
-    .option('--data-dir <dir>', 'clone, state store (state/, shared with plan/apply/history) and work files (default: dataDir, else $MESHPLANE_DATA_DIR, else <repo>/.meshplane for a directory, ./.meshplane for a URL)')
+    .option('--data-dir <dir>', 'clone, state store (state/, shared with plan/apply/history) and work files (over $MESHPLANE_DATA_DIR and dataDir; default <repo>/.meshplane for a directory, ./.meshplane for a URL)')
     .option('--xds-listen <host:port>', `xDS (ADS) address (default: listen.xds, else ${DAEMON_DEFAULTS.xdsListen})`)
     .option('--http-listen <host:port>', `HTTP address: health, metrics, API, webhooks (default: listen.http, else ${DAEMON_DEFAULTS.httpListen})`)
     .option('--public-url <url>', 'base of the commit statuses\' links (default: publicUrl, else http://<http-listen>)')
