@@ -83,7 +83,7 @@ export function gatewayRouteConfig(
     if (!target) continue;
     targets.push(target);
     const hostHeaders = hostnameMatcher(route.match.hostname);
-    const match = body.type === 'grpcRoute' ? grpcRouteMatch(route.match as GrpcGatewayRoute['match'], hostHeaders) : httpRouteMatch(route.match as HttpGatewayRoute['match'], hostHeaders);
+    const match = body.type === 'grpcRoute' ? grpcRouteMatch(route.match as GrpcGatewayRoute['match'], 'envoy', hostHeaders) : httpRouteMatch(route.match as HttpGatewayRoute['match'], 'envoy', hostHeaders);
     // [I] Stage one never times out on its own: stage two applies the target's route timeouts.
     const action: Json = { cluster: selfRedirectCluster, timeout: duration(0) };
     if (route.action.rewrite?.hostname?.defaultTargetHostname !== 'DISABLED') action.host_rewrite_literal = target.virtualService;

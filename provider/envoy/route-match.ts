@@ -3,6 +3,7 @@
 // invert), method, scheme, query parameters, gRPC service/method/metadata.
 import type { HeaderMatchMethod, HttpQueryParameter } from '../../schemas/types';
 import { Json } from './proto-codec';
+import { Flavour } from './envoy-values';
 
 interface HeaderLike {
   name: string;
@@ -10,13 +11,24 @@ interface HeaderLike {
   match?: HeaderMatchMethod;
 }
 
-export function headerMatcher(header: HeaderLike): Json {
+/**
+ * How a header value is compared, in the fields each flavour's clients read. Envoy gets
+ * `string_match`; proxyless gRPC gets the legacy `exact_match`/`prefix_match`/`suffix_match`/
+ * `safe_regex_match`, because gRPC C-core ≤ 1.5x and grpc-go ≤ 1.4x read only those (C-core NACKs
+ * `string_match`: "Invalid route header matcher specified.") and grpc-js-xds still reads them.
+ */
+function valueMatcher(kind: 'exact' | 'prefix' | 'suffix' | 'regex', value: string, flavour: Flavour): Json {
+  if (flavour === 'grpc') return kind === 'regex' ? { safe_regex_match: { regex: value } } : { [`${kind}_match`]: value };
+  return { string_match: kind === 'regex' ? { safe_regex: { regex: value } } : { [kind]: value } };
+}
+
+export function headerMatcher(header: HeaderLike, flavour: Flavour): Json {
   const out: Json = { name: header.name };
   const m = header.match;
-  if (m?.exact !== undefined) out.string_match = { exact: m.exact };
-  else if (m?.prefix !== undefined) out.string_match = { prefix: m.prefix };
-  else if (m?.suffix !== undefined) out.string_match = { suffix: m.suffix };
-  else if (m?.regex !== undefined) out.string_match = { safe_regex: { regex: m.regex } };
+  if (m?.exact !== undefined) Object.assign(out, valueMatcher('exact', m.exact, flavour));
+  else if (m?.prefix !== undefined) Object.assign(out, valueMatcher('prefix', m.prefix, flavour));
+  else if (m?.suffix !== undefined) Object.assign(out, valueMatcher('suffix', m.suffix, flavour));
+  else if (m?.regex !== undefined) Object.assign(out, valueMatcher('regex', m.regex, flavour));
   else if (m?.range) out.range_match = rangeOf(m.range);
   else out.present_match = true;
   if (header.invert) out.invert_match = true;
@@ -30,8 +42,8 @@ function rangeOf(range: { start: number; end: number }): Json {
   return out;
 }
 
-function exactHeader(name: string, value: string): Json {
-  return { name, string_match: { exact: value } };
+function exactHeader(name: string, value: string, flavour: Flavour): Json {
+  return { name, ...valueMatcher('exact', value, flavour) };
 }
 
 function queryMatchers(parameters: readonly HttpQueryParameter[] | undefined): Json[] {
@@ -56,10 +68,10 @@ export function pathSpecifier(match: HttpMatchInput): Json {
   return { prefix: match.prefix ?? '/' };
 }
 
-export function httpRouteMatch(match: HttpMatchInput, extraHeaders: Json[] = []): Json {
-  const headers = [...(match.headers ?? []).map(headerMatcher)];
-  if (match.method) headers.push(exactHeader(':method', match.method));
-  if (match.scheme) headers.push(exactHeader(':scheme', match.scheme));
+export function httpRouteMatch(match: HttpMatchInput, flavour: Flavour, extraHeaders: Json[] = []): Json {
+  const headers = (match.headers ?? []).map((h) => headerMatcher(h, flavour));
+  if (match.method) headers.push(exactHeader(':method', match.method, flavour));
+  if (match.scheme) headers.push(exactHeader(':scheme', match.scheme, flavour));
   headers.push(...extraHeaders);
   const out: Json = { ...pathSpecifier(match) };
   if (headers.length) out.headers = headers;
@@ -75,13 +87,13 @@ export interface GrpcMatchInput {
 }
 
 /** gRPC requests are `POST /<service>/<method>`: service and method become the path. */
-export function grpcRouteMatch(match: GrpcMatchInput, extraHeaders: Json[] = []): Json {
+export function grpcRouteMatch(match: GrpcMatchInput, flavour: Flavour, extraHeaders: Json[] = []): Json {
   const out: Json = match.serviceName
     ? match.methodName
       ? { path: `/${match.serviceName}/${match.methodName}` }
       : { prefix: `/${match.serviceName}/` }
     : { prefix: '/' };
-  const headers = [...(match.metadata ?? []).map(headerMatcher), ...extraHeaders];
+  const headers = [...(match.metadata ?? []).map((m) => headerMatcher(m, flavour)), ...extraHeaders];
   if (headers.length) out.headers = headers;
   return out;
 }

@@ -104,9 +104,16 @@ function weightedClusters(view: MeshView, meshName: string, targets: readonly We
   return clusters;
 }
 
+/**
+ * App Mesh weights are relative (3/1 is a 75/25 split). `total_weight` is their sum: gRPC C-core
+ * ≤ 1.5x and grpc-go ≤ 1.4x take a missing total as 100 and NACK any other sum; Envoy and newer
+ * gRPC clients sum the weights themselves and accept a total equal to that sum. Writing the sum
+ * (rather than normalising to 100) keeps every split exact.
+ */
 function clusterSpecifier(clusters: readonly WeightedCluster[]): Json {
   if (clusters.length === 1) return { cluster: clusters[0].name };
-  return { weighted_clusters: { clusters: clusters.map((c) => ({ name: c.name, weight: { value: c.weight } })) } };
+  const total = clusters.reduce((sum, c) => sum + c.weight, 0);
+  return { weighted_clusters: { clusters: clusters.map((c) => ({ name: c.name, weight: { value: c.weight } })), total_weight: { value: total } } };
 }
 
 /** What one virtual-service port routes to: HTTP routes, or a TCP proxy target. */
@@ -172,7 +179,7 @@ export function serviceRoutes(view: MeshView, sp: ServicePort, flavour: Flavour,
     const action: Json = { ...clusterSpecifier(clusters), ...routeTimeouts(spec.timeout, flavour) };
     const retry = retryPolicy(spec.retryPolicy, flavour, useDefaultRetry);
     if (retry) action.retry_policy = retry;
-    const envoyMatch = body.type === 'grpcRoute' ? grpcRouteMatch(match as GrpcMatchInput, extraHeaders) : httpRouteMatch(match, extraHeaders);
+    const envoyMatch = body.type === 'grpcRoute' ? grpcRouteMatch(match as GrpcMatchInput, flavour, extraHeaders) : httpRouteMatch(match, flavour, extraHeaders);
     routes.push({ name: candidate.name, match: envoyMatch, route: action });
   }
   return { routes, tcp, targets };

@@ -53,10 +53,20 @@ function rangeOf(header: Json): { start: number; end: number } | undefined {
   return range ? { start: Number(range.start ?? 0), end: Number(range.end ?? 0) } : undefined;
 }
 
+/** A header matcher's value comparison as a StringMatcher, from `string_match` or the legacy fields proxyless clients get. */
+function headerStringMatcher(header: Json): Json | undefined {
+  if (header.string_match) return header.string_match as Json;
+  if (typeof header.exact_match === 'string') return { exact: header.exact_match };
+  if (typeof header.prefix_match === 'string') return { prefix: header.prefix_match };
+  if (typeof header.suffix_match === 'string') return { suffix: header.suffix_match };
+  if (header.safe_regex_match) return { safe_regex: header.safe_regex_match };
+  return undefined;
+}
+
 /** `x-canary = "true"`, `!tenant starts with "acme-"`, `id in [1, 100)`, `x-debug present`. */
 export function describeHeaderMatcher(header: Json): string {
   const name = `${header.invert_match ? 'not ' : ''}${header.name as string}`;
-  const string = (header.string_match as Json | undefined) ?? (typeof header.exact_match === 'string' ? { exact: header.exact_match } : undefined);
+  const string = headerStringMatcher(header);
   if (string) return `${name} ${describeStringMatcher(string)}`;
   const range = rangeOf(header);
   if (range) return `${name} in [${range.start}, ${range.end})`;
@@ -77,7 +87,7 @@ export function headerMatches(header: Json, request: MatchRequest): MatchResult 
     return { matched: false, reason: `header ${name} is absent; the route needs ${describeHeaderMatcher(header)}${invert ? ' (Envoy: an inverted match never matches a missing header)' : ''}` };
   }
   let result: boolean;
-  const string = (header.string_match as Json | undefined) ?? (typeof header.exact_match === 'string' ? { exact: header.exact_match } : undefined);
+  const string = headerStringMatcher(header);
   const range = rangeOf(header);
   if (string) result = stringMatches(string, value);
   else if (range) result = /^-?\d+$/.test(value) && Number(value) >= range.start && Number(value) < range.end;

@@ -1,7 +1,7 @@
-// Every bundled environment and fixture walkthrough, translated for every proxy in both flavours.
+// Every bundled environment, the client-forms model and fixture walkthrough, translated for every proxy in both flavours.
 import { EnvoyTranslator } from '../../provider/envoy/translator';
 import { Flavour, ProxyIdentity, ProxySnapshot } from '../../provider/envoy/snapshot';
-import { environmentModel, fixtureModel, FIXTURE_WALKTHROUGHS, GOLDEN_ENDPOINTS, TestModel } from './models';
+import { clientFormsModel, environmentModel, fixtureModel, FIXTURE_WALKTHROUGHS, GOLDEN_ENDPOINTS, TestModel } from './models';
 
 export const ENVIRONMENTS = ['apps', 'ingress'];
 
@@ -13,7 +13,7 @@ export interface CorpusCase {
 
 export async function corpusModels(): Promise<TestModel[]> {
   const envs = await Promise.all(ENVIRONMENTS.map(environmentModel));
-  return [...envs, ...FIXTURE_WALKTHROUGHS.map(fixtureModel)];
+  return [...envs, await clientFormsModel(), ...FIXTURE_WALKTHROUGHS.map(fixtureModel)];
 }
 
 export function translateCase(m: TestModel): CorpusCase {

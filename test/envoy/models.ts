@@ -55,13 +55,55 @@ export function fixtureModel(folder: string): TestModel {
   const byKey = new Map<string, Resource>();
   for (const file of files) {
     const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
-    const kind = inferKind(doc);
-    const identity = kind && identityOf(kind, doc);
-    if (!kind || !identity) continue;
-    const key = identityKey(identity);
-    byKey.set(key, { kind, identity, key, doc: { ...doc, kind } as ResourceDocument, source: syntheticSource(`${folder}/${file}`) });
+    const resource = documentResource(doc, `${folder}/${file}`);
+    if (resource) byKey.set(resource.key, resource);
   }
   return { name: folder, model: new MeshModel([...byKey.values()]), config: defaultEnvironment(folder) };
+}
+
+/** A resource of a test model from its document (kind and identity read from it); undefined for other documents. */
+function documentResource(doc: Record<string, unknown>, file: string): Resource | undefined {
+  const kind = inferKind(doc);
+  const identity = kind && identityOf(kind, doc);
+  if (!kind || !identity) return undefined;
+  return { kind, identity, key: identityKey(identity), doc: { ...doc, kind } as ResourceDocument, source: syntheticSource(file) };
+}
+
+/**
+ * The apps environment plus a route using every header match kind and relative weights 3/1:
+ * the forms each flavour's clients read (legacy header fields and total_weight for gRPC C-core).
+ */
+export async function clientFormsModel(): Promise<TestModel> {
+  const apps = await environmentModel('apps');
+  const route = documentResource(
+    {
+      kind: 'Route',
+      meshName: 'apps',
+      virtualRouterName: 'serviceB',
+      routeName: 'by-header',
+      spec: {
+        priority: 0,
+        http2Route: {
+          match: {
+            prefix: '/',
+            method: 'POST',
+            headers: [
+              { name: 'x-exact', match: { exact: 'yes' } },
+              { name: 'x-prefix', match: { prefix: 'pre' } },
+              { name: 'x-suffix', match: { suffix: 'fix' } },
+              { name: 'x-regex', match: { regex: 'v[0-9]+' } },
+              { name: 'x-range', match: { range: { start: 1, end: 10 } } },
+              { name: 'x-present' },
+              { name: 'x-inverted', invert: true, match: { exact: 'no' } },
+            ],
+          },
+          action: { weightedTargets: [{ virtualNode: 'serviceB', weight: 3 }, { virtualNode: 'serviceBv2', weight: 1 }] },
+        },
+      },
+    },
+    'client-forms/by-header.yaml',
+  )!;
+  return { name: 'client-forms', model: new MeshModel([...apps.model.resources, route]), config: apps.config };
 }
 
 /**

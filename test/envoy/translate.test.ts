@@ -6,7 +6,7 @@ import { decodeMessage } from '../../provider/envoy/proto-codec';
 import { EndpointSource, Flavour, ProxySnapshot, TYPE_URLS, TypeUrl } from '../../provider/envoy/snapshot';
 import { MeshModel } from '../../provider/model/mesh-model';
 import { Resource } from '../../provider/model/resource';
-import { environmentModel, fixtureModel, mapEndpoints, TestModel } from './models';
+import { clientFormsModel, environmentModel, fixtureModel, mapEndpoints, TestModel } from './models';
 
 type Json = Record<string, any>;
 const NONE: EndpointSource = { lookup: () => undefined };
@@ -170,6 +170,43 @@ describe('envoy translation: translator updates', () => {
     const fromWeb = snap(t, 'VirtualNode', 'bookstore', 'web').resources.get(TYPE_URLS.cluster)!.get(name);
     const fromGateway = snap(t, 'VirtualGateway', 'bookstore', 'ingress-gw').resources.get(TYPE_URLS.cluster)!.get(name);
     assert.ok(fromWeb && fromWeb === fromGateway);
+  });
+
+  it('writes relative weights with total_weight = their sum, and header matches in the fields each flavour\'s clients read', async () => {
+    const forms = await clientFormsModel();
+    const t = translate(forms);
+    const routeOf = (flavour: Flavour, name: string) => {
+      const s = snap(t, 'VirtualNode', 'apps', 'serviceA', flavour);
+      return resource(s, TYPE_URLS.routeConfiguration, name).virtual_hosts[0].routes[0];
+    };
+    const grpc = routeOf('grpc', 'rds_egress_serviceb.apps.local_80');
+    const envoy = routeOf('envoy', 'rds_egress_http2_80');
+    for (const route of [grpc, envoy]) {
+      assert.equal(route.name, 'by-header');
+      assert.deepEqual(route.route.weighted_clusters.clusters.map((c: Json) => c.weight.value), [3, 1]);
+      assert.deepEqual(route.route.weighted_clusters.total_weight, { value: 4 });
+    }
+    // C-core 1.51 reads only the legacy fields (it NACKs string_match); Envoy gets string_match.
+    assert.deepEqual(grpc.match.headers, [
+      { name: 'x-exact', exact_match: 'yes' },
+      { name: 'x-prefix', prefix_match: 'pre' },
+      { name: 'x-suffix', suffix_match: 'fix' },
+      { name: 'x-regex', safe_regex_match: { regex: 'v[0-9]+' } },
+      { name: 'x-range', range_match: { start: 1, end: 10 } },
+      { name: 'x-present', present_match: true },
+      { name: 'x-inverted', exact_match: 'no', invert_match: true },
+      { name: ':method', exact_match: 'POST' },
+    ]);
+    assert.deepEqual(envoy.match.headers, [
+      { name: 'x-exact', string_match: { exact: 'yes' } },
+      { name: 'x-prefix', string_match: { prefix: 'pre' } },
+      { name: 'x-suffix', string_match: { suffix: 'fix' } },
+      { name: 'x-regex', string_match: { safe_regex: { regex: 'v[0-9]+' } } },
+      { name: 'x-range', range_match: { start: 1, end: 10 } },
+      { name: 'x-present', present_match: true },
+      { name: 'x-inverted', string_match: { exact: 'no' }, invert_match: true },
+      { name: ':method', string_match: { exact: 'POST' } },
+    ]);
   });
 
   it('re-translates only the proxies that reach a changed route, and reports unchanged input as no change', () => {
