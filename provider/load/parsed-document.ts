@@ -1,6 +1,6 @@
 // YAML/JSON parsing that keeps the position of every value, so diagnostics can say file:line:column.
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseAllDocuments, visit, YAMLMap } from 'yaml';
-import { splitPointer } from '../model/diagnostic';
+import { isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, visit } from 'yaml';
+import { joinPointer, splitPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
 import { duplicateKeys } from './duplicate-keys';
 import { jsonSyntaxError } from './json-syntax';
@@ -25,12 +25,36 @@ export interface ParsedFile {
   problems: ParseProblem[];
 }
 
+/**
+ * What parsing a file produced, as plain data (no functions, no yaml nodes), so a large file can be
+ * parsed on a worker thread and handed back: fromPortable() turns it into a ParsedFile.
+ */
+export interface PortableParse {
+  documents: PortableDocument[];
+  problems: ParseProblem[];
+  /** Offsets where each line starts (yaml's LineCounter). */
+  lineStarts: number[];
+}
+
+interface PortableDocument {
+  index: number;
+  value: unknown;
+  offset: number;
+  /** The offset a diagnostic at each pointer points at (see offsetTable). */
+  pointers: string[];
+  offsets: number[];
+}
+
 /** Nesting beyond this is refused before building values: no mesh document comes close. */
 export const MAX_DEPTH = 64;
 /** YAML alias expansions allowed per document (guards against "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
 
 export function parseFile(text: string, format: 'yaml' | 'json' = 'yaml'): ParsedFile {
+  return fromPortable(parsePortable(text, format));
+}
+
+export function parsePortable(text: string, format: 'yaml' | 'json' = 'yaml'): PortableParse {
   const lineCounter = new LineCounter();
   const positionAt = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -44,19 +68,19 @@ export function parseFile(text: string, format: 'yaml' | 'json' = 'yaml'): Parse
       message: `values are nested more than ${MAX_DEPTH} levels deep; App Mesh documents need far fewer. Flatten the document.`,
       position: positionAtOffset(text, depthProblem),
     });
-    return { documents: [], problems };
+    return { documents: [], problems, lineStarts: [] };
   }
   if (format === 'json') {
     const jsonError = jsonSyntaxError(text);
     if (jsonError) {
       problems.push({ code: 'LOAD-YAML', message: `${jsonError.message}. Fix the JSON syntax at this position.`, position: positionAtOffset(text, jsonError.offset) });
-      return { documents: [], problems };
+      return { documents: [], problems, lineStarts: [] };
     }
   }
   // The library's duplicate-key check is quadratic in the keys of a map: duplicateKeys() replaces it.
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
-  const documents: ParsedDocument[] = [];
+  const documents: PortableDocument[] = [];
   list.forEach((doc, index) => {
     for (const error of doc.errors) {
       const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -94,14 +118,36 @@ export function parseFile(text: string, format: 'yaml' | 'json' = 'yaml'): Parse
       return;
     }
     if (value === null || value === undefined) return; // an empty document (e.g. a trailing `---`)
-    documents.push({
-      index,
-      value,
-      position: positionAt(doc.contents?.range?.[0] ?? 0),
-      locate: (pointer) => positionAt(offsetOf(doc, pointer)),
-    });
+    documents.push({ index, value, offset: doc.contents?.range?.[0] ?? 0, ...offsetTable(doc.contents) });
   });
-  return { documents, problems };
+  return { documents, problems, lineStarts: lineCounter.lineStarts };
+}
+
+export function fromPortable(parsed: PortableParse): ParsedFile {
+  const lineCounter = new LineCounter();
+  lineCounter.lineStarts.push(...parsed.lineStarts);
+  const positionAt = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const documents = parsed.documents.map(({ index, value, offset, pointers, offsets }): ParsedDocument => {
+    let table: Map<string, number> | undefined;
+    // The offset of the node at a pointer, or of its nearest existing ancestor (e.g. for a missing member).
+    const locate = (pointer: string): Position => {
+      if (!table) {
+        table = new Map();
+        pointers.forEach((p, i) => table!.has(p) || table!.set(p, offsets[i]));
+      }
+      const segments = splitPointer(pointer);
+      for (let n = segments.length; n > 0; n--) {
+        const found = table.get(joinPointer('', ...segments.slice(0, n)));
+        if (found !== undefined) return positionAt(found);
+      }
+      return positionAt(offset);
+    };
+    return { index, value, position: positionAt(offset), locate };
+  });
+  return { documents, problems: parsed.problems };
 }
 
 /** How many alias nodes (`*name`) a document has. */
@@ -111,44 +157,36 @@ function aliasCount(root: Node | null): number {
   return count;
 }
 
-// Offset of the node at a pointer, or of its nearest existing ancestor (e.g. for a missing member).
-function offsetOf(doc: Document, pointer: string): number {
-  let node: unknown = doc.contents;
-  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
-  for (const segment of splitPointer(pointer)) {
+// Every pointer of a document with the offset a diagnostic there points at: a value's own offset,
+// but the key's for a block mapping or list (which starts on the line after its key, where a reader looks).
+function offsetTable(root: Node | null): { pointers: string[]; offsets: number[] } {
+  const pointers: string[] = [];
+  const offsets: number[] = [];
+  const add = (pointer: string, offset: number | undefined) => {
+    if (offset === undefined) return;
+    pointers.push(pointer);
+    offsets.push(offset);
+  };
+  const walk = (node: unknown, pointer: string): void => {
     if (isMap(node)) {
-      const pair = pairsByKey(node).get(segment);
-      if (!pair) break;
-      const valueNode = pair.value as Node | null;
-      const keyNode = pair.key as Node;
-      // A block mapping or list starts on the line after its key: point at the key, where a reader looks.
-      const isBlockCollection = (isMap(valueNode) || isSeq(valueNode)) && !valueNode.flow;
-      offset = (isBlockCollection ? keyNode.range?.[0] : valueNode?.range?.[0]) ?? keyNode.range?.[0] ?? offset;
-      node = valueNode;
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const child = joinPointer(pointer, String(pair.key.value));
+        const valueNode = pair.value as Node | null;
+        const isBlockCollection = (isMap(valueNode) || isSeq(valueNode)) && !valueNode.flow;
+        add(child, (isBlockCollection ? pair.key.range?.[0] : valueNode?.range?.[0]) ?? pair.key.range?.[0]);
+        walk(valueNode, child);
+      }
     } else if (isSeq(node)) {
-      const item = node.items[Number(segment)] as Node | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else {
-      break;
+      node.items.forEach((item, i) => {
+        const child = joinPointer(pointer, i);
+        add(child, (item as Node | null)?.range?.[0]);
+        walk(item, child);
+      });
     }
-  }
-  return offset;
-}
-
-// A mapping's pairs by key, built once per mapping: locating one diagnostic per key stays linear.
-const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
-function pairsByKey(map: YAMLMap): Map<string, Pair> {
-  let index = pairIndex.get(map);
-  if (!index) {
-    index = new Map();
-    for (const item of map.items) {
-      if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
-    }
-    pairIndex.set(map, index);
-  }
-  return index;
+  };
+  walk(root, '');
+  return { pointers, offsets };
 }
 
 /** Offset where nesting first exceeds MAX_DEPTH (counting flow brackets and indentation), else undefined. */

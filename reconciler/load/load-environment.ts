@@ -9,7 +9,8 @@ import { Resource, ResourceDocument } from '../../provider/model/resource';
 import { defaultEnvironment, EnvironmentConfig } from '../../provider/environment/environment-config';
 import { readEnvironment } from '../../provider/environment/read-environment';
 import { FileEntry, FileSource, FileTooLargeError, MAX_FILE_BYTES } from './file-source';
-import { parseFile, ParsedDocument } from '../../provider/load/parsed-document';
+import { ParsedDocument } from '../../provider/load/parsed-document';
+import { parseOffThread } from './parse-off-thread';
 import { didYouMean } from '../../provider/validate/did-you-mean';
 
 export const ENVIRONMENTS_DIR = 'environments';
@@ -65,7 +66,7 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
     }
     const text = await readText(source, entry, maxBytes, diagnostics);
     if (text === undefined) continue;
-    const parsed = parseFile(text, /\.json$/i.test(entry.path) ? 'json' : 'yaml');
+    const parsed = await parseOffThread(text, /\.json$/i.test(entry.path) ? 'json' : 'yaml');
     for (const problem of parsed.problems) {
       diagnostics.push({ code: problem.code, severity: 'error', message: problem.message, file: entry.path, ...problem.position, pointer: '' });
     }
