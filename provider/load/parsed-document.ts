@@ -6,7 +6,7 @@ import { duplicateKeys } from './duplicate-keys';
 import { jsonSyntaxError } from './json-syntax';
 
 export interface ParseProblem {
-  code: 'LOAD-YAML' | 'LOAD-DUPKEY' | 'LOAD-ALIAS' | 'LOAD-DEPTH';
+  code: 'LOAD-YAML' | 'LOAD-DUPKEY' | 'LOAD-ALIAS' | 'LOAD-DEPTH' | 'LOAD-NODES';
   message: string;
   position: Position;
 }
@@ -49,6 +49,11 @@ interface PortableDocument {
 export const MAX_DEPTH = 64;
 /** YAML alias expansions allowed per document (guards against "billion laughs"). */
 const MAX_ALIAS_COUNT = 50;
+/**
+ * Values (mappings, lists, scalars) allowed per document, refused before building them: the largest
+ * App Mesh resources have a few hundred, and every value costs the daemon's thread work downstream.
+ */
+export const MAX_NODES_PER_DOCUMENT = 10_000;
 
 export function parseFile(text: string, format: 'yaml' | 'json' = 'yaml'): ParsedFile {
   return fromPortable(parsePortable(text, format));
@@ -97,8 +102,17 @@ export function parsePortable(text: string, format: 'yaml' | 'json' = 'yaml'): P
       });
     }
     if (duplicates.length > 0) return;
+    const counted = countNodes(doc.contents);
+    if (counted.nodes > MAX_NODES_PER_DOCUMENT) {
+      problems.push({
+        code: 'LOAD-NODES',
+        message: `this document has ${counted.nodes} values; a document may have at most ${MAX_NODES_PER_DOCUMENT} (App Mesh resources have a few hundred). Split it, or remove what the resource does not need.`,
+        position: positionAt(doc.contents?.range?.[0] ?? 0),
+      });
+      return;
+    }
     // Resolving an alias scans the document's anchors (quadratic in aliases): refuse more than the cap before toJS.
-    if (aliasCount(doc.contents) > MAX_ALIAS_COUNT) {
+    if (counted.aliases > MAX_ALIAS_COUNT) {
       problems.push({
         code: 'LOAD-ALIAS',
         message: `more than ${MAX_ALIAS_COUNT} YAML aliases in one document; write the values out instead of aliasing them.`,
@@ -150,11 +164,16 @@ export function fromPortable(parsed: PortableParse): ParsedFile {
   return { documents, problems: parsed.problems };
 }
 
-/** How many alias nodes (`*name`) a document has. */
-function aliasCount(root: Node | null): number {
-  let count = 0;
-  if (root !== null) visit(root, { Alias: () => void count++ });
-  return count;
+/** How many nodes (pairs not counted: their keys and values are) and alias nodes (`*name`) a document has. */
+function countNodes(root: Node | null): { nodes: number; aliases: number } {
+  const counted = { nodes: 0, aliases: 0 };
+  if (root !== null) {
+    visit(root, {
+      Node: () => void counted.nodes++,
+      Alias: () => void counted.aliases++,
+    });
+  }
+  return counted;
 }
 
 // Every pointer of a document with the offset a diagnostic there points at: a value's own offset,

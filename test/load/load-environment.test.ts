@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { listEnvironments, loadEnvironment } from '../../reconciler/load/load-environment';
+import { MAX_NODES_PER_DOCUMENT } from '../../provider/load/parsed-document';
 import { makeTempRepo } from '../helpers/temp-repo';
 import { REPO_ROOT } from '../helpers/paths';
 
@@ -124,6 +125,14 @@ describe('loader', () => {
       [`${ENV}/a.yaml`]: 'kind: Mesh\nmeshName: a\nspec:\n  egressFilter: {type: ALLOW_ALL, type: DROP_ALL}\n  1: x\n  "1": y\n',
     });
     assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.line, d.column]), [['LOAD-DUPKEY', 4, 35]]);
+  });
+
+  it('refuses a document of more values than MAX_NODES_PER_DOCUMENT before building them, at its start', async () => {
+    const keys = Array.from({ length: MAX_NODES_PER_DOCUMENT / 2 }, (_, i) => `  key${i}: value`);
+    const loaded = await loadFiles({ [`${ENV}/a.yaml`]: ['kind: Mesh', 'meshName: a', 'spec:', ...keys].join('\n') });
+    assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.line]), [['LOAD-NODES', 1]]);
+    assert.match(loaded.diagnostics[0].message, /this document has 10007 values; a document may have at most 10000/);
+    assert.deepEqual(loaded.resources, []);
   });
 
   it('refuses a document with more aliases than the expansion cap before resolving them', async () => {
