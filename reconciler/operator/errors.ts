@@ -9,9 +9,9 @@ export class OperatorConfigError extends Error {
     readonly diagnostics: readonly Diagnostic[],
   ) {
     super(
-      `the operator configuration ${file} has ${diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`}; the daemon did not start:\n` +
+      `the operator configuration ${file} has ${diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`}, so nothing was started:\n` +
         diagnostics.map((d) => `  ${d.file}:${d.line}:${d.column}: ${d.code} ${d.message}`).join('\n') +
-        '\nSee docs/configuration.md for every key.',
+        '\nFix the file and run again; docs/configuration.md describes every key.',
     );
   }
 }

@@ -1,16 +1,17 @@
 // How the daemon runs Terraform, from the operator's `terraform` section only: the binary, the
 // child's whole environment (PATH, a private HOME, the TF_* meshplane sets, terraform.env), the CLI
-// configuration and the state backend. Nothing of it comes from the repository.
+// configuration and the state backend. Nothing of it comes from the repository. Commands a user
+// runs take the binary and backend from the same file when given one (--config).
 import * as path from 'node:path';
 import { BackendSettings } from '../../provider/aws/stack-settings';
 import { InfrastructureOptions } from '../terraform/infrastructure';
+import { loadOperatorConfig } from './load-operator-config';
 import { TerraformOperatorSettings } from './operator-config';
 
 export type DaemonTerraformOptions = Omit<InfrastructureOptions, 'log' | 'workRoot'>;
 
 /** `workRoot`: `<data-dir>/terraform`; the child's HOME is `<workRoot>/home`. */
 export function daemonTerraformOptions(terraform: TerraformOperatorSettings, workRoot: string): DaemonTerraformOptions {
-  const backend = terraform.backend;
   return {
     binary: terraform.binary,
     inherit: terraform.env.pass,
@@ -19,8 +20,30 @@ export function daemonTerraformOptions(terraform: TerraformOperatorSettings, wor
       ...(terraform.cliConfigFile ? { TF_CLI_CONFIG_FILE: terraform.cliConfigFile } : {}),
       ...terraform.env.set,
     },
-    backend: backend ? (env) => backendOf(backend, env) : undefined,
+    backend: backendFor(terraform),
   };
+}
+
+/** The state backend of each environment's stack, when the operator declared one. */
+export function backendFor(terraform: TerraformOperatorSettings): ((env: string) => BackendSettings) | undefined {
+  const backend = terraform.backend;
+  return backend ? (env) => backendOf(backend, env) : undefined;
+}
+
+/**
+ * Terraform for a command a user runs (synth, plan, apply): with --config (or $MESHPLANE_CONFIG)
+ * the operator's binary and backend; the user's own environment either way.
+ */
+export async function commandTerraform(configFile: string | undefined, variables: NodeJS.ProcessEnv = process.env): Promise<CommandTerraform> {
+  const file = configFile ?? (variables.MESHPLANE_CONFIG || undefined);
+  if (!file) return {};
+  const { terraform } = await loadOperatorConfig(file);
+  return { binary: terraform.binary, backend: backendFor(terraform) };
+}
+
+export interface CommandTerraform {
+  binary?: string;
+  backend?: (env: string) => BackendSettings;
 }
 
 function backendOf(backend: NonNullable<TerraformOperatorSettings['backend']>, env: string): BackendSettings {

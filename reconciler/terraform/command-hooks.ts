@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { FileSource } from '../load/file-source';
 import type { Terminal } from '../cli/terminal';
 import { applyInfrastructure, InfrastructurePlan, planInfrastructure } from './infrastructure';
+import type { CommandTerraform } from '../operator/terraform-options';
 import { formatTerraformSummary, SummaryFormat } from './plan-summary';
 
 /** Stacks and their local state live in the data directory (shared with the daemon), so they persist with it. */
@@ -13,13 +14,16 @@ export const TERRAFORM_WORK_DIR = 'terraform';
 
 export interface TerraformSection {
   env: string;
+  /** The operator's binary and backend (--config), used again by apply. */
+  terraform?: CommandTerraform;
   plan?: InfrastructurePlan;
   /** Set when synthesis or a Terraform step failed; the command then exits 1. */
   error?: Error;
 }
 
-function runOptions(dataDir: string, terminal: Terminal) {
+function runOptions(dataDir: string, terminal: Terminal, terraform: CommandTerraform = {}) {
   return {
+    ...terraform,
     workRoot: path.join(dataDir, TERRAFORM_WORK_DIR),
     // The user's own command: Terraform gets their shell's environment (AWS profile, credentials).
     inherit: 'all' as const,
@@ -28,12 +32,12 @@ function runOptions(dataDir: string, terminal: Terminal) {
 }
 
 /** Plans the environment's Terraform stack; undefined when Terraform is not enabled for it. */
-export async function planTerraformSection(source: FileSource, env: string, dataDir: string, terminal: Terminal): Promise<TerraformSection | undefined> {
+export async function planTerraformSection(source: FileSource, env: string, dataDir: string, terminal: Terminal, terraform: CommandTerraform = {}): Promise<TerraformSection | undefined> {
   try {
-    const plan = await planInfrastructure(source, env, runOptions(dataDir, terminal));
-    return plan && { env, plan };
+    const plan = await planInfrastructure(source, env, runOptions(dataDir, terminal, terraform));
+    return plan && { env, plan, terraform };
   } catch (error) {
-    return { env, error: error instanceof Error ? error : new Error(String(error)) };
+    return { env, terraform, error: error instanceof Error ? error : new Error(String(error)) };
   }
 }
 
@@ -63,7 +67,7 @@ export function terraformSectionJson(section: TerraformSection | undefined): Rec
 export async function applyTerraformSection(section: TerraformSection, dataDir: string, terminal: Terminal): Promise<boolean> {
   if (section.error || !section.plan) return false;
   try {
-    await applyInfrastructure(section.plan, runOptions(dataDir, terminal));
+    await applyInfrastructure(section.plan, runOptions(dataDir, terminal, section.terraform));
   } catch (error) {
     terminal.err(`${terminal.paint('red', 'Terraform apply failed')}: ${error instanceof Error ? error.message : String(error)}\n`);
     return false;

@@ -3,7 +3,7 @@
 // so all three write byte-identical output for the same commit.
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { StackInput } from '../../provider/aws/environment-stack';
-import { SettingsSource } from '../../provider/aws/stack-settings';
+import { BackendSettings, SettingsSource } from '../../provider/aws/stack-settings';
 import { SynthesizedStack, synthesizeStacks } from '../../provider/aws/synthesize';
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
@@ -40,12 +40,18 @@ export async function prepareEnvironment(source: FileSource, name: string): Prom
   };
 }
 
-export async function synthesizeEnvironments(source: FileSource, names: readonly string[], outdir: string): Promise<SynthEnvironmentsResult> {
+/** `backend`: each stack's state backend from the operator configuration, over environment.yaml's. */
+export async function synthesizeEnvironments(
+  source: FileSource,
+  names: readonly string[],
+  outdir: string,
+  backend?: (env: string) => BackendSettings,
+): Promise<SynthEnvironmentsResult> {
   const prepared = await Promise.all(names.map((name) => prepareEnvironment(source, name)));
   const diagnostics = prepared.flatMap((p) => p.diagnostics);
   if (hasErrors(diagnostics)) return { synthesized: false, stacks: [], diagnostics: diagnostics.sort(compareDiagnostics) };
   const result = synthesizeStacks(
-    prepared.map((p) => p.input),
+    prepared.map((p) => (backend ? { ...p.input, settings: { ...p.input.settings, backend: backend(p.input.name) } } : p.input)),
     outdir,
   );
   return { ...result, diagnostics: [...diagnostics, ...result.diagnostics].sort(compareDiagnostics) };

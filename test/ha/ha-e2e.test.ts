@@ -18,6 +18,8 @@ import { CANARY_ROUTING, CanaryRepo, makeCanaryRepo } from '../helpers/canary-re
 
 const ROUTING = CANARY_ROUTING;
 const TARGET = 'xds:///serviceb.apps.local:80';
+/** Registry writes need the operator's token (the replicas get it as $MESHPLANE_REGISTRY_TOKEN). */
+const REGISTRY_TOKEN = 'ha-registry-token';
 const TTL_SECONDS = 2;
 const PREFIX = '/ha-e2e/';
 
@@ -90,7 +92,7 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
       '--etcd-prefix', PREFIX,
       '--etcd-lease-ttl', String(TTL_SECONDS),
       '--replica-id', `replica-${index}`,
-    ]);
+    ], { MESHPLANE_REGISTRY_TOKEN: REGISTRY_TOKEN });
   };
 
   before(async function () {
@@ -169,7 +171,7 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
     backends.push(extra);
     const response = await fetch(`${replicas[1]!.http}/api/registry/namespaces/apps.local/services/servicebv2/instances/extra-1`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRY_TOKEN}` },
       body: JSON.stringify({ address: '127.0.0.1', port: extra.port }),
     });
     assert.equal(response.status, 201, await response.text());

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { GitRefError, resolveCommit } from '../../load/git-tree-source';
 import { ApplyEnvironmentResult, applyEnvironment, EnvironmentSettings, formatPlanText, Plan, PlanResource } from '../../plan';
 import { AppliedRevision, FileStateStore, resolveDataDir, resolveStateDir, RevisionAction } from '../../state';
+import { addOperatorConfigOption, operatorTerraform } from '../operator-terraform';
 import { addStateLocationOptions } from '../state-location';
 import { finishTerraformApply, planTerraformSection, renderTerraformSection } from '../../terraform/command-hooks';
 import { openRepository } from '../repository';
@@ -21,6 +22,8 @@ export interface ApplyOptions {
   stateDir?: string;
   autoApprove?: boolean;
   lockTimeout?: string;
+  /** The operator configuration (terraform.binary, terraform.backend). */
+  config?: string;
 }
 
 /** Where the confirmation comes from; process stdin by default, replaced in tests. */
@@ -48,7 +51,7 @@ export function applyCommand(terminal: Terminal, done: (code: number) => void, p
     .description('Apply the working tree of an environment: show the plan, ask, and record the new revision in the state store.')
     .requiredOption('--env <name>', 'environment to apply')
     .option('--repo <dir>', 'mesh repository holding environments/ (default: current directory)');
-  return addConfirmedApplyOptions(command, 'apply').action(async (options: ApplyOptions) => done(await runApply(options, terminal, prompt)));
+  return addOperatorConfigOption(addConfirmedApplyOptions(command, 'apply')).action(async (options: ApplyOptions) => done(await runApply(options, terminal, prompt)));
 }
 
 /** The options of the commands that record a revision through applyWithConfirmation (apply, rollback). */
@@ -70,7 +73,7 @@ export async function runApply(options: ApplyOptions, terminal: Terminal, prompt
     }
     const dataDir = resolveDataDir(options, repo.label);
     // Terraform (issue 7): plan the environment's stack first, so the confirmation covers it.
-    const terraform = await planTerraformSection(repo, options.env, dataDir, terminal);
+    const terraform = await planTerraformSection(repo, options.env, dataDir, terminal, await operatorTerraform(options.config));
     if (terraform?.error) {
       terminal.err(renderTerraformSection(terraform, 'text'));
       return EXIT_FAILURE;

@@ -10,6 +10,7 @@ import { GitRefError, GitTreeSource } from '../../load/git-tree-source';
 import { ENVIRONMENTS_DIR, listEnvironments, LoadedEnvironment, loadEnvironment } from '../../load/load-environment';
 import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, Plan, planEnvironment, PlanResource, planToJson } from '../../plan';
 import { FileStateStore, resolveDataDir, resolveStateDir, StateError } from '../../state';
+import { addOperatorConfigOption, operatorTerraform } from '../operator-terraform';
 import { addStateLocationOptions } from '../state-location';
 import { hasTerraformChanges, planTerraformSection, renderTerraformSection, TerraformSection, terraformSectionJson } from '../../terraform/command-hooks';
 import { formatDiagnostic } from '../format-diagnostics';
@@ -29,6 +30,8 @@ export interface PlanOptions {
   stateDir?: string;
   format: PlanFormat;
   detailedExitcode?: boolean;
+  /** The operator configuration (terraform.binary, terraform.backend). */
+  config?: string;
 }
 
 /** --detailed-exitcode: 0 no changes, 1 error, 2 changes. */
@@ -44,7 +47,7 @@ export function planCommand(terminal: Terminal, done: (code: number) => void): C
     .option('--head <ref>', 'the new side of a --base/--head comparison')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes');
-  return addStateLocationOptions(command).action(async (options: PlanOptions) => done(await runPlan(options, terminal)));
+  return addOperatorConfigOption(addStateLocationOptions(command)).action(async (options: PlanOptions) => done(await runPlan(options, terminal)));
 }
 
 export async function runPlan(options: PlanOptions, terminal: Terminal): Promise<number> {
@@ -79,7 +82,7 @@ async function planAgainstState(options: PlanOptions, terminal: Terminal): Promi
     const plan = planEnvironment({ config: loaded.config, desired: loaded.resources, applied });
     reportPlanDiagnostics(plan, terminal);
     const from = applied ? `applied revision ${applied.revision}${applied.commit ? ` (${applied.commit.slice(0, 7)})` : ''}` : 'nothing applied yet';
-    const terraform = await planTerraformSection(source, name, resolveDataDir(options, repo.label), terminal);
+    const terraform = await planTerraformSection(source, name, resolveDataDir(options, repo.label), terminal, await operatorTerraform(options.config));
     plans.push({ plan, comparing: `${from} → ${options.ref !== undefined ? options.ref : 'working tree'}`, terraform });
   }
   return plans;

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { DEFAULT_OUTDIR } from '../../../provider/aws/synthesize';
 import { synthesizeEnvironments } from '../../terraform/synth-environments';
 import { formatDiagnostic, plural, summarize } from '../format-diagnostics';
+import { operatorTerraform } from '../operator-terraform';
 import { openRepository, selectEnvironments } from '../repository';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK } from '../usage-error';
@@ -13,6 +14,8 @@ export interface SynthOptions {
   env?: string[];
   repo?: string;
   out?: string;
+  /** The operator configuration: its terraform.backend goes into the stacks. */
+  config?: string;
 }
 
 export function synthCommand(terminal: Terminal, done: (code: number) => void): Command {
@@ -21,6 +24,7 @@ export function synthCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--env <name...>', 'environment(s) to synthesize (default: all under environments/)')
     .option('--repo <dir>', 'mesh repository holding environments/ (default: current directory)')
     .option('--out <dir>', `output directory (default: <repo>/${DEFAULT_OUTDIR})`)
+    .option('--config <file>', 'operator configuration whose terraform.backend the stacks use (default: $MESHPLANE_CONFIG)')
     .action(async (options: SynthOptions) => done(await runSynth(options, terminal)));
 }
 
@@ -28,7 +32,8 @@ export async function runSynth(options: SynthOptions, terminal: Terminal): Promi
   const source = openRepository(options.repo);
   const environments = await selectEnvironments(source, options.env);
   const outdir = path.resolve(options.out ?? path.join(source.label, DEFAULT_OUTDIR));
-  const result = await synthesizeEnvironments(source, environments, outdir);
+  const { backend } = await operatorTerraform(options.config);
+  const result = await synthesizeEnvironments(source, environments, outdir, backend);
   for (const d of result.diagnostics) terminal.out(formatDiagnostic(d, terminal) + '\n');
   const counts = summarize(result.diagnostics);
   if (!result.synthesized) {
