@@ -4,6 +4,7 @@
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { joinPointer, splitPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
+import { duplicateKeys } from '../load/duplicate-keys';
 import { jsonSyntaxError } from '../load/json-syntax';
 import { InputFile } from './input-files';
 import { ImportReport } from './report';
@@ -32,11 +33,15 @@ export function parseTemplate(file: InputFile, report: ImportReport): ParsedTemp
       return undefined;
     }
   }
-  const docs = parseAllDocuments(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // yaml's own duplicate-key check is quadratic in a mapping's keys: duplicateKeys() is linear.
+  const docs = parseAllDocuments(file.text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   const errors = list.flatMap((doc) => doc.errors);
   for (const error of errors) syntax(`${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}. Fix the YAML syntax at this position.`, error.pos[0]);
   if (errors.length > 0) return undefined;
+  const duplicates = list.flatMap((doc) => duplicateKeys(doc.contents));
+  for (const duplicate of duplicates) syntax(`Map keys must be unique: ${JSON.stringify(duplicate.key)} is already a key of this mapping. Fix the YAML syntax at this position.`, duplicate.offset);
+  if (duplicates.length > 0) return undefined;
   const documents = list.filter((doc) => doc.contents !== null);
   if (documents.length !== 1) {
     syntax(`a template is one YAML document; this file has ${documents.length}. Put each template in its own file.`, 0);

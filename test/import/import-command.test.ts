@@ -144,6 +144,7 @@ describe('meshplane import', () => {
     { name: 'broken YAML', dialect: 'k8s', file: 'in/broken.yaml', text: 'apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata:\n  name: m\n   bad: indentation\n', expect: /in\/broken\.yaml:4:\d+: error IMPORT-SYNTAX/ },
     { name: 'a template with an unknown App Mesh type', dialect: 'cloudformation', file: 'in/t.yaml', text: 'Resources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: { MeshName: m }\n  X:\n    Type: AWS::AppMesh::VirtualThing\n', expect: /in\/t\.yaml:6:\d+: error IMPORT-TYPE: resource X has the unknown type AWS::AppMesh::VirtualThing/ },
     { name: 'a custom resource of an unknown version', dialect: 'k8s', file: 'in/old.yaml', text: 'apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: { name: m }\nspec: {}\n---\napiVersion: appmesh.k8s.aws/v1beta1\nkind: VirtualNode\nmetadata: { name: n }\nspec: {}\n', expect: /in\/old\.yaml:6:\d+: error IMPORT-VERSION: appmesh\.k8s\.aws\/v1beta1 is not served/ },
+    { name: 'a template with a duplicate key', dialect: 'cloudformation', file: 'in/dup.yaml', text: 'Resources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: { MeshName: m }\n  M:\n    Type: AWS::AppMesh::Mesh\n', expect: /in\/dup\.yaml:5:3: error IMPORT-SYNTAX: Map keys must be unique: "M" is already a key/ },
     { name: 'JSON with a syntax error', dialect: 'describe', file: 'in/d.json', text: '{"mesh": {"meshName": "m",}}', expect: /in\/d\.json:1:\d+: error IMPORT-SYNTAX/ },
   ];
   for (const test of malformed) {
