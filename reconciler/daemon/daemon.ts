@@ -23,7 +23,7 @@ import { daemonTerraformOptions } from '../operator/terraform-options';
 import { xdsExposure } from '../operator/xds-exposure';
 import { xdsServerOptions } from '../operator/xds-options';
 import { DeclaredReporters } from '../status/create-reporters';
-import { readNote } from '../status/git-notes';
+import { commitsWithPendingStatuses, readNote } from '../status/git-notes';
 import { StatusReporter } from '../status/reporter';
 import { RetryOptions } from '../status/retry';
 import { DaemonTerraform } from '../terraform/pipeline-stage';
@@ -36,6 +36,7 @@ import { assessDrift, describeDrift, DriftFinding } from './drift';
 import { EnvironmentReconciler } from './environment-reconciler';
 import { EnvironmentSources } from './environment-sources';
 import { EnvironmentView } from './environment-view';
+import { settleInterrupted } from './interrupted-statuses';
 import { validateRevision, ValidatedRevision } from './load-revision';
 import { badListenAddress, cannotListen, operatorSecretsUnreadable, xdsExposed } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
@@ -201,7 +202,10 @@ export class Daemon {
       throw cannotListen('xDS', `${xdsAt.host}:${xdsAt.port}`, error.message);
     });
     this.xdsAddress = `${xdsAt.host}:${port}`;
-    for (const { environment, applied, files, validated } of resumed) await this.reconciler(environment).resume(applied, files, validated);
+    for (const { environment, applied, files, validated } of resumed) {
+      await this.reconciler(environment).resume(applied, files, validated);
+      await this.restoreStatuses(applied.commit);
+    }
     this.http = await startHttpServer(this.router(), httpAt.host, httpAt.port).catch((error: Error) => {
       throw cannotListen('HTTP', `${httpAt.host}:${httpAt.port}`, error.message);
     });
@@ -232,6 +236,8 @@ export class Daemon {
     this.coordination.start({ xdsAddress, httpAddress });
     this.coordination.onLeadership((leader) => {
       this.log.info({ area: 'ha', replica: this.coordination.replicaId, leader }, leader ? 'this replica leads: it reconciles' : 'this replica follows: it serves what the leader applies');
+      // Before anything is reconciled (dispatch queues behind it), so a re-run's statuses come after.
+      if (leader) this.dispatching = this.dispatching.then(() => this.settleInterruptedStatuses());
       if (leader && this.latestRevision) void this.dispatch(this.latestRevision);
     });
     // A reconcile that failed because etcd did not answer is tried again once it answers.
@@ -249,10 +255,38 @@ export class Daemon {
         const files = applied.commit ? await this.filesOf(applied.commit) : undefined;
         const validated = files ? await this.validate(files, environment).catch(() => undefined) : undefined;
         await this.reconciler(environment).resume(applied, files, validated);
+        await this.restoreStatuses(applied.commit);
         this.backends.proxyDirectory.changed();
       },
       log: (message, fields) => this.log.warn({ area: 'ha', ...fields }, message),
     });
+  }
+
+  /** After a restart the book is empty: the statuses of a live commit are read back from its git note. */
+  private async restoreStatuses(commit: string | null): Promise<void> {
+    if (!commit || this.book.get(commit)) return;
+    const note = await readNote(this.source.checkout.git(), commit).catch(() => undefined);
+    if (note) this.book.seed(commit, note.statuses);
+  }
+
+  /** Settles the statuses a daemon that died left `pending` (see interrupted-statuses.ts). */
+  private async settleInterruptedStatuses(): Promise<void> {
+    try {
+      const git = this.source.checkout.git();
+      for (const commit of await commitsWithPendingStatuses(git)) {
+        const note = await readNote(git, commit);
+        if (!note) continue;
+        this.book.seed(commit, note.statuses);
+        const settled = settleInterrupted(commit, note.statuses, (environment) => this.reconcilers.get(environment)?.live);
+        for (const [environment, statuses] of settled) {
+          const reporters = this.reconcilers.get(environment)?.live?.reporters ?? [];
+          this.book.set(commit, statuses, reporters.length > 0 ? reporters : this.reporters(['git-notes']));
+          this.log.warn({ area: 'status', environment, commit, contexts: statuses.map((st) => st.context) }, 'settled statuses left pending by a daemon that stopped');
+        }
+      }
+    } catch (error) {
+      this.log.error({ area: 'status', err: error }, 'could not settle the statuses left pending by an earlier daemon');
+    }
   }
 
   /** A commit's files; a follower whose clone lags fetches once before giving up. */

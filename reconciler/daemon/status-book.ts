@@ -24,6 +24,18 @@ export class StatusBook {
     this.chain = this.chain.then(() => reportToAll(reporters, commit, statuses, this.log));
   }
 
+  /**
+   * Remembers statuses read back from where they were reported (the git notes, after a restart),
+   * without reporting them again; contexts set since the start win.
+   */
+  seed(commit: string, statuses: readonly RecordedStatus[]): void {
+    if (statuses.length === 0) return;
+    const known = this.commits.get(commit) ?? new Map<string, RecordedStatus>();
+    if (!this.commits.has(commit)) this.commits.set(commit, known);
+    for (const status of statuses) if (!known.has(status.context)) known.set(status.context, status);
+    while (this.commits.size > REMEMBERED_COMMITS) this.commits.delete(this.commits.keys().next().value as string);
+  }
+
   /** Statuses of a commit (a full SHA or an unambiguous prefix of one remembered). */
   get(commit: string): CommitStatuses | undefined {
     const matches = [...this.commits.keys()].filter((sha) => sha.startsWith(commit));

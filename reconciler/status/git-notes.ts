@@ -28,6 +28,16 @@ export async function readNote(git: SimpleGit, commit: string): Promise<CommitSt
   return fromDocument(commit, parseNote(text));
 }
 
+/** Commits whose note still holds a `pending` status: one `git grep` over the notes tree. */
+export async function commitsWithPendingStatuses(git: SimpleGit): Promise<string[]> {
+  const hasNotes = await git.raw(['rev-parse', '--verify', '--quiet', NOTES_REF]).then(() => true, () => false);
+  if (!hasNotes) return [];
+  // Notes are written as indented JSON (writeNote), so a pending status reads exactly like this.
+  const out = await git.raw(['grep', '-l', '-F', '"state": "pending"', NOTES_REF, '--']);
+  // `refs/notes/meshplane:ab/cdef…`: the path is the commit, split by git's fan-out directories.
+  return out.split('\n').filter(Boolean).map((line) => line.slice(line.indexOf(':') + 1).replace(/\//g, ''));
+}
+
 export function parseNote(text: string): NoteDocument | undefined {
   try {
     const value = JSON.parse(text) as NoteDocument;
