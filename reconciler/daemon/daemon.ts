@@ -15,7 +15,7 @@ import { BackoffOptions } from '../source/backoff';
 import { resolveCommit } from '../source/git';
 import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
-import { StateStore, stateStoreDir } from '../state';
+import { StateLock, StateStore, stateStoreDir } from '../state';
 import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings, xdsLocalProxies } from '../ha';
 import { operatorConfig, OperatorConfig, SECRET_VARIABLES, SecretRef } from '../operator/operator-config';
 import { SecretSources } from '../operator/secret-source';
@@ -41,6 +41,7 @@ import { validateRevision, ValidatedRevision } from './load-revision';
 import { badListenAddress, cannotListen, operatorSecretsUnreadable, xdsExposed } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
 import { StatusBook } from './status-book';
+import { lockDataDir } from './data-dir-lock';
 import { syncReport } from './sync-watch';
 
 export const DAEMON_DEFAULTS = {
@@ -51,6 +52,14 @@ export const DAEMON_DEFAULTS = {
   driftIntervalMs: 30_000,
   stopGraceMs: 10_000,
 } as const;
+
+/** The most any step of stopping that waits on another party (etcd, HTTP clients) may take. */
+const STOP_STEP_MS = 3_000;
+
+/** How long a stop takes at most: the grace for the running reconcile and statuses, plus the bounded steps. */
+export function stopBoundMs(stopGraceMs: number = DAEMON_DEFAULTS.stopGraceMs): number {
+  return 2 * stopGraceMs + Math.min(stopGraceMs, 5_000) + 3 * STOP_STEP_MS;
+}
 
 export interface DaemonOptions {
   /** A repository directory or a URL. */
@@ -122,6 +131,7 @@ export class Daemon {
   private dispatching: Promise<void> = Promise.resolve();
   private driftTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  private dataDirLock: StateLock | undefined;
   private stopped: Promise<void> | undefined;
 
   private constructor(readonly options: DaemonOptions) {
@@ -166,6 +176,7 @@ export class Daemon {
   private async boot(): Promise<void> {
     const o = this.options;
     fs.mkdirSync(o.dataDir, { recursive: true });
+    this.dataDirLock = await lockDataDir(o.dataDir, `meshplane serve ${o.repo}`);
     const xdsAt = splitListen('--xds-listen', o.xdsListen ?? DAEMON_DEFAULTS.xdsListen);
     const httpAt = splitListen('--http-listen', o.httpListen ?? DAEMON_DEFAULTS.httpListen);
     const exposure = xdsExposure(xdsAt.host, this.operator.xds);
@@ -277,7 +288,7 @@ export class Daemon {
         const note = await readNote(git, commit);
         if (!note) continue;
         this.book.seed(commit, note.statuses);
-        const settled = settleInterrupted(commit, note.statuses, (environment) => this.reconcilers.get(environment)?.live);
+        const settled = settleInterrupted(note.statuses, (environment) => this.reconcilers.get(environment)?.live);
         for (const [environment, statuses] of settled) {
           const reporters = this.reconcilers.get(environment)?.live?.reporters ?? [];
           this.book.set(commit, statuses, reporters.length > 0 ? reporters : this.reporters(['git-notes']));
@@ -608,10 +619,12 @@ export class Daemon {
     await this.book.flush(grace);
     await this.xds?.stop(Math.min(grace, 5_000));
     this.stopFollowing?.();
-    await this.coordination.stop();
-    await this.backends.close();
+    // Bounded: with etcd unreachable, resigning and revoking leases would wait on it forever.
+    await withTimeout(this.coordination.stop(), STOP_STEP_MS);
+    await withTimeout(this.backends.close(), STOP_STEP_MS);
     this.sources.close();
-    await this.http?.close();
+    await withTimeout(this.http?.close() ?? Promise.resolve(), STOP_STEP_MS);
+    await this.dataDirLock?.release();
     this.log.info('meshplane daemon stopped');
   }
 }

@@ -1,4 +1,5 @@
 // Errors the daemon raises while starting: what happened, why, and the fix.
+import type { LockHolder } from '../state/state-types';
 
 export class DaemonError extends Error {
   override readonly name = 'DaemonError';
@@ -21,5 +22,13 @@ export function operatorSecretsUnreadable(problems: readonly string[]): DaemonEr
     `refusing to start: ${problems.length === 1 ? 'a secret of the operator configuration cannot' : 'secrets of the operator configuration cannot'} be read:\n` +
       problems.map((p) => `  ${p}`).join('\n') +
       '\nFix the variable or the file each names (docs/configuration.md#secrets).',
+  );
+}
+
+export function dataDirInUse(dataDir: string, holder: LockHolder | undefined, lockFile: string): DaemonError {
+  const who = holder ? `process ${holder.pid} on host ${holder.host} (${holder.operation}, since ${holder.since})` : 'a process whose lock file could not be read';
+  return new DaemonError(
+    `the data directory ${dataDir} is in use by another meshplane daemon: ${who}. Two daemons on one data directory would both lead and overwrite ` +
+      `each other's statuses and state. Stop that one, or give this one its own --data-dir. If that process is gone (e.g. it ran on another host), remove ${lockFile}.`,
   );
 }

@@ -9,8 +9,8 @@ export interface LiveRevision {
   revision: number;
 }
 
-/** The statuses that settle the pending ones of `commit`, grouped by environment. */
-export function settleInterrupted(commit: string, statuses: readonly RecordedStatus[], live: (environment: string) => LiveRevision | undefined): Map<string, Status[]> {
+/** The statuses that settle the pending ones of a commit, grouped by environment. */
+export function settleInterrupted(statuses: readonly RecordedStatus[], live: (environment: string) => LiveRevision | undefined): Map<string, Status[]> {
   const byEnvironment = new Map<string, Status[]>();
   for (const status of statuses) {
     const context = parseContext(status.context);

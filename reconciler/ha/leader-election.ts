@@ -15,6 +15,8 @@ export const ELECTION_NAME = 'leader';
 /** Local leadership ends this much before the lease can expire in etcd (clock rates differ slightly). */
 const SAFETY_MARGIN = { fraction: 0.05, minMs: 250 };
 const RECAMPAIGN_DELAY_MS = 500;
+/** Resigning waits this long for etcd; past it the campaign lease simply expires. */
+const RESIGN_TIMEOUT_MS = 2_000;
 
 export interface Fence {
   /** The leader key, relative to the connection's prefix. */
@@ -93,8 +95,12 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     const campaign = this.campaign;
+    // A campaign in flight may still be elected: its events belong to an older generation now.
+    this.generation++;
+    this.campaign = undefined;
     this.stepDown('the replica is stopping', false);
-    await campaign?.resign().catch(() => undefined);
+    // Resigning needs etcd; when it does not answer, the lease expires on its own.
+    await Promise.race([campaign?.resign().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, RESIGN_TIMEOUT_MS).unref())]);
   }
 
   private campaignOnce(): void {

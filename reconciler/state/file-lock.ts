@@ -55,8 +55,13 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
   }
 }
 
+/** When this process started: a lock naming our pid from before then was left by an earlier process (a container's pid 1). */
+const PROCESS_STARTED_AT = Date.now() - process.uptime() * 1000;
+
 function isStale(holder: LockHolder | 'unreadable'): boolean {
-  return holder === 'unreadable' || (holder.host === os.hostname() && !isProcessAlive(holder.pid));
+  if (holder === 'unreadable') return true;
+  if (holder.host !== os.hostname()) return false;
+  return !isProcessAlive(holder.pid) || (holder.pid === process.pid && Date.parse(holder.since) < PROCESS_STARTED_AT - 1000);
 }
 
 /** Removes a stale lock unless someone else took the lock in the meantime. */

@@ -58,6 +58,10 @@ export class DaemonProcess {
     }
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async get<T>(urlPath: string): Promise<{ status: number; body: T }> {
     const response = await fetch(this.http + urlPath);
     return { status: response.status, body: (await response.json()) as T };

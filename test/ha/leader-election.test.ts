@@ -65,6 +65,22 @@ describe('leader election and fencing', function () {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
+  it('a replica that stops while its campaign is under way never becomes the leader', async () => {
+    const connection: EtcdConnection = connectEtcd({ endpoints: cluster.endpoints, prefix, leaseTtlSeconds: TTL });
+    const election = new LeaderElection(connection, { value: 'stopping', ttlSeconds: TTL });
+    cleanup.push(() => connection.close());
+    const elected: number[] = [];
+    election.on('elected', () => elected.push(Date.now()));
+    election.start();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the campaign's requests are on their way
+    await election.stop();
+    // Longer than a campaign takes on loopback, and than the campaign's lease lives.
+    await new Promise((resolve) => setTimeout(resolve, (TTL + 1) * 1000));
+    assert.deepEqual(elected, [], 'elected after it began stopping');
+    assert.equal(election.isLeader(), false);
+    assert.equal(await election.leader(), undefined, 'a leader key outlived the stopped campaign');
+  });
+
   it('elects exactly one of three candidates and hands over within a second when the leader resigns', async () => {
     const elections: LeaderElection[] = [];
     for (let i = 0; i < 3; i++) {

@@ -1,7 +1,7 @@
 // `meshplane serve`: run the GitOps daemon until SIGTERM or SIGINT.
 import { Command, Option } from 'commander';
 import pino from 'pino';
-import { Daemon, DAEMON_DEFAULTS, DaemonOptions } from '../../daemon/daemon';
+import { Daemon, DAEMON_DEFAULTS, DaemonOptions, stopBoundMs } from '../../daemon/daemon';
 import { DaemonError } from '../../daemon/errors';
 import { HaError, mergeStoreFlags, StoreFlags } from '../../ha';
 import { PRINTABLE_LOG_OPTIONS } from '../../logging/printable-log';
@@ -14,7 +14,7 @@ import { operatorConfig, OperatorConfig, SECRET_VARIABLES } from '../../operator
 import { applyOverrides } from '../../operator/overrides';
 import { storeSettings } from '../../operator/store-settings';
 import { Terminal } from '../terminal';
-import { EXIT_OK, UsageError } from '../usage-error';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
 
 export interface ServeOptions extends StoreFlags {
   /** The operator configuration file (also $MESHPLANE_CONFIG); flags and variables override its common keys. */
@@ -80,7 +80,14 @@ export async function runServe(options: ServeOptions, terminal: Terminal, announ
     };
     process.on('SIGTERM', stop).on('SIGINT', stop);
   });
-  await daemon.stop();
+  const bound = stopBoundMs(daemon.options.stopGraceMs);
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([daemon.stop().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), bound)))]);
+  clearTimeout(timer);
+  if (!stopped) {
+    terminal.err(`meshplane: the stop did not finish within ${bound / 1000}s; exiting anyway\n`);
+    return EXIT_FAILURE;
+  }
   terminal.err('meshplane: stopped\n');
   return EXIT_OK;
 }
