@@ -1,5 +1,7 @@
-// Settings of one environment (`environments/<env>/environment.yaml`): everything that is not mesh.
-// Each area reads its own section; unknown sections are rejected by the loader's schema.
+// Settings of one environment (`environments/<env>/environment.yaml`): everything that is not a
+// resource, mesh-level only. Read once (read-environment.ts, checked against environment-schema.ts);
+// each feature takes its section from here.
+import { AwsStackSettings, defaultStackSettings } from '../aws/stack-settings';
 
 export interface QuotaSettings {
   meshesPerAccount: number;
@@ -15,6 +17,8 @@ export interface QuotaSettings {
   envoysPerVirtualGateway: number;
 }
 
+export type RuleSeverity = 'error' | 'warning' | 'off';
+
 export interface ValidationSettings {
   /** ID-3: `strict` (letters, digits, `-`, `_`; `.` for virtual services) or `compat` (any but `/`). */
   names: 'strict' | 'compat';
@@ -24,6 +28,42 @@ export interface ValidationSettings {
   acmProvider: boolean;
   /** VN-SD-4: whether a Cloud Map-compatible discovery adapter is configured (else `awsCloudMap` is rejected). */
   cloudMapAdapter: boolean;
+  /** Meshplane-only rules become errors. Accepted and typed; no rule reads it yet. */
+  strict: boolean;
+  /** Severity per rule ID. Accepted and typed; no rule reads it yet. */
+  rules: Record<string, RuleSeverity>;
+}
+
+/** An instance declared in `discovery.instances`, served by EDS like registered ones. */
+export interface StaticInstanceSetting {
+  namespace: string;
+  service: string;
+  address?: string;
+  port?: number;
+  /** Default `address:port`. */
+  id?: string;
+  healthy?: boolean;
+  attributes?: Record<string, string>;
+}
+
+export interface DiscoverySettings {
+  instances: StaticInstanceSetting[];
+}
+
+export interface MeshXdsSettings {
+  /** Proxies allowed per identity: a number, `quota` for the envoysPer* quotas, undefined for no limit. */
+  proxyLimit: number | 'quota' | undefined;
+}
+
+/** What the environment's Terraform stack holds; the binary and the state backend are the operator's. */
+export interface TerraformEnvironmentSettings extends Omit<AwsStackSettings, 'backend'> {
+  /** Run Terraform in plan/apply/the daemon. */
+  enabled: boolean;
+}
+
+export interface StatusSelection {
+  /** Reporter names the operator declared (`git-notes` always exists); empty: the operator's defaultReporters. */
+  reporters: string[];
 }
 
 export interface EnvironmentConfig {
@@ -37,8 +77,15 @@ export interface EnvironmentConfig {
   validation: ValidationSettings;
   /** §12.1: apply App Mesh's hidden default retry policy (always, configurable). */
   defaultRetryPolicy: boolean;
-  /** Sections owned by other areas (xds, discovery, terraform, status, store), as written. */
-  sections: Record<string, unknown>;
+  discovery: DiscoverySettings;
+  xds: MeshXdsSettings;
+  terraform: TerraformEnvironmentSettings;
+  status: StatusSelection;
+  /**
+   * Operator-level keys still read from environment.yaml (STILL_READ_FROM_REPOSITORY in
+   * operator-keys.ts, ENV-OPERATOR warns), by dotted path (`terraform.backend`), as written.
+   */
+  operatorKeys: Record<string, unknown>;
 }
 
 export const DEFAULT_QUOTAS: QuotaSettings = {
@@ -60,7 +107,13 @@ export const DEFAULT_VALIDATION: ValidationSettings = {
   missingBackend: 'error',
   acmProvider: true,
   cloudMapAdapter: true,
+  strict: false,
+  rules: {},
 };
+
+export function defaultTerraformEnvironment(): TerraformEnvironmentSettings {
+  return { ...defaultStackSettings(), enabled: false };
+}
 
 export function defaultEnvironment(name: string): EnvironmentConfig {
   return {
@@ -69,8 +122,12 @@ export function defaultEnvironment(name: string): EnvironmentConfig {
     region: 'us-west-2',
     partition: 'aws',
     quotas: { ...DEFAULT_QUOTAS },
-    validation: { ...DEFAULT_VALIDATION },
+    validation: { ...DEFAULT_VALIDATION, rules: {} },
     defaultRetryPolicy: true,
-    sections: {},
+    discovery: { instances: [] },
+    xds: { proxyLimit: undefined },
+    terraform: defaultTerraformEnvironment(),
+    status: { reporters: [] },
+    operatorKeys: {},
   };
 }

@@ -2,6 +2,8 @@
 // schemas/environment.schema.json (`npm run gen:schemas`) for editors, and checked with ajv by
 // read-environment.ts. Operator-level keys are described so that editors and the checker refuse
 // them with the place they live now (ENV-OPERATOR).
+import { SYNTH_TARGETS } from '../aws/stack-settings';
+import { defaultEnvironment, RuleSeverity } from './environment-config';
 import { OPERATOR_KEYS, OperatorKey } from './operator-keys';
 
 /** A JSON Schema node, with the two annotations meshplane adds. */
@@ -16,27 +18,8 @@ export interface EnvironmentSchemaNode {
 export const ENVIRONMENT_SCHEMA_FILE = 'environment.schema.json';
 export const ENVIRONMENT_SCHEMA_ID = 'https://meshplane.dev/schemas/environment.schema.json';
 
-export const DEFAULT_ACCOUNT = '111122223333';
-export const DEFAULT_REGION = 'us-west-2';
-export const DEFAULT_PARTITION = 'aws';
-
-/** App Mesh's default service quotas; environment.yaml may raise them. */
-export const DEFAULT_QUOTAS = {
-  meshesPerAccount: 15,
-  virtualServicesPerMesh: 200,
-  virtualNodesPerMesh: 200,
-  virtualRoutersPerMesh: 200,
-  routesPerVirtualRouter: 50,
-  virtualGatewaysPerMesh: 3,
-  gatewayRoutesPerVirtualGateway: 10,
-  backendsPerVirtualNode: 50,
-  weightedTargetsPerRoute: 10,
-  envoysPerVirtualNode: 50,
-  envoysPerVirtualGateway: 50,
-} as const;
-
-export const RULE_SEVERITIES = ['error', 'warning', 'off'] as const;
-export const SYNTH_TARGET_NAMES = ['discovery', 'appmesh'] as const;
+const DEFAULTS = defaultEnvironment('');
+export const RULE_SEVERITIES: readonly RuleSeverity[] = ['error', 'warning', 'off'];
 /** The reporter every daemon has without declaring it. */
 export const GIT_NOTES_REPORTER = 'git-notes';
 
@@ -72,7 +55,7 @@ function section(description: string, properties: Record<string, EnvironmentSche
 }
 
 const quotas = Object.fromEntries(
-  Object.entries(DEFAULT_QUOTAS).map(([name, value]) => [
+  Object.entries(DEFAULTS.quotas).map(([name, value]) => [
     name,
     { description: `App Mesh quota ${name} (default ${value}).`, type: 'integer', minimum: 1, default: value, 'x-hint': 'a positive whole number' },
   ]),
@@ -92,15 +75,15 @@ export function environmentSchema(): EnvironmentSchemaNode {
           description: '12-digit owner account used to form ARNs.',
           type: 'string',
           pattern: '^[0-9]{12}$',
-          default: DEFAULT_ACCOUNT,
+          default: DEFAULTS.account,
           'x-hint': 'a 12-digit account ID in quotes, e.g. "111122223333"',
         },
-        region: { description: 'Region used to form ARNs.', type: 'string', pattern: '^[a-z0-9-]+$', default: DEFAULT_REGION, 'x-hint': 'a region name such as us-west-2' },
-        partition: { description: 'Partition used to form ARNs.', type: 'string', pattern: '^[a-z0-9-]+$', default: DEFAULT_PARTITION, 'x-hint': 'a partition name such as aws' },
+        region: { description: 'Region used to form ARNs.', type: 'string', pattern: '^[a-z0-9-]+$', default: DEFAULTS.region, 'x-hint': 'a region name such as us-west-2' },
+        partition: { description: 'Partition used to form ARNs.', type: 'string', pattern: '^[a-z0-9-]+$', default: DEFAULTS.partition, 'x-hint': 'a partition name such as aws' },
         defaultRetryPolicy: {
           description: "Apply App Mesh's hidden default retry policy to routes without one (resource-model §12.1).",
           type: 'boolean',
-          default: true,
+          default: DEFAULTS.defaultRetryPolicy,
           'x-hint': 'true or false',
         },
         quotas: {
@@ -116,12 +99,12 @@ export function environmentSchema(): EnvironmentSchemaNode {
             names: {
               description: 'ID-3: strict = letters, digits, - and _ (and . for virtual services); compat = anything but /.',
               enum: ['strict', 'compat'],
-              default: 'strict',
+              default: DEFAULTS.validation.names,
             },
-            missingBackend: { description: 'A-5 / VN-BE-3: severity of a backend naming a virtual service that does not exist.', enum: ['error', 'warning'], default: 'error' },
-            acmProvider: { description: 'TLS-5: whether an ACM-compatible certificate provider is configured (false rejects acm certificates).', type: 'boolean', default: true, 'x-hint': 'true or false' },
-            cloudMapAdapter: { description: 'VN-SD-4: whether a Cloud Map-compatible discovery adapter is configured (false rejects awsCloudMap).', type: 'boolean', default: true, 'x-hint': 'true or false' },
-            strict: { description: 'Treat meshplane-only rules as errors.', type: 'boolean', default: false, 'x-hint': 'true or false' },
+            missingBackend: { description: 'A-5 / VN-BE-3: severity of a backend naming a virtual service that does not exist.', enum: ['error', 'warning'], default: DEFAULTS.validation.missingBackend },
+            acmProvider: { description: 'TLS-5: whether an ACM-compatible certificate provider is configured (false rejects acm certificates).', type: 'boolean', default: DEFAULTS.validation.acmProvider, 'x-hint': 'true or false' },
+            cloudMapAdapter: { description: 'VN-SD-4: whether a Cloud Map-compatible discovery adapter is configured (false rejects awsCloudMap).', type: 'boolean', default: DEFAULTS.validation.cloudMapAdapter, 'x-hint': 'true or false' },
+            strict: { description: 'Treat meshplane-only rules as errors.', type: 'boolean', default: DEFAULTS.validation.strict, 'x-hint': 'true or false' },
             rules: {
               description: 'Severity per rule ID, e.g. { RT-P-2: error, VS-4: off }.',
               type: 'object',
@@ -172,13 +155,13 @@ export function environmentSchema(): EnvironmentSchemaNode {
         terraform: section(
           'What the environment\'s Terraform stack holds. The binary, its environment and the state backend are configured by the operator.',
           {
-            enabled: { description: 'Run Terraform in plan/apply/the daemon.', type: 'boolean', default: false, 'x-hint': 'true or false' },
+            enabled: { description: 'Run Terraform in plan/apply/the daemon.', type: 'boolean', default: DEFAULTS.terraform.enabled, 'x-hint': 'true or false' },
             targets: {
               description: 'What the stack holds.',
               type: 'array',
-              items: { enum: [...SYNTH_TARGET_NAMES] },
+              items: { enum: [...SYNTH_TARGETS] },
               uniqueItems: true,
-              default: [...SYNTH_TARGET_NAMES],
+              default: [...SYNTH_TARGETS],
             },
             privateZone: {
               description: 'Route 53 private zone in which every virtual service name gets a record.',
@@ -191,10 +174,10 @@ export function environmentSchema(): EnvironmentSchemaNode {
               description: 'Address the virtual service records point at (Envoy intercepts the traffic, so any address works).',
               type: 'string',
               pattern: '^(\\d{1,3}\\.){3}\\d{1,3}$',
-              default: '10.10.10.10',
+              default: DEFAULTS.terraform.serviceAddress,
               'x-hint': 'an IPv4 address such as 10.10.10.10',
             },
-            recordTtl: { description: 'TTL of the virtual service records, in seconds.', type: 'integer', minimum: 0, default: 300, 'x-hint': 'a whole number of seconds' },
+            recordTtl: { description: 'TTL of the virtual service records, in seconds.', type: 'integer', minimum: 0, default: DEFAULTS.terraform.recordTtl, 'x-hint': 'a whole number of seconds' },
           },
           'terraform.',
         ),
@@ -206,6 +189,7 @@ export function environmentSchema(): EnvironmentSchemaNode {
               type: 'array',
               items: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', 'x-hint': 'a reporter name such as github-main' },
               uniqueItems: true,
+              minItems: 1,
               'x-hint': 'a list of reporter names, e.g. [git-notes, github-main]',
             },
           },

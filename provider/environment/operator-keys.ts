@@ -37,10 +37,11 @@ export const OPERATOR_KEYS: readonly OperatorKey[] = [
 ];
 
 /**
- * Operator keys today's daemon still takes from environment.yaml until the operator configuration
- * provides them: reported as warnings, not yet errors. Emptied when that lands.
+ * Operator keys still read from environment.yaml, reported as warnings: the CLI's `plan`/`apply`/
+ * `synth` take terraform.backend from here until they read the operator configuration. The daemon
+ * reads none of them.
  */
-export const STILL_READ_FROM_REPOSITORY: readonly string[] = OPERATOR_KEYS.map((k) => k.key).filter((key) => key !== 'secrets');
+export const STILL_READ_FROM_REPOSITORY: readonly string[] = ['terraform.backend'];
 
 /** The message of an ENV-OPERATOR diagnostic for `key` (a path of OPERATOR_KEYS, or '' for a secret-looking key at `written`). */
 export function operatorKeyMessage(key: string, written: string): string {
@@ -52,7 +53,8 @@ export function operatorKeyMessage(key: string, written: string): string {
     );
   }
   const obeyed = STILL_READ_FROM_REPOSITORY.includes(key)
-    ? 'It is still read from here for now and will be refused once the operator configuration provides it.'
+    ? 'The CLI (plan, apply, synth) still reads it from here for now; the daemon does not, and it will be refused.'
     : 'It is not obeyed here.';
   return `${written}: this belongs to the operator configuration (${known.reason}): ${known.fix} — see docs/configuration.md. ${obeyed}`;
 }
+

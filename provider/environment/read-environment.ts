@@ -1,12 +1,10 @@
-// Turns a parsed `environment.yaml` into settings, with a diagnostic for each key it cannot use.
+// Reads a parsed `environment.yaml` once into the typed settings every feature takes its section
+// from: checked against the environment schema, each valid setting over its default.
 import { Diagnostic, joinPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
-import { defaultEnvironment, DEFAULT_QUOTAS, DEFAULT_VALIDATION, EnvironmentConfig } from './environment-config';
-
-/** Top-level sections owned by other areas; their contents are checked by those areas. */
-export const ENVIRONMENT_SECTIONS = ['xds', 'discovery', 'terraform', 'status', 'store', 'secrets', 'drift'] as const;
-
-const SCALAR_SETTINGS = ['account', 'region', 'partition', 'defaultRetryPolicy'] as const;
+import { checkEnvironmentSchema } from './check-environment-schema';
+import { defaultEnvironment, EnvironmentConfig } from './environment-config';
+import { STILL_READ_FROM_REPOSITORY } from './operator-keys';
 
 export function readEnvironment(
   name: string,
@@ -15,70 +13,45 @@ export function readEnvironment(
   locate: (pointer: string) => Position,
 ): { config: EnvironmentConfig; diagnostics: Diagnostic[] } {
   const config = defaultEnvironment(name);
-  const diagnostics: Diagnostic[] = [];
-  const report = (pointer: string, message: string) => {
-    const { line, column } = locate(pointer);
-    diagnostics.push({ code: 'ENV-1', severity: 'error', message, file, line, column, pointer });
+  // An empty file is an environment with every default.
+  const diagnostics = checkEnvironmentSchema(value ?? {}, { file, locate });
+  if (!isRecord(value)) return { config, diagnostics };
+
+  const wrong = diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer);
+  /** The setting at `pointer`, when it is written and nothing at, above or below it is wrong. */
+  const valid = (pointer: string, setting: unknown): boolean =>
+    setting !== undefined && !wrong.some((at) => at === pointer || at.startsWith(pointer + '/') || pointer.startsWith(at + '/'));
+  /** Copies each valid member of `section` (at `pointer`) over `target`. */
+  const copy = <T extends object>(target: T, section: unknown, pointer: string, keys: readonly (keyof T & string)[]) => {
+    if (!isRecord(section)) return;
+    for (const key of keys) if (valid(joinPointer(pointer, key), section[key])) (target as Record<string, unknown>)[key] = section[key];
   };
-  if (value === undefined || value === null) return { config, diagnostics };
-  if (!isRecord(value)) {
-    report('', 'environment.yaml must be a mapping of settings (account, region, quotas, validation, …).');
-    return { config, diagnostics };
-  }
-  for (const [key, setting] of Object.entries(value)) {
-    const pointer = joinPointer('', key);
-    if (key === 'account') {
-      if (typeof setting === 'string' && /^\d{12}$/.test(setting)) config.account = setting;
-      else report(pointer, `account must be a 12-digit account ID in quotes (e.g. "111122223333"); got ${JSON.stringify(setting)}.`);
-    } else if (key === 'region' || key === 'partition') {
-      if (typeof setting === 'string' && /^[a-z0-9-]+$/.test(setting)) config[key] = setting;
-      else report(pointer, `${key} must be a name such as ${key === 'region' ? 'us-west-2' : 'aws'}; got ${JSON.stringify(setting)}.`);
-    } else if (key === 'defaultRetryPolicy') {
-      if (typeof setting === 'boolean') config.defaultRetryPolicy = setting;
-      else report(pointer, `defaultRetryPolicy must be true or false; got ${JSON.stringify(setting)}.`);
-    } else if (key === 'quotas') {
-      readNumbers(setting, pointer, DEFAULT_QUOTAS, config.quotas, report);
-    } else if (key === 'validation') {
-      readValidation(setting, pointer, config, report);
-    } else if ((ENVIRONMENT_SECTIONS as readonly string[]).includes(key)) {
-      config.sections[key] = setting;
-    } else {
-      const known = [...SCALAR_SETTINGS, 'quotas', 'validation', ...ENVIRONMENT_SECTIONS];
-      report(pointer, `unknown setting "${key}" in environment.yaml; known settings: ${known.join(', ')}.`);
+
+  copy(config, value, '', ['account', 'region', 'partition', 'defaultRetryPolicy']);
+  copy(config.quotas, value.quotas, '/quotas', Object.keys(config.quotas) as (keyof typeof config.quotas)[]);
+  copy(config.validation, value.validation, '/validation', ['names', 'missingBackend', 'acmProvider', 'cloudMapAdapter', 'strict']);
+  if (isRecord(value.validation) && isRecord(value.validation.rules)) {
+    for (const [rule, severity] of Object.entries(value.validation.rules)) {
+      if (valid(joinPointer('/validation/rules', rule), severity)) config.validation.rules[rule] = severity as EnvironmentConfig['validation']['rules'][string];
     }
+  }
+  // All or none, so that instance i is still /discovery/instances/i for the registry's checks.
+  if (isRecord(value.discovery) && valid('/discovery', value.discovery) && Array.isArray(value.discovery.instances)) {
+    config.discovery.instances = value.discovery.instances;
+  }
+  if (isRecord(value.xds) && valid('/xds/proxyLimit', value.xds.proxyLimit)) {
+    const limit = value.xds.proxyLimit as number | boolean;
+    config.xds.proxyLimit = limit === true ? 'quota' : limit === false ? undefined : limit;
+  }
+  copy(config.terraform, value.terraform, '/terraform', ['enabled', 'targets', 'privateZone', 'vpcId', 'serviceAddress', 'recordTtl']);
+  copy(config.status, value.status, '/status', ['reporters']);
+
+  for (const key of STILL_READ_FROM_REPOSITORY) {
+    const [section, member] = key.split('.');
+    const setting = member === undefined ? value[section] : isRecord(value[section]) ? value[section][member] : undefined;
+    if (setting !== undefined) config.operatorKeys[key] = setting;
   }
   return { config, diagnostics };
-}
-
-function readNumbers<T extends object>(
-  value: unknown,
-  pointer: string,
-  defaults: T,
-  target: T,
-  report: (pointer: string, message: string) => void,
-): void {
-  if (!isRecord(value)) return report(pointer, `${pointer.slice(1)} must be a mapping of names to numbers.`);
-  for (const [key, n] of Object.entries(value)) {
-    if (!(key in defaults)) {
-      report(joinPointer(pointer, key), `unknown quota "${key}"; known quotas: ${Object.keys(defaults).join(', ')}.`);
-    } else if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-      report(joinPointer(pointer, key), `quota ${key} must be a positive whole number; got ${JSON.stringify(n)}.`);
-    } else {
-      (target as Record<string, number>)[key] = n;
-    }
-  }
-}
-
-function readValidation(value: unknown, pointer: string, config: EnvironmentConfig, report: (p: string, m: string) => void): void {
-  if (!isRecord(value)) return report(pointer, 'validation must be a mapping (names, missingBackend, acmProvider, cloudMapAdapter).');
-  for (const [key, setting] of Object.entries(value)) {
-    const at = joinPointer(pointer, key);
-    if (key === 'names' && (setting === 'strict' || setting === 'compat')) config.validation.names = setting;
-    else if (key === 'missingBackend' && (setting === 'error' || setting === 'warning')) config.validation.missingBackend = setting;
-    else if ((key === 'acmProvider' || key === 'cloudMapAdapter') && typeof setting === 'boolean') config.validation[key] = setting;
-    else if (key in DEFAULT_VALIDATION) report(at, `validation.${key} has an invalid value ${JSON.stringify(setting)}.`);
-    else report(at, `unknown validation setting "${key}"; known: ${Object.keys(DEFAULT_VALIDATION).join(', ')}.`);
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

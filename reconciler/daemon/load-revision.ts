@@ -7,11 +7,9 @@ import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource, FileTooLargeError } from '../load/file-source';
 import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment, LoadLimits } from '../load/load-environment';
 import { parseFile } from '../../provider/load/parsed-document';
-import { DiscoverySettings, readDiscoverySettings, DISCOVERY_SECTION } from '../registry';
-import { readStatusSettings, StatusSettings } from '../status/settings';
+import { MeshXdsSettings } from '../../provider/environment/environment-config';
+import { DiscoverySettings, readDiscoverySettings } from '../registry';
 import { readTerraformSettings, TerraformSettings } from '../terraform';
-import { readXdsSettings, XDS_SECTION, XdsSettings } from '../xds';
-import { readStoreSettings, STORE_SECTION } from '../ha/store-settings';
 import { closestMatch } from '../load/closest-match';
 import { GIT_NOTES_REPORTER } from '../operator/operator-config';
 
@@ -31,12 +29,12 @@ export interface ValidatedRevision {
   /** Every finding, sorted; errors mean the revision is not applied. */
   diagnostics: Diagnostic[];
   valid: boolean;
-  status: StatusSettings;
   /** The reporter names the environment selected (status.reporters), else the operator's defaults. */
   reporters: string[];
   discovery: DiscoverySettings;
   terraform: TerraformSettings;
-  xds: XdsSettings;
+  /** The environment's mesh-level xDS settings (the server's are the operator's). */
+  xds: MeshXdsSettings;
 }
 
 /** Loads and validates one environment of a revision; undefined when the revision does not have it. */
@@ -47,25 +45,21 @@ export async function validateRevision(files: FileSource, environment: string, o
   const diagnostics = validateEnvironment(loaded).diagnostics;
   const file = `${dir}/${ENVIRONMENT_FILE}`;
   const source = { file, locate: await locator(files, file) };
-  const sections = loaded.config.sections;
-  const status = readStatusSettings(sections.status, source);
-  const reporters = selectReporters(sections.status, source, operator);
-  const discovery = readDiscoverySettings(sections[DISCOVERY_SECTION], source);
-  const terraform = readTerraformSettings(sections.terraform, source);
-  const xds = readXdsSettings(sections[XDS_SECTION], source);
-  const store = readStoreSettings(sections[STORE_SECTION], source);
-  diagnostics.push(...status.diagnostics, ...reporters.diagnostics, ...discovery.diagnostics, ...terraform.diagnostics, ...xds.diagnostics, ...store.diagnostics);
+  const { config } = loaded;
+  const reporters = selectReporters(config.status.reporters, source, operator);
+  const discovery = readDiscoverySettings(config, source);
+  const terraform = readTerraformSettings(config, source);
+  diagnostics.push(...reporters.diagnostics, ...discovery.diagnostics, ...terraform.diagnostics);
   diagnostics.sort(compareDiagnostics);
   return {
     environment,
     loaded,
     diagnostics,
     valid: !hasErrors(diagnostics),
-    status: status.settings,
     reporters: reporters.names,
     discovery: discovery.settings,
     terraform: terraform.settings,
-    xds: xds.settings,
+    xds: config.xds,
   };
 }
 
@@ -73,17 +67,12 @@ export async function validateRevision(files: FileSource, environment: string, o
  * `status.reporters` of environment.yaml: names the operator declared. A name it did not declare is
  * an error at its line (ENV-REPORTER): the repository selects, it never defines a reporter.
  */
-function selectReporters(section: unknown, source: { file: string; locate(pointer: string): Position }, operator: OperatorSelections | undefined): { names: string[]; diagnostics: Diagnostic[] } {
+function selectReporters(selected: readonly string[], source: { file: string; locate(pointer: string): Position }, operator: OperatorSelections | undefined): { names: string[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const selected = typeof section === 'object' && section !== null ? (section as Record<string, unknown>).reporters : undefined;
-  const defaults = [...(operator?.defaultReporters ?? [GIT_NOTES_REPORTER])];
-  if (selected === undefined) return { names: defaults, diagnostics };
+  // None selected (the schema refuses an empty list): the operator's defaults.
+  if (selected.length === 0) return { names: [...(operator?.defaultReporters ?? [GIT_NOTES_REPORTER])], diagnostics };
   const report = (pointer: string, message: string) => diagnostics.push({ code: 'ENV-REPORTER', severity: 'error', message, file: source.file, ...source.locate(pointer), pointer });
-  if (!Array.isArray(selected) || selected.length === 0 || selected.some((name) => typeof name !== 'string')) {
-    report('/status/reporters', 'status.reporters must be a non-empty list of reporter names the operator declared, e.g. [git-notes, github-main].');
-    return { names: defaults, diagnostics };
-  }
-  const names = selected as string[];
+  const names = [...selected];
   names.forEach((name, index) => {
     if (!operator || operator.reporters.includes(name)) return;
     const hint = closestMatch(name, operator.reporters);

@@ -35,23 +35,12 @@ export class EtcdUnavailableError extends HaError {
   }
 }
 
-/** Problems of the `store` section of environment.yaml and of the --store / --etcd-* flags. */
+/** Problems of the --store / --etcd-* flags. */
 export const storeSettingMessages = {
-  notMapping: () => 'store must be a mapping, e.g. store: {backend: etcd, etcd: {endpoints: [http://10.0.0.5:2379]}}',
-  unknownKey: (where: string, key: string, known: readonly string[]) => `unknown ${where} setting "${key}"; known: ${known.join(', ')}`,
-  badBackend: (value: unknown) => `store.backend ${JSON.stringify(value)} is not a backend; use embedded (files in the state dir, the default) or etcd`,
-  etcdWithoutEndpoints: () =>
-    'store.backend is etcd but no etcd endpoints are given; add store.etcd.endpoints: [http://127.0.0.1:2379] (or --etcd-endpoints)',
   badEndpoint: (value: unknown) =>
     `etcd endpoint ${JSON.stringify(value)} is not a URL such as http://10.0.0.5:2379 or https://etcd-0.internal:2379 (https with store.etcd.tls)`,
-  endpointsNotList: () => 'store.etcd.endpoints must be a list of URLs, e.g. [http://10.0.0.5:2379, http://10.0.0.6:2379]',
-  notString: (pointer: string) => `${pointer} must be a string`,
   badPrefix: (value: unknown) => `store.etcd.prefix ${JSON.stringify(value)} must be a non-empty key prefix ending in "/", e.g. /meshplane/`,
   badTtl: (value: unknown) => `store.etcd.leaseTtl ${JSON.stringify(value)} must be a whole number of seconds from 2 to 300`,
-  keyWithoutCert: () => 'store.etcd.tls needs cert and key together (client certificate authentication), or neither',
-  authIncomplete: () => 'store.etcd.auth needs userEnv and passwordEnv: the names of environment variables holding the etcd user and password',
-  backendsDiffer: (a: string, b: string) =>
-    `environments ${a} and ${b} ask for different state stores; one meshplane serve process uses one store: make their store sections equal, or pass --store`,
 };
 
 export const etcdSetupErrors = {

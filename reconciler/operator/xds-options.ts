@@ -3,18 +3,17 @@
 import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { proxyKey } from '../../provider/envoy/snapshot';
-import { EnvironmentConfig } from '../../provider/environment/environment-config';
+import { EnvironmentConfig, MeshXdsSettings } from '../../provider/environment/environment-config';
 import { CertificateAuthenticator, ProxyAuthenticator, TokenAuthenticator } from '../xds/proxy-auth';
 import { parseNodeId } from '../xds/proxy-identity';
 import { XdsServerOptions } from '../xds/xds-server';
-import { XdsSettings } from '../xds/xds-settings';
 import { XdsOperatorSettings } from './operator-config';
 import { SecretSource } from './secret-source';
 
 /** What an environment says about xDS: its proxy limit, and the account/region of full-ARN node ids. */
 export interface XdsEnvironment {
   config: EnvironmentConfig;
-  proxyLimit: XdsSettings['proxyLimit'];
+  proxyLimit: MeshXdsSettings['proxyLimit'];
 }
 
 /**

@@ -43,12 +43,8 @@ export const registryErrors = {
     ),
 };
 
-/** Problems in the `discovery` section of environment.yaml. */
+/** Problems of instances declared in the `discovery` section of environment.yaml. */
 export const discoverySettingMessages = {
-  notMapping: () => 'discovery must be a mapping with an optional "instances" list, e.g. discovery: {instances: [{namespace: apps.local, service: serviceb, address: 10.0.0.7, port: 80}]}',
-  unknownKey: (key: string, known: readonly string[]) => `unknown discovery setting "${key}"; known: ${known.join(', ')}`,
-  instancesNotList: () => 'discovery.instances must be a list of instances ({namespace, service, address, port, id?, healthy?, attributes?})',
-  instanceNotMapping: () => 'each entry of discovery.instances must be a mapping {namespace, service, address, port}',
   duplicate: (namespace: string, service: string, id: string) =>
     `instance "${id}" of ${namespace}/${service} is declared twice; give each instance a distinct id (or a distinct address:port)`,
 };

@@ -6,5 +6,4 @@ export { GitHubReporter, GitHubReporterOptions } from './github-reporter';
 export { GitLabReporter, GitLabReporterOptions } from './gitlab-reporter';
 export { reportToAll, StatusReporter } from './reporter';
 export { DEFAULT_RETRY, RetryOptions } from './retry';
-export { DEFAULT_STATUS_SETTINGS, readStatusSettings, ReporterKind, StatusSettings } from './settings';
 export * from './status';

@@ -1,91 +1,37 @@
-// The `terraform` section of environment.yaml: whether plan/apply/the daemon run Terraform, with
-// which binary, and what the environment's stack holds. Every key is optional:
+// Terraform settings of an environment: what its stack holds (the `terraform` section of its
+// settings) and the state backend the CLI still takes from environment.yaml until it reads the
+// operator configuration (the daemon takes terraform.backend from the operator only):
 //
 //   terraform:
-//     enabled: true                 # run Terraform in plan/apply/daemon (default false)
-//     binary: terraform             # or tofu, or a path
-//     targets: [discovery, appmesh] # what the stack holds (default both)
-//     privateZone: apps.local       # Route 53 private zone for virtual service names
-//     vpcId: vpc-0123456789abcdef0  # VPC of that zone and of Cloud Map namespaces
-//     serviceAddress: 10.10.10.10   # address of the virtual service records
-//     recordTtl: 300
 //     backend:
 //       s3: { bucket: my-state, key: meshplane/apps.tfstate, region: us-west-2, useLockfile: true }
 //       # or s3 with dynamodbTable: terraform-locks, or local: { path: /var/lib/meshplane/apps.tfstate }
 import { Diagnostic, joinPointer } from '../../provider/model/diagnostic';
-import { AwsStackSettings, defaultStackSettings, SettingsSource, SYNTH_TARGETS, SynthTarget } from '../../provider/aws/stack-settings';
-import { closestMatch } from '../load/closest-match';
+import { AwsStackSettings, SettingsSource } from '../../provider/aws/stack-settings';
+import { defaultTerraformEnvironment, EnvironmentConfig, TerraformEnvironmentSettings } from '../../provider/environment/environment-config';
 
-export interface TerraformSettings extends AwsStackSettings {
-  enabled: boolean;
-  /** Executable run for init/plan/apply: `terraform`, `tofu`, or a path. */
-  binary: string;
+export interface TerraformSettings extends TerraformEnvironmentSettings {
+  backend?: AwsStackSettings['backend'];
 }
 
-export const TERRAFORM_SECTION = 'terraform';
-const KEYS = ['enabled', 'binary', 'targets', 'privateZone', 'vpcId', 'serviceAddress', 'recordTtl', 'backend'];
 const S3_KEYS = ['bucket', 'key', 'region', 'dynamodbTable', 'useLockfile', 'encrypt'];
 
 export function defaultTerraformSettings(): TerraformSettings {
-  return { ...defaultStackSettings(), enabled: false, binary: 'terraform' };
+  return defaultTerraformEnvironment();
 }
 
-export function readTerraformSettings(value: unknown, source: SettingsSource): { settings: TerraformSettings; diagnostics: Diagnostic[] } {
-  const settings = defaultTerraformSettings();
+/**
+ * The environment's Terraform settings: the `terraform` section of its settings, plus the state
+ * backend the CLI still takes from environment.yaml (ENV-OPERATOR warns), checked here.
+ */
+export function readTerraformSettings(config: EnvironmentConfig, source: SettingsSource): { settings: TerraformSettings; diagnostics: Diagnostic[] } {
+  const settings: TerraformSettings = { ...config.terraform, targets: [...config.terraform.targets] };
   const diagnostics: Diagnostic[] = [];
   const report = (pointer: string, message: string) =>
     diagnostics.push({ code: 'ENV-TF', severity: 'error', message, file: source.file, ...source.locate(pointer), pointer });
-  if (value === undefined || value === null) return { settings, diagnostics };
-  const root = `/${TERRAFORM_SECTION}`;
-  if (!isRecord(value)) {
-    report(root, 'terraform must be a mapping of settings (enabled, binary, targets, privateZone, vpcId, backend, …).');
-    return { settings, diagnostics };
-  }
-  for (const [key, setting] of Object.entries(value)) {
-    const at = joinPointer(root, key);
-    const text = (pattern: RegExp, example: string) => {
-      if (typeof setting === 'string' && pattern.test(setting)) return setting;
-      report(at, `terraform.${key} must be ${example}; got ${JSON.stringify(setting)}.`);
-      return undefined;
-    };
-    if (key === 'enabled') {
-      if (typeof setting === 'boolean') settings.enabled = setting;
-      else report(at, `terraform.enabled must be true or false; got ${JSON.stringify(setting)}.`);
-    } else if (key === 'binary') {
-      settings.binary = text(/^\S+$/, 'the name or path of the Terraform executable, e.g. terraform or tofu') ?? settings.binary;
-    } else if (key === 'targets') {
-      const targets = readTargets(setting, at, report);
-      if (targets) settings.targets = targets;
-    } else if (key === 'privateZone') {
-      settings.privateZone = text(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?\.?$/i, 'a DNS zone name such as apps.local');
-    } else if (key === 'vpcId') {
-      settings.vpcId = text(/^vpc-[0-9a-f]+$/, 'a VPC ID such as vpc-0123456789abcdef0');
-    } else if (key === 'serviceAddress') {
-      settings.serviceAddress = text(/^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address such as 10.10.10.10') ?? settings.serviceAddress;
-    } else if (key === 'recordTtl') {
-      if (typeof setting === 'number' && Number.isInteger(setting) && setting >= 0) settings.recordTtl = setting;
-      else report(at, `terraform.recordTtl must be a whole number of seconds; got ${JSON.stringify(setting)}.`);
-    } else if (key === 'backend') {
-      readBackend(setting, at, settings, report);
-    } else {
-      const suggestion = closestMatch(key, KEYS);
-      report(at, `unknown terraform setting "${key}"; known: ${KEYS.join(', ')}.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`);
-    }
-  }
+  const backend = config.operatorKeys['terraform.backend'];
+  if (backend !== undefined) readBackend(backend, '/terraform/backend', settings, report);
   return { settings, diagnostics };
-}
-
-function readTargets(value: unknown, at: string, report: (pointer: string, message: string) => void): SynthTarget[] | undefined {
-  if (!Array.isArray(value)) {
-    report(at, `terraform.targets must be a list drawn from ${SYNTH_TARGETS.join(', ')}; got ${JSON.stringify(value)}.`);
-    return undefined;
-  }
-  const targets: SynthTarget[] = [];
-  value.forEach((item, index) => {
-    if ((SYNTH_TARGETS as readonly unknown[]).includes(item)) targets.push(item as SynthTarget);
-    else report(joinPointer(at, index), `unknown target ${JSON.stringify(item)}; targets are ${SYNTH_TARGETS.join(', ')}.`);
-  });
-  return targets;
 }
 
 function readBackend(value: unknown, at: string, settings: TerraformSettings, report: (pointer: string, message: string) => void): void {

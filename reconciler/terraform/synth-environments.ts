@@ -9,7 +9,7 @@ import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
 import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, loadEnvironment, LoadedEnvironment } from '../load/load-environment';
 import { parseFile } from '../../provider/load/parsed-document';
-import { readTerraformSettings, TERRAFORM_SECTION, TerraformSettings } from './settings';
+import { readTerraformSettings, TerraformSettings } from './settings';
 
 export interface SynthEnvironmentsResult {
   /** False when any environment has errors: then nothing was written. */
@@ -30,7 +30,7 @@ export interface PreparedEnvironment {
 export async function prepareEnvironment(source: FileSource, name: string): Promise<PreparedEnvironment> {
   const loaded = await loadEnvironment(source, name);
   const settingsSource = await environmentFileSource(source, name);
-  const read = readTerraformSettings(loaded.config.sections[TERRAFORM_SECTION], settingsSource);
+  const read = readTerraformSettings(loaded.config, settingsSource);
   const diagnostics = [...validateEnvironment(loaded).diagnostics, ...read.diagnostics];
   return {
     loaded,

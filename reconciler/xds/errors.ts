@@ -77,8 +77,3 @@ export const xdsErrors = {
   shuttingDown: () => new XdsStreamError(status.UNAVAILABLE, 'the control plane is shutting down; reconnect to another replica or retry'),
 };
 
-/** Problems in the `xds` section of environment.yaml or in the server options. */
-export const xdsSettingErrors = {
-  badSecretRef: (ref: string) =>
-    `secret reference "${ref}" is not understood; write env:<VARIABLE> or file:<path>`,
-};

@@ -10,7 +10,5 @@ export type { ProxyAuthenticator } from './proxy-auth';
 export { parseNodeId, shortNodeId } from './proxy-identity';
 export type { ProxyStatus, TypeStatus } from './proxy-session';
 export { proxiesRoutes, PROXIES_PATH } from './proxies-api';
-export { readXdsSettings, XDS_SECTION, DEFAULT_XDS_LISTEN } from './xds-settings';
-export type { XdsSettings } from './xds-settings';
 export { envoyBootstrap, grpcBootstrap } from './bootstrap';
 export { versionOf } from './versions';

@@ -104,7 +104,7 @@ describe('meshplane synth and cdktf.json', function () {
     const out = path.join(tmp, 'out');
     const result = await runMeshplane('synth', '--repo', repo.dir, '--out', out);
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /environments\/apps\/environment\.yaml:2:\d+: error ENV-TF: unknown target "dns"/);
+    assert.match(result.stdout, /environments\/apps\/environment\.yaml:2:\d+: error ENV-TF: terraform\.targets\[1\] is "dns"; it must be one of discovery, appmesh/);
     assert.match(result.stdout, /not synthesized: 1 error/);
     assert.equal(fs.existsSync(out), false);
   });
@@ -116,7 +116,7 @@ describe('meshplane synth and cdktf.json', function () {
       () => runCdktfApp(path.join(tmp, 'x'), repo!.dir),
       (error: { status: number; stderr: Buffer }) => {
         assert.equal(error.status, 1);
-        assert.match(error.stderr.toString(), /environment\.yaml:2:\d+: error ENV-TF: terraform\.vpcId must be a VPC ID/);
+        assert.match(error.stderr.toString(), /environment\.yaml:2:\d+: error ENV-TF: terraform\.vpcId is "nope"; it must match .*\(a VPC ID such as vpc-0123456789abcdef0\)/);
         assert.match(error.stderr.toString(), /not synthesized/);
         return true;
       },

@@ -7,6 +7,7 @@ import { readDiscoverySettings } from '../../reconciler/registry/discovery-setti
 import { EndpointRegistry } from '../../reconciler/registry/endpoint-registry';
 import { registryRoutes } from '../../reconciler/registry/registry-api';
 import { parseFile } from '../../provider/load/parsed-document';
+import { readEnvironment } from '../../provider/environment/read-environment';
 
 function seeded(): EndpointRegistry {
   const registry = new EndpointRegistry();
@@ -116,26 +117,36 @@ describe('registry: instances declared in environment.yaml', () => {
     '    - {namespace: apps.local, service: serviceb, address: 10.0.1.2, port: 80, id: b-2}',
     '    - {namespace: apps.local, service: serviceb, address: somewhere, port: 80}',
     '    - {namespace: apps.local, service: serviceb, address: 10.0.1.2, port: 81, id: b-2}',
-    '    - {namespace: apps.local, service: serviceb, adress: 10.0.1.3, port: 80}',
     '',
   ].join('\n');
+  const read = (yaml: string) => {
+    const document = parseFile(yaml).documents[0];
+    const at = { file: 'environments/apps/environment.yaml', locate: document.locate };
+    const { config, diagnostics } = readEnvironment('apps', document.value, at.file, at.locate);
+    const discovery = readDiscoverySettings(config, at);
+    return { settings: discovery.settings, diagnostics: [...diagnostics, ...discovery.diagnostics] };
+  };
 
   it('reads valid instances and reports each bad one at its line', () => {
-    const document = parseFile(text).documents[0];
-    const { settings, diagnostics } = readDiscoverySettings((document.value as Record<string, unknown>).discovery, {
-      file: 'environments/apps/environment.yaml',
-      locate: document.locate,
-    });
+    const { settings, diagnostics } = read(text);
     assert.equal(settings.instances.length, 2);
     assert.deepEqual(
-      diagnostics.map((d) => `${d.line}:${d.pointer}:${d.message.slice(0, 40)}`),
+      diagnostics.map((d) => `${d.code}:${d.line}:${d.pointer}:${d.message.slice(0, 40)}`),
       [
-        '6:/discovery/instances/2:the instance address "somewhere" is not ',
-        '7:/discovery/instances/3:instance "b-2" of apps.local/serviceb is',
-        '8:/discovery/instances/4/adress:unknown discovery setting "adress"; know',
-        '8:/discovery/instances/4:the instance address undefined is not an',
+        'ENV-DISCOVERY:6:/discovery/instances/2:the instance address "somewhere" is not ',
+        'ENV-DISCOVERY:7:/discovery/instances/3:instance "b-2" of apps.local/serviceb is',
       ],
     );
+  });
+
+  it('reports a misspelled instance key at its line, with the key it meant', () => {
+    const { settings, diagnostics } = read('discovery:\n  instances:\n    - {namespace: apps.local, service: serviceb, adress: 10.0.1.3, port: 80}\n');
+    assert.deepEqual(settings.instances, []);
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code}:${d.line}:${d.pointer}`),
+      ['ENV-DISCOVERY:3:/discovery/instances/0/adress'],
+    );
+    assert.match(diagnostics[0].message, /unknown key "adress" in discovery\.instances\[0\].*Did you mean "address"\?/);
   });
 
   it('serves declared instances, keeps runtime health marks, refuses API deregistration, and drops removed ones', async () => {
