@@ -57,13 +57,16 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
     return { name, config, resources, diagnostics, files };
   }
 
+  // Many files (or documents) load in one stretch of promise callbacks: let timers, requests and
+  // xDS streams run in between.
   let lastTurn = Date.now();
+  const giveTurn = async () => {
+    if (Date.now() - lastTurn <= YIELD_AFTER_MS) return;
+    await nextTurn();
+    lastTurn = Date.now();
+  };
   for (const entry of entries) {
-    // Many files load in one stretch of promise callbacks: let timers, requests and xDS streams run between them.
-    if (Date.now() - lastTurn > YIELD_AFTER_MS) {
-      await nextTurn();
-      lastTurn = Date.now();
-    }
+    await giveTurn();
     const text = await readText(source, entry, maxBytes, diagnostics);
     if (text === undefined) continue;
     const parsed = await parseOffThread(text, /\.json$/i.test(entry.path) ? 'json' : 'yaml');
@@ -79,6 +82,7 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
     }
     files.push(entry.path);
     for (const document of parsed.documents) {
+      await giveTurn();
       const resource = toResource(entry.path, document, diagnostics);
       if (resource) resources.push(resource);
     }
