@@ -43,9 +43,11 @@ describe('operator config: reporters selected by environment.yaml', function () 
     await daemon.book.flush();
     assert.ok(github.statuses.some((s) => s.context === 'meshplane/apps/validate' && s.state === 'success'), 'the declared forge got the statuses');
 
+    // status.reporters is the line after `status:`, which follows the bundled settings.
+    const reportersLine = base.split('\n').length + 1;
     const bad: Array<{ status: string; line: number; message: RegExp }> = [
-      { status: 'status:\n  reporters: [git-notes, github-mian]\n', line: 5, message: /ENV-REPORTER status\.reporters names "github-mian", which the operator configuration does not declare/ },
-      { status: 'status:\n  reporters: github-main\n', line: 5, message: /status\.reporters/ },
+      { status: 'status:\n  reporters: [git-notes, github-mian]\n', line: reportersLine, message: /ENV-REPORTER status\.reporters names "github-mian", which the operator configuration does not declare/ },
+      { status: 'status:\n  reporters: github-main\n', line: reportersLine, message: /status\.reporters/ },
       { status: 'status:\n  reporter: github\n  github: { owner: acme, repo: mesh, tokenEnv: "bad-name" }\n', line: 0, message: /environments\/apps\/environment\.yaml:\d+: / },
     ];
     for (const attempt of bad) {
