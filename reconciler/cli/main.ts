@@ -15,6 +15,7 @@ import { graphCommand } from './commands/graph';
 import { routeCommand } from './commands/route';
 import { serveCommand } from './commands/serve';
 import { reviewCommand } from './commands/review';
+import { packageVersion } from '../../provider/package-root';
 import { processTerminal, Terminal } from './terminal';
 import { EXIT_USAGE, UsageError } from './usage-error';
 
@@ -25,6 +26,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
   };
   const program = new Command('meshplane')
     .description('GitOps control plane for the AWS App Mesh resource model.')
+    .version(packageVersion(), '-V, --version', 'print the version of meshplane')
     .exitOverride()
     .configureOutput({ writeOut: terminal.out, writeErr: terminal.err })
     .showHelpAfterError('(run meshplane <command> --help for usage)');

@@ -19,7 +19,25 @@ const CODES: Record<Style, [number, number]> = {
   dim: [2, 22],
 };
 
+let closedPipeHandled = false;
+
+/**
+ * A reader that stops early (`meshplane status | head -1`) closes the pipe: the rest of the output
+ * has nowhere to go, which is what the user asked for, not an error. Exit 0 instead of crashing on EPIPE.
+ */
+function endQuietlyOnClosedPipe(): void {
+  if (closedPipeHandled) return;
+  closedPipeHandled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
+  }
+}
+
 export function processTerminal(): Terminal {
+  endQuietlyOnClosedPipe();
   const isTTY = Boolean(process.stdout.isTTY);
   const color = isTTY && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
   return {

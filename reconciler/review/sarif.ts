@@ -1,18 +1,11 @@
 // SARIF 2.1.0 for code-scanning uploads (GitHub's upload-sarif, GitLab, IDEs): one run of the
 // meshplane tool, a rule per diagnostic code, a result per finding at its file, line and column.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { PACKAGE_ROOT } from '../../provider/package-root';
+import { packageVersion } from '../../provider/package-root';
 import { Finding } from './findings';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 const LEVEL: Record<Finding['severity'], 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
-
-function toolVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string };
-  return manifest.version ?? '0.0.0';
-}
 
 export function toSarif(findings: readonly Finding[], headCommit?: string): Record<string, unknown> {
   const codes = [...new Set(findings.map((f) => f.code))].sort();
@@ -45,7 +38,7 @@ export function toSarif(findings: readonly Finding[], headCommit?: string): Reco
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'meshplane', version: toolVersion(), rules } },
+        tool: { driver: { name: 'meshplane', version: packageVersion(), rules } },
         ...(headCommit ? { properties: { headCommit } } : {}),
         results,
       },

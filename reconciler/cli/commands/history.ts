@@ -5,7 +5,7 @@ import { openRepository } from '../repository';
 import { addStateLocationOptions } from '../state-location';
 import { Terminal } from '../terminal';
 import { EXIT_OK } from '../usage-error';
-import { withCommandErrors } from './plan';
+import { requireEnvironments, withCommandErrors } from './plan';
 
 export interface HistoryOptions {
   env: string;
@@ -33,6 +33,8 @@ export async function runHistory(options: HistoryOptions, terminal: Terminal): P
     const repo = openRepository(options.repo);
     const store = new FileStateStore(resolveStateDir(options, repo.label));
     const entries = await store.history(options.env);
+    // An environment never applied is fine; one that does not exist (a typo) is a mistake.
+    if (entries.length === 0) await requireEnvironments(repo, [options.env]);
     if (options.format === 'json') {
       terminal.out(JSON.stringify({ environment: options.env, revisions: entries }, null, 2) + '\n');
       return EXIT_OK;
