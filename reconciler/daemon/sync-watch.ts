@@ -1,5 +1,6 @@
 // The sync stage: after a push, wait (up to a timeout) until every connected proxy of the
-// environment has ACKed what it was sent, or NACKed it; then say so in one line.
+// environment has ACKed what it was sent and everything its configuration needs (the dependency
+// closure, see xds/dependency-closure.ts), or NACKed any of it; then say so in one line.
 import type { ProxySummary } from '../ha';
 import { XdsServer } from '../xds/xds-server';
 import { StatusState } from '../status/status';
@@ -19,6 +20,8 @@ export interface SyncReport {
   nacked: ProxyNack[];
   /** Identities still waiting to ACK. */
   pending: string[];
+  /** What the first pending proxy lacks, when known: `serviceA has not ACKed cluster cds-c`. */
+  waiting?: string;
 }
 
 export type SyncEnd = 'synced' | 'timeout' | 'superseded' | 'stopping';
@@ -29,8 +32,11 @@ export function syncReport(proxies: readonly ProxySummary[]): SyncReport {
     const types = Object.entries(proxy.types);
     const nack = types.find(([, t]) => t.state === 'nacked');
     if (nack) report.nacked.push({ identity: proxy.identity, name: proxy.name, type: nack[0], error: nack[1].lastNack?.error ?? 'rejected' });
-    else if (types.some(([, t]) => t.state === 'pending')) report.pending.push(proxy.identity);
-    else report.acked += 1;
+    else if (types.some(([, t]) => t.state === 'pending')) {
+      report.pending.push(proxy.identity);
+      const lacking = types.find(([, t]) => t.state === 'pending' && t.missing?.length);
+      if (lacking && !report.waiting) report.waiting = `${proxy.name} has not ACKed ${lacking[0]} ${lacking[1].missing!.join(', ')}`;
+    } else report.acked += 1;
   }
   return report;
 }
@@ -76,7 +82,10 @@ export function describeSync(report: SyncReport, end: SyncEnd, short: string, ti
   if (report.total === 0) return { state: 'success', description: `0 proxies connected; ${short} is served to proxies as they connect` };
   if (end === 'synced') return { state: 'success', description: `${report.acked}/${report.total} proxies on ${short}` };
   const waiting = names(report.pending);
-  if (end === 'timeout') return { state: 'failure', description: `${report.acked}/${report.total} ACKed within ${Math.round(timeoutMs / 1000)}s; no answer from ${waiting}` };
+  if (end === 'timeout') {
+    const lacking = report.waiting ? ` (${report.waiting})` : '';
+    return { state: 'failure', description: `${report.acked}/${report.total} ACKed within ${Math.round(timeoutMs / 1000)}s; no answer from ${waiting}${lacking}` };
+  }
   if (end === 'superseded') return { state: 'error', description: `superseded by a newer commit after ${report.acked}/${report.total} ACKed` };
   return { state: 'error', description: `daemon stopped after ${report.acked}/${report.total} ACKed; it resumes on restart` };
 }

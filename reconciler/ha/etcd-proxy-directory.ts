@@ -165,6 +165,7 @@ function compact(proxy: ProxyStatus): ProxySummary {
       ...(t.sent ? { sent: { version: t.sent.version, at: t.sent.at } } : {}),
       ...(t.acked ? { acked: { version: t.acked.version } } : {}),
       ...(t.lastNack ? { lastNack: { version: t.lastNack.version, error: t.lastNack.error } } : {}),
+      ...(t.missing ? { missing: t.missing } : {}),
     };
   }
   return { identity: proxy.identity, kind: proxy.kind, meshName: proxy.meshName, name: proxy.name, connectedSince: proxy.connectedSince, types };

@@ -12,6 +12,8 @@ export interface ProxyTypeSummary {
   sent?: VersionMark;
   acked?: { version: string };
   lastNack?: { version: string; error: string };
+  /** Needed resources of the type not ACKed yet (the first few names; see ProxyStatus). */
+  missing?: string[];
 }
 
 /** A connected proxy stream as the sync status and drift read it (ProxyStatus fits it). */

@@ -15,8 +15,10 @@ export interface Subscription {
   names: Set<string>;
 }
 
-export abstract class AdsStreamBase<Request> implements AdsStream {
+export abstract class AdsStreamBase<Request, State extends Subscription> implements AdsStream {
   session: ProxySession | undefined;
+  /** Per type the proxy asked for: its subscription and the protocol's bookkeeping. */
+  protected readonly types = new Map<TypeUrl, State>();
   protected readonly nextNonce = nonceCounter();
   protected snapshot: ProxySnapshot | undefined;
   protected closed = false;
@@ -59,6 +61,7 @@ export abstract class AdsStreamBase<Request> implements AdsStream {
     if (!this.session) {
       this.session = this.host.admit(this, node, protocol, typeUrl, names);
       this.snapshot = this.host.snapshot(this.session);
+      this.session.serve({ snapshot: () => this.snapshot, subscription: (type) => this.types.get(type) });
     }
     return this.session;
   }

@@ -16,8 +16,8 @@ interface TypeState {
   /** `name@hash` the proxy rejected: never sent to it again. */
   rejected: Set<string>;
   nonce?: string;
-  /** The last response: its version and the versions it replaced (restored if the proxy rejects it). */
-  last?: { version: string; replaced: Map<string, string | undefined> };
+  /** The last response: its version, what it carried, and the versions it replaced (restored if the proxy rejects it). */
+  last?: { version: string; updates: EncodedResource[]; removals: string[]; replaced: Map<string, string | undefined> };
 }
 
 interface Delta {
@@ -26,9 +26,7 @@ interface Delta {
   removals: string[];
 }
 
-export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest> {
-  private readonly types = new Map<TypeUrl, TypeState>();
-
+export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState> {
   protected decode(bytes: Buffer): DeltaDiscoveryRequest {
     return decodeDeltaDiscoveryRequest(bytes);
   }
@@ -43,6 +41,8 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest> {
       state = { wildcard: false, names: new Set(), client: new Map(), toldAbsent: new Set(), rejected: new Set() };
       this.types.set(typeUrl, state);
       for (const [name, version] of Object.entries(request.initial_resource_versions)) state.client.set(name, version);
+      // A reconnecting proxy holds what it lists (versions are content hashes).
+      session.holds(typeUrl, Object.entries(request.initial_resource_versions).map(([name, hash]) => ({ name, hash })), false);
     }
     if (request.response_nonce) {
       if (request.response_nonce !== state.nonce) return; // answers an older response: ignore it
@@ -55,8 +55,11 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest> {
           if (previous === undefined) state.client.delete(name);
           else state.client.set(name, previous);
         }
+        session.rejects(typeUrl, last.updates, request.error_detail.message);
         this.host.nacked(session, typeUrl, last.version, request.error_detail.message, request.error_detail.code);
       } else {
+        session.holds(typeUrl, last.updates, false);
+        session.drops(typeUrl, last.removals);
         this.host.acked(session, typeUrl, last.version);
       }
     }
@@ -108,7 +111,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest> {
     }
     const nonce = this.nextNonce();
     state.nonce = nonce;
-    state.last = { version, replaced };
+    state.last = { version, updates, removals, replaced };
     this.call.write(encodeDeltaDiscoveryResponse(version, typeUrl, nonce, updates, removals));
     this.session!.sent(typeUrl, version);
   }

@@ -1,6 +1,7 @@
 // One connected proxy stream: who it is, and per resource type what it was sent, what it ACKed and
 // what it last rejected. This is the introspection model behind GET /api/proxies.
-import { Flavour, ProxyIdentity, TYPE_URLS, TypeUrl, proxyKey } from '../../provider/envoy/snapshot';
+import { Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl, proxyKey } from '../../provider/envoy/snapshot';
+import { closureGaps, closureRoots, SubscribedNames } from './dependency-closure';
 
 export type Protocol = 'sotw' | 'delta';
 
@@ -38,14 +39,38 @@ export interface ProxyStatus {
   userAgent: string;
   peer: string;
   connectedSince: string;
-  /** Per type (short name): sent and ACKed versions, the last NACK; `state` summarises them. */
-  types: Record<string, TypeStatus & { typeUrl: TypeUrl; state: 'synced' | 'pending' | 'nacked' }>;
+  /**
+   * Per type (short name): sent and ACKed versions, the last NACK; `state` summarises them and the
+   * dependency closure: a type is pending (or nacked) while a resource of it that the proxy's
+   * listeners, routes or clusters need is not ACKed at the served content (or was rejected).
+   */
+  types: Record<string, TypeStatus & { typeUrl: TypeUrl; state: 'synced' | 'pending' | 'nacked'; missing?: string[] }>;
 }
+
+/** What a stream serves its proxy: the snapshot and the subscriptions, for the dependency closure. */
+export interface ServedView {
+  snapshot(): ProxySnapshot | undefined;
+  subscription(typeUrl: TypeUrl): SubscribedNames | undefined;
+}
+
+/** A resource as the proxy holds it. */
+export interface HeldResource {
+  name: string;
+  hash: string;
+}
+
+/** Names of missing resources listed per type in the status (the count is what matters beyond). */
+const MAX_MISSING = 3;
 
 export class ProxySession {
   readonly key: string;
   readonly connectedSince = new Date();
   private readonly types = new Map<TypeUrl, TypeStatus>();
+  /** Per type, name → content hash of what the proxy ACKed. */
+  private readonly held = new Map<TypeUrl, Map<string, string>>();
+  /** `type|name|hash` the proxy rejected → its error text. */
+  private readonly rejected = new Map<string, string>();
+  private view: ServedView | undefined;
 
   constructor(
     readonly connectionId: string,
@@ -80,6 +105,30 @@ export class ProxySession {
     this.type(typeUrl).lastNack = { version, error, code, at: new Date().toISOString() };
   }
 
+  /** The stream that serves this proxy (set once admitted). */
+  serve(view: ServedView): void {
+    this.view = view;
+  }
+
+  /** The proxy ACKed these resources; `complete`: they are all it holds of the type (a SotW response). */
+  holds(typeUrl: TypeUrl, resources: Iterable<HeldResource>, complete: boolean): void {
+    let held = this.held.get(typeUrl);
+    if (!held || complete) this.held.set(typeUrl, (held = new Map()));
+    for (const { name, hash } of resources) held.set(name, hash);
+  }
+
+  /** The proxy ACKed the removal of these resources. */
+  drops(typeUrl: TypeUrl, names: Iterable<string>): void {
+    const held = this.held.get(typeUrl);
+    for (const name of names) held?.delete(name);
+  }
+
+  /** The proxy NACKed a response with these resources: the ones it did not already hold are rejected. */
+  rejects(typeUrl: TypeUrl, resources: Iterable<HeldResource>, error: string): void {
+    const held = this.held.get(typeUrl);
+    for (const { name, hash } of resources) if (held?.get(name) !== hash) this.rejected.set(`${typeUrl}|${name}|${hash}`, error);
+  }
+
   /** The version the proxy runs for a type (its last ACK), if any. */
   ackedVersion(typeUrl: TypeUrl): string | undefined {
     return this.types.get(typeUrl)?.acked?.version;
@@ -96,6 +145,7 @@ export class ProxySession {
             : 'pending';
       types[TYPE_NAMES.get(typeUrl) ?? typeUrl] = { typeUrl, ...status, state };
     }
+    this.foldClosure(types);
     return {
       connectionId: this.connectionId,
       nodeId: this.nodeId,
@@ -110,5 +160,26 @@ export class ProxySession {
       connectedSince: this.connectedSince.toISOString(),
       types,
     };
+  }
+
+  /** Marks the types with needed resources the proxy does not hold (yet) as pending, or nacked if it rejected them. */
+  private foldClosure(types: ProxyStatus['types']): void {
+    const snapshot = this.view?.snapshot();
+    if (!snapshot || !this.view) return;
+    const view = this.view;
+    const gaps = closureGaps(snapshot, closureRoots(snapshot, (typeUrl) => view.subscription(typeUrl)), {
+      heldHash: (typeUrl, name) => this.held.get(typeUrl)?.get(name),
+      rejection: (typeUrl, name, hash) => this.rejected.get(`${typeUrl}|${name}|${hash}`),
+    });
+    for (const gap of gaps) {
+      const key = TYPE_NAMES.get(gap.typeUrl) ?? gap.typeUrl;
+      const type = (types[key] ??= { typeUrl: gap.typeUrl, state: 'pending' });
+      if (gap.nack !== undefined) {
+        type.state = 'nacked';
+        type.lastNack ??= { version: type.sent?.version ?? '', error: gap.nack, code: 0, at: new Date().toISOString() };
+      } else if (type.state === 'synced') type.state = 'pending';
+      type.missing ??= [];
+      if (type.missing.length < MAX_MISSING) type.missing.push(gap.name);
+    }
   }
 }

@@ -16,9 +16,7 @@ interface TypeState {
   rejected: Set<string>;
 }
 
-export class SotwStream extends AdsStreamBase<DiscoveryRequest> {
-  private readonly types = new Map<TypeUrl, TypeState>();
-
+export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
   protected decode(bytes: Buffer): DiscoveryRequest {
     return decodeDiscoveryRequest(bytes);
   }
@@ -39,8 +37,11 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest> {
       if (request.error_detail) {
         const version = state.sentVersion ?? '';
         state.rejected.add(version);
+        session.rejects(typeUrl, state.sent.values(), request.error_detail.message);
         this.host.nacked(session, typeUrl, version, request.error_detail.message, request.error_detail.code);
       } else if (state.sentVersion !== undefined) {
+        // A state-of-the-world response is everything the proxy holds of the type.
+        session.holds(typeUrl, state.sent.values(), true);
         this.host.acked(session, typeUrl, state.sentVersion);
       }
     } else if (request.version_info) {
@@ -71,7 +72,11 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest> {
     if (version === state.sentVersion || state.rejected.has(version)) return;
     state.sentVersion = version;
     state.sent = resources;
-    if (clientHas === version) return; // it already runs exactly this (reconnect, or another replica)
+    if (clientHas === version) {
+      // It already runs exactly this (reconnect, or another replica).
+      this.session!.holds(typeUrl, resources.values(), true);
+      return;
+    }
     const nonce = this.nextNonce();
     state.nonce = nonce;
     this.call.write(encodeDiscoveryResponse(version, typeUrl, nonce, resources.values()));
