@@ -117,7 +117,10 @@ export class EnvironmentReconciler {
     } else {
       // The commit is gone (force-pushed away, clone not there yet): serve the stored resources.
       model = new MeshModel(applied.resources.map((r): Resource => ({ kind: r.identity.kind, identity: r.identity, key: r.key, doc: r.doc, source: syntheticSource(`state revision ${applied.revision}`) })));
-      config = { ...defaultEnvironment(this.name), ...applied.settings };
+      // …with the settings it was applied with (revisions record the ones that change translation).
+      const { discovery, ...settings } = applied.settings;
+      config = { ...defaultEnvironment(this.name), ...settings };
+      if (discovery) this.ctx.setStaticInstances(this.name, discovery.instances);
     }
     this.ctx.sources.of(this.name).apply(model, config);
     this.live = {

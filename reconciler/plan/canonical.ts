@@ -30,6 +30,8 @@ const LIST_RULES: Record<string, ListRule> = {
   attributes: { identity: member('key'), ordered: false },
   tags: { identity: member('key'), ordered: false },
   ports: { ordered: false },
+  // environment.yaml's discovery.instances (as one-line descriptions in setting diffs): a set.
+  instances: { ordered: false },
   exact: { ordered: false },
   certificateAuthorityArns: { ordered: false },
   httpRetryEvents: { ordered: false },

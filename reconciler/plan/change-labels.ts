@@ -1,7 +1,7 @@
 // Words and symbols shared by the plan formatters, so text, markdown and JSON agree.
 import { describeIdentity, Identity, identityKey } from '../../provider/model/identity';
 import { DiffEntry } from './diff';
-import { ChangeAction, PlanSummary, ResourceChange } from './plan-types';
+import { ChangeAction, PlanSummary, ResourceChange, SettingEffect } from './plan-types';
 
 export const ACTION_SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 export const OP_SYMBOL: Record<DiffEntry['op'], string> = { add: '+', remove: '-', change: '~', order: '~' };
@@ -51,9 +51,19 @@ export function diffLine(entry: DiffEntry): string {
   }
 }
 
+/** What a changed environment.yaml setting does, after its diff line. */
+export const SETTING_EFFECT: Record<SettingEffect, string> = {
+  translation: 'changes the configuration proxies receive',
+  identity: 'changes ARNs and the full-ARN node ids proxies must present',
+  validation: 'changes what validation accepts; proxies receive nothing new from it',
+};
+
+export const SETTINGS_HEADING = 'environment.yaml settings will change';
+
 /** Terraform's counting: a replace is one to add and one to destroy. */
 export function summaryLine(summary: PlanSummary): string {
   const add = summary.create + summary.replace;
   const destroy = summary.delete + summary.replace;
-  return `Plan: ${add} to add, ${summary.update} to change, ${destroy} to destroy.`;
+  const settings = summary.settings ? `, ${summary.settings} ${summary.settings === 1 ? 'setting' : 'settings'} to change` : '';
+  return `Plan: ${add} to add, ${summary.update} to change, ${destroy} to destroy${settings}.`;
 }

@@ -1,4 +1,4 @@
-// Machine-readable plan: {"changes":[…],"summary":{…},"affectedProxies":[…]} (stable key order).
+// Machine-readable plan: {"changes":[…],"settings":[…] (when some changed),"summary":{…},"affectedProxies":[…]} (stable key order).
 import { Identity } from '../../provider/model/identity';
 import { Plan } from './plan-types';
 
@@ -17,6 +17,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       ...(change.from ? { from: identityFields(change.from) } : {}),
       diff: change.diff,
     })),
+    ...(plan.settings.length > 0 ? { settings: plan.settings } : {}),
     summary: { ...plan.summary },
     affectedProxies: plan.affectedProxies,
     diagnostics: plan.diagnostics,

@@ -1,5 +1,6 @@
 // Terraform-like text rendering of a plan, ending with `Plan: N to add, N to change, N to destroy.`
-import { actionSentence, ACTION_SYMBOL, diffLine, OP_SYMBOL, shortName, summaryLine } from './change-labels';
+import { actionSentence, ACTION_SYMBOL, diffLine, OP_SYMBOL, SETTING_EFFECT, SETTINGS_HEADING, shortName, summaryLine } from './change-labels';
+import { hasChanges } from './planner';
 import { Plan } from './plan-types';
 
 export type Paint = (style: 'red' | 'yellow' | 'green' | 'cyan' | 'bold' | 'dim', text: string) => string;
@@ -17,11 +18,19 @@ export function formatPlanText(plan: Plan, options: TextFormatOptions = {}): str
   const paint = options.paint ?? plain;
   const lines: string[] = [];
   const context = options.comparing ? ` (${options.comparing})` : '';
-  if (plan.changes.length === 0) {
+  if (!hasChanges(plan)) {
     lines.push(`${paint('green', 'No changes.')} Environment ${plan.environment}${context} already matches the desired state.`);
     return lines.join('\n') + '\n';
   }
   lines.push(`meshplane will perform the following actions in environment ${plan.environment}${context}:`, '');
+  if (plan.settings.length > 0) {
+    lines.push(`  ${paint('bold', `# ${SETTINGS_HEADING}`)}`);
+    for (const setting of plan.settings) {
+      const line = diffLine(setting);
+      lines.push(`      ${paint(COLOR[OP_SYMBOL[setting.op]], line.slice(0, 1))}${line.slice(1)}  ${paint('dim', `(${SETTING_EFFECT[setting.effect]})`)}`);
+    }
+    lines.push('');
+  }
   for (const change of plan.changes) {
     const symbol = ACTION_SYMBOL[change.action];
     lines.push(`  ${paint('bold', `# ${actionSentence(change)}`)}`);

@@ -5,10 +5,13 @@ import { EnvironmentConfig } from '../../provider/environment/environment-config
 import { StateStore } from '../state/state-store';
 import { AppliedRevision, RevisionAction } from '../state/state-types';
 import { nextRevision } from '../state/next-revision';
-import { computePlan } from './planner';
-import { Plan, PlanResource } from './plan-types';
+import { compareStrings } from './canonical';
+import { computePlan, hasChanges } from './planner';
+import { Plan, PlanResource, ProxyRef } from './plan-types';
+import { EnvironmentSettings, servedSettings, settingChanges } from './served-settings';
+import { settingsBlastRadius } from './settings-blast-radius';
 
-export type EnvironmentSettings = Pick<EnvironmentConfig, 'name' | 'account' | 'region' | 'partition'>;
+export type { EnvironmentSettings } from './served-settings';
 
 export interface PlanEnvironmentInput {
   config: EnvironmentSettings;
@@ -17,8 +20,27 @@ export interface PlanEnvironmentInput {
   applied: AppliedRevision | undefined;
 }
 
+/** Resource changes, and setting changes against the applied revision's recorded settings, with the proxies both reach. */
 export function planEnvironment(input: PlanEnvironmentInput): Plan {
-  return computePlan(input.desired, input.applied?.resources ?? [], { environment: input.config.name, account: input.config.account });
+  const { applied, config } = input;
+  return planChange(config, input.desired, applied && { resources: applied.resources, settings: { name: config.name, ...applied.settings } });
+}
+
+/** The plan from one side (resources and settings) to the desired one; also for two Git refs, without a state store. */
+export function planChange(config: EnvironmentSettings, desired: readonly PlanResource[], from: { resources: readonly PlanResource[]; settings: EnvironmentSettings } | undefined): Plan {
+  const plan = computePlan(desired, from?.resources ?? [], { environment: config.name, account: config.account });
+  if (!from) return plan;
+  const before = servedSettings(from.settings);
+  const after = servedSettings(config);
+  plan.settings = settingChanges(before, after);
+  if (plan.settings.length === 0) return plan;
+  plan.summary.settings = plan.settings.length;
+  if (plan.settings.some((change) => change.effect === 'translation')) {
+    const reached = new Map<string, ProxyRef>(plan.affectedProxies.map((p) => [p.id, p]));
+    for (const proxy of settingsBlastRadius(config.name, desired, before, after)) reached.set(proxy.id, proxy);
+    plan.affectedProxies = [...reached.values()].sort((a, b) => compareStrings(a.id, b.id));
+  }
+  return plan;
 }
 
 export interface ApplyEnvironmentInput {
@@ -61,7 +83,7 @@ export async function applyEnvironment(input: ApplyEnvironmentInput): Promise<Ap
     const previous = await input.store.read(environment);
     const plan = planEnvironment({ config: input.config, desired: input.desired, applied: previous });
     if (hasErrors(plan.diagnostics)) return { status: 'blocked', plan, previous };
-    if (plan.changes.length === 0) return { status: 'no-changes', plan, previous };
+    if (!hasChanges(plan)) return { status: 'no-changes', plan, previous };
     if (input.confirm && !(await input.confirm(plan, previous))) return { status: 'cancelled', plan, previous };
     const revision = nextRevision({
       previous,

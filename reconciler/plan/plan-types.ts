@@ -38,6 +38,16 @@ export interface PlanSummary {
   update: number;
   delete: number;
   replace: number;
+  /** Changed environment.yaml settings (present only when there are some). */
+  settings?: number;
+}
+
+/** What a changed setting changes: proxies' configuration, ARNs and node-id scope, or what validation accepts. */
+export type SettingEffect = 'translation' | 'identity' | 'validation';
+
+/** One changed environment.yaml setting (path like `defaultRetryPolicy`, `discovery.instances[0].address`). */
+export interface SettingChange extends DiffEntry {
+  effect: SettingEffect;
 }
 
 export interface ProxyRef {
@@ -52,6 +62,8 @@ export interface Plan {
   environment: string;
   /** Changes in execution order (creates and updates parent-first, then deletes child-first). */
   changes: ResourceChange[];
+  /** environment.yaml settings that change validation, translation or serving (their proxies are in affectedProxies). */
+  settings: SettingChange[];
   steps: PlanStep[];
   summary: PlanSummary;
   affectedProxies: ProxyRef[];

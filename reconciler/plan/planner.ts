@@ -72,6 +72,7 @@ export function computePlan(desired: readonly PlanResource[], applied: readonly 
   return {
     environment: options.environment,
     changes,
+    settings: [],
     steps,
     summary: summarize(changes),
     affectedProxies: affectedProxies(changes, appliedIndex, desiredIndex),
@@ -157,5 +158,5 @@ function summarize(changes: readonly ResourceChange[]): PlanSummary {
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.changes.length > 0;
+  return plan.changes.length > 0 || plan.settings.length > 0;
 }

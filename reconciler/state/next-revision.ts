@@ -5,15 +5,15 @@ import * as os from 'node:os';
 import { arnOf } from '../../provider/model/identity';
 import { KIND_INFO } from '../../provider/model/kinds';
 import { ResourceDocument } from '../../provider/model/resource';
-import { EnvironmentConfig } from '../../provider/environment/environment-config';
 import { Plan, PlanResource } from '../plan/plan-types';
+import { EnvironmentSettings, servedSettings } from '../plan/served-settings';
 import { AppliedResource, AppliedRevision, RevisionAction } from './state-types';
 
 export interface NextRevisionInput {
   previous: AppliedRevision | undefined;
   plan: Plan;
   desired: readonly PlanResource[];
-  config: Pick<EnvironmentConfig, 'name' | 'account' | 'region' | 'partition'>;
+  config: EnvironmentSettings;
   commit: string | null;
   action: RevisionAction;
   rollbackTo?: number;
@@ -80,7 +80,7 @@ export function nextRevision(input: NextRevisionInput): AppliedRevision {
     commit: input.commit,
     action: input.action,
     appliedAt: timestamp,
-    settings: { account: config.account, region: config.region, partition: config.partition },
+    settings: servedSettings(config),
     appliedBy: appliedBy(),
     summary: { ...plan.summary },
     resources,

@@ -3,6 +3,7 @@
 import { Identity } from '../../provider/model/identity';
 import { ResourceDocument } from '../../provider/model/resource';
 import { PlanSummary } from '../plan/plan-types';
+import type { ServedSettings } from '../plan/served-settings';
 
 /** `metadata` of `aws appmesh describe-*` output (resource-model.md §1.4). */
 export interface ResourceMetadata {
@@ -39,8 +40,12 @@ export interface AppliedRevision {
   /** For a rollback: the revision whose resources were applied again. */
   rollbackTo?: number;
   appliedAt: string;
-  /** The environment settings ARNs were formed with (a rollback re-creates with the same). */
-  settings: { account: string; region: string; partition: string };
+  /**
+   * The environment settings it was validated, translated and served with (a rollback restores
+   * them); revisions written before defaultRetryPolicy/validation/quotas/discovery were recorded
+   * have only account, region and partition.
+   */
+  settings: { account: string; region: string; partition: string } & Partial<Omit<ServedSettings, 'account' | 'region' | 'partition'>>;
   /** Who applied it: `user@host (pid n)`. */
   appliedBy: string;
   summary: PlanSummary;

@@ -73,6 +73,22 @@ describe('plan --base/--head over a real Git repository', () => {
     assert.match(result.stdout, /Plan: 8 to add, 0 to change, 0 to destroy\.\n$/);
   });
 
+  it('shows a settings-only commit (defaultRetryPolicy) as a change with the proxies it reaches, not as "No changes"', async () => {
+    const other = makeGitRepo();
+    try {
+      const base = other.head();
+      const settings = fs.readFileSync(path.join(other.dir, 'environments/apps/environment.yaml'), 'utf8');
+      const head = other.commit('no default retries', { 'environments/apps/environment.yaml': `${settings}defaultRetryPolicy: false\n` });
+      const result = await runMeshplane('plan', '--repo', other.dir, '--base', base, '--head', head, '--env', 'apps', '--detailed-exitcode');
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stdout, /# environment\.yaml settings will change\n\s+~ defaultRetryPolicy: true → false/);
+      assert.match(result.stdout, /Proxies that receive new configuration \(1\):\n  mesh\/apps\/virtualNode\/serviceA\n/);
+      assert.match(result.stdout, /Plan: 0 to add, 0 to change, 0 to destroy, 1 setting to change\.\n$/);
+    } finally {
+      other.remove();
+    }
+  });
+
   it('refuses an invalid head with compiler-style diagnostics (exit 1)', async () => {
     const routeText = fs.readFileSync(path.join(repo.dir, ROUTE_FILE), 'utf8');
     repo.write(ROUTE_FILE, routeText.replace('weight: 0', 'weight: 101'));

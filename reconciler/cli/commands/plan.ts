@@ -8,7 +8,7 @@ import { validateEnvironment } from '../../../provider/validate/validate';
 import { FileSource } from '../../load/file-source';
 import { GitRefError, GitTreeSource } from '../../load/git-tree-source';
 import { ENVIRONMENTS_DIR, listEnvironments, LoadedEnvironment, loadEnvironment } from '../../load/load-environment';
-import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, Plan, planEnvironment, PlanResource, planToJson } from '../../plan';
+import { computePlan, formatPlanJson, formatPlanMarkdown, formatPlanText, hasChanges, Plan, planChange, planEnvironment, PlanResource, planToJson } from '../../plan';
 import { FileStateStore, resolveDataDir, resolveStateDir, StateError } from '../../state';
 import { addOperatorConfigOption, operatorTerraform } from '../operator-terraform';
 import { addStateLocationOptions } from '../state-location';
@@ -56,7 +56,7 @@ export async function runPlan(options: PlanOptions, terminal: Terminal): Promise
     if (plans === undefined) return EXIT_FAILURE;
     terminal.out(renderPlans(plans, options.format, terminal));
     if (plans.some((p) => hasErrors(p.plan.diagnostics) || p.terraform?.error)) return EXIT_FAILURE;
-    const changed = plans.some((p) => p.plan.changes.length > 0 || hasTerraformChanges(p.terraform));
+    const changed = plans.some((p) => hasChanges(p.plan) || hasTerraformChanges(p.terraform));
     return options.detailedExitcode && changed ? EXIT_CHANGES : EXIT_OK;
   });
 }
@@ -105,7 +105,9 @@ async function planRefs(options: PlanOptions, terminal: Terminal): Promise<Label
     const desired = inHead ? await loadValid(head, name, terminal, old?.resources) : undefined;
     if (inHead && !desired) return undefined;
     const config = desired?.config ?? old!.config;
-    const plan = computePlan(desired?.resources ?? [], old?.resources ?? [], { environment: name, account: config.account });
+    const plan = desired
+      ? planChange(desired.config, desired.resources, old && { resources: old.resources, settings: old.config })
+      : computePlan([], old!.resources, { environment: name, account: config.account });
     reportPlanDiagnostics(plan, terminal);
     plans.push({ plan, comparing: `${options.base} (${base.commit.slice(0, 7)}) → ${options.head} (${head.commit.slice(0, 7)})` });
   }

@@ -54,6 +54,11 @@ export class ScriptedGrpcClient {
     return [...(this.types.get(typeUrl)?.accepted.keys() ?? [])];
   }
 
+  /** An accepted resource, decoded. */
+  value(typeUrl: TypeUrl, name: string): Json | undefined {
+    return this.types.get(typeUrl)?.accepted.get(name);
+  }
+
   stop(): void {
     this.stopped = true;
     this.stream.cancel();
