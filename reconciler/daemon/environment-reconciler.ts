@@ -118,9 +118,8 @@ export class EnvironmentReconciler {
       // The commit is gone (force-pushed away, clone not there yet): serve the stored resources.
       model = new MeshModel(applied.resources.map((r): Resource => ({ kind: r.identity.kind, identity: r.identity, key: r.key, doc: r.doc, source: syntheticSource(`state revision ${applied.revision}`) })));
       // …with the settings it was applied with (revisions record the ones that change translation).
-      const { discovery, ...settings } = applied.settings;
-      config = { ...defaultEnvironment(this.name), ...settings };
-      if (discovery) this.ctx.setStaticInstances(this.name, discovery.instances);
+      config = { ...defaultEnvironment(this.name), ...applied.settings };
+      this.ctx.setStaticInstances(this.name, config.discovery.instances);
     }
     this.ctx.sources.of(this.name).apply(model, config);
     this.live = {

@@ -1,9 +1,15 @@
 // The environment.yaml settings that change what a revision validates, translates or serves. A
 // commit that changes only them is a change like a resource change: planned with its blast radius,
 // recorded in the revision, restored by a rollback.
-import { DEFAULT_QUOTAS, DEFAULT_VALIDATION, EnvironmentConfig, QuotaSettings, ValidationSettings } from '../../provider/environment/environment-config';
-import { DISCOVERY_SECTION, readDiscoverySettings } from '../registry/discovery-settings';
-import { StaticInstance } from '../registry/endpoint-registry';
+import {
+  DEFAULT_QUOTAS,
+  DEFAULT_VALIDATION,
+  DiscoverySettings,
+  EnvironmentConfig,
+  QuotaSettings,
+  StaticInstanceSetting,
+  ValidationSettings,
+} from '../../provider/environment/environment-config';
 import { canonicalize, stableStringify } from './canonical';
 import { diffValues } from './diff';
 import { SettingChange, SettingEffect } from './plan-types';
@@ -17,12 +23,12 @@ export interface ServedSettings {
   validation: ValidationSettings;
   quotas: QuotaSettings;
   /** Static instances, served by EDS like registered ones. */
-  discovery: { instances: StaticInstance[] };
+  discovery: DiscoverySettings;
 }
 
 /** What the plan/apply API takes: the environment's typed settings, or a revision's recorded ones (older revisions lack the newer keys). */
 export type EnvironmentSettings = Pick<EnvironmentConfig, 'name' | 'account' | 'region' | 'partition'> &
-  Partial<Pick<EnvironmentConfig, 'defaultRetryPolicy' | 'validation' | 'quotas' | 'sections'>> & { discovery?: ServedSettings['discovery'] };
+  Partial<Pick<EnvironmentConfig, 'defaultRetryPolicy' | 'validation' | 'quotas' | 'discovery'>>;
 
 /** The served settings of an environment; keys a source does not say are their defaults. */
 export function servedSettings(settings: EnvironmentSettings): ServedSettings {
@@ -33,13 +39,8 @@ export function servedSettings(settings: EnvironmentSettings): ServedSettings {
     defaultRetryPolicy: settings.defaultRetryPolicy ?? true,
     validation: { ...DEFAULT_VALIDATION, ...settings.validation },
     quotas: { ...DEFAULT_QUOTAS, ...settings.quotas },
-    discovery: settings.discovery ?? { instances: discoveryInstances(settings.sections?.[DISCOVERY_SECTION]) },
+    discovery: { instances: settings.discovery?.instances ?? [] },
   };
-}
-
-/** The section was validated with the commit; what is left here are its instances. */
-function discoveryInstances(section: unknown): StaticInstance[] {
-  return readDiscoverySettings(section, { file: 'environment.yaml', locate: () => ({ line: 0, column: 0 }) }).settings.instances;
 }
 
 const EFFECTS: [RegExp, SettingEffect][] = [
@@ -58,7 +59,7 @@ function comparable(settings: ServedSettings): Record<string, unknown> {
 }
 
 /** `apps.local/serviceb 10.0.1.17:80`, plus the id, health and attributes when set. */
-function describeInstance(instance: StaticInstance): string {
+function describeInstance(instance: StaticInstanceSetting): string {
   const extras = [
     instance.id !== undefined ? `id ${instance.id}` : '',
     instance.healthy !== undefined ? (instance.healthy ? 'healthy' : 'unhealthy') : '',

@@ -13,7 +13,7 @@ import { PlanResource, ProxyRef } from './plan-types';
 import { ServedSettings } from './served-settings';
 
 function translate(name: string, model: MeshModel, settings: ServedSettings): EnvoyTranslator {
-  const config: EnvironmentConfig = { ...defaultEnvironment(name), ...settings, sections: {} };
+  const config: EnvironmentConfig = { ...defaultEnvironment(name), ...settings };
   const endpoints = new EndpointRegistry();
   endpoints.setStatic(settings.discovery.instances);
   const translator = new EnvoyTranslator();

@@ -8,6 +8,7 @@ import { applyEnvironment, computePlan, EnvironmentSettings, formatPlanJson, for
 import { FileStateStore } from '../../reconciler/state';
 import { nextRevision } from '../../reconciler/state/next-revision';
 import { AppliedRevision } from '../../reconciler/state/state-types';
+import { DEFAULT_VALIDATION } from '../../provider/environment/environment-config';
 import { REPO_ROOT } from '../helpers/paths';
 import { baseDocs, CONFIG, resources } from './plan-fixtures';
 
@@ -46,7 +47,7 @@ describe('plan: environment.yaml settings', () => {
   });
 
   it('plans a static discovery instance with the proxies that reach that service (golden text)', () => {
-    const plan = planEnvironment({ config: { ...CONFIG, sections: { discovery: { instances: [SERVICE_B] } } }, desired: DESIRED, applied: appliedWith(CONFIG) });
+    const plan = planEnvironment({ config: { ...CONFIG, discovery: { instances: [SERVICE_B] } }, desired: DESIRED, applied: appliedWith(CONFIG) });
     assert.equal(plan.settings.length, 1);
     assert.equal(plan.settings[0].effect, 'translation');
     assert.match(plan.settings[0].path, /^discovery\.instances/);
@@ -57,10 +58,10 @@ describe('plan: environment.yaml settings', () => {
 
   it('plans validation settings with no proxy reached, and unchanged settings as no changes', () => {
     const applied = appliedWith(CONFIG);
-    const validation = planEnvironment({ config: { ...CONFIG, validation: { names: 'compat', missingBackend: 'warning', acmProvider: true, cloudMapAdapter: true } }, desired: DESIRED, applied });
+    const validation = planEnvironment({ config: { ...CONFIG, validation: { ...DEFAULT_VALIDATION, names: 'compat', missingBackend: 'warning' } }, desired: DESIRED, applied });
     assert.deepEqual(validation.settings.map((s) => [s.path, s.effect]), [['validation.missingBackend', 'validation'], ['validation.names', 'validation']]);
     assert.deepEqual(validation.affectedProxies, []);
-    const same = planEnvironment({ config: { ...CONFIG, defaultRetryPolicy: true, sections: {} }, desired: DESIRED, applied });
+    const same = planEnvironment({ config: { ...CONFIG, defaultRetryPolicy: true, discovery: { instances: [] } }, desired: DESIRED, applied });
     assert.deepEqual(same.settings, []);
     assert.match(formatPlanText(same), /^No changes\./);
   });
@@ -78,13 +79,13 @@ describe('plan: environment.yaml settings', () => {
       const store = new FileStateStore(dir);
       const first = await applyEnvironment({ store, config: CONFIG, desired: DESIRED, commit: 'a'.repeat(40) });
       assert.equal(first.revision?.settings.defaultRetryPolicy, true);
-      const flipped = await applyEnvironment({ store, config: { ...CONFIG, defaultRetryPolicy: false, sections: { discovery: { instances: [SERVICE_B] } } }, desired: DESIRED, commit: 'b'.repeat(40) });
+      const flipped = await applyEnvironment({ store, config: { ...CONFIG, defaultRetryPolicy: false, discovery: { instances: [SERVICE_B] } }, desired: DESIRED, commit: 'b'.repeat(40) });
       assert.equal(flipped.status, 'applied');
       assert.equal(flipped.revision?.revision, 2);
       assert.equal(flipped.revision?.settings.defaultRetryPolicy, false);
       assert.deepEqual(flipped.revision?.settings.discovery?.instances, [SERVICE_B]);
       // Applying the same again changes nothing.
-      const again = await applyEnvironment({ store, config: { ...CONFIG, defaultRetryPolicy: false, sections: { discovery: { instances: [SERVICE_B] } } }, desired: DESIRED, commit: 'c'.repeat(40) });
+      const again = await applyEnvironment({ store, config: { ...CONFIG, defaultRetryPolicy: false, discovery: { instances: [SERVICE_B] } }, desired: DESIRED, commit: 'c'.repeat(40) });
       assert.equal(again.status, 'no-changes');
       // A rollback to revision 1 applies its resources with its settings (as `meshplane rollback` does).
       const target = (await store.readRevision('apps', 1)) as AppliedRevision;
