@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitTreeSource } from '../../reconciler/load/git-tree-source';
 import { loadEnvironment, MAX_FILES_PER_ENVIRONMENT } from '../../reconciler/load/load-environment';
+import { Daemon } from '../../reconciler/daemon/daemon';
 import { validateRevision } from '../../reconciler/daemon/load-revision';
+import { eventually } from '../helpers/eventually';
 import { cleanupAfterEach } from '../helpers/cleanups';
 import { GitRepo } from '../helpers/temp-repo';
 
@@ -68,6 +70,19 @@ describe('loader limits on a Git tree', () => {
     assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.file]), [['LOAD-FILES', 'environments/apps']]);
     assert.match(loaded.diagnostics[0].message, /has 200\d\d YAML\/JSON files; an environment may have at most 20000 \(operator setting limits.filesPerEnvironment\)/);
     assert.deepEqual(loaded.resources, []);
+  });
+
+  it('a daemon fails the validate stage of a commit with an oversized environment.yaml, naming the file, and keeps serving', async () => {
+    const repo = cleanups.gitRepo();
+    const daemon = await Daemon.start({ repo: repo.dir, dataDir: cleanups.tempDir('meshplane-limits-'), xdsListen: '127.0.0.1:0', httpListen: '127.0.0.1:0', pollIntervalMs: 200, ackTimeoutMs: 2000 });
+    cleanups.push(() => daemon.stop());
+    const good = repo.head();
+    await eventually('the first commit live', () => daemon.environments()[0]?.live?.commit === good || undefined, 30_000);
+    const big = repo.commit('a 2 MB environment.yaml', { 'environments/apps/environment.yaml': `# ${'x'.repeat(2 * MIB)}\n` });
+    const validate = await eventually('the validate status', () => daemon.book.get(big)?.statuses.find((s) => s.context === 'meshplane/apps/validate'), 30_000);
+    assert.equal(validate.state, 'failure', validate.description);
+    assert.match(validate.description, /environments\/apps\/environment\.yaml: LOAD-SIZE file is 2097155 bytes/);
+    assert.equal(daemon.environments()[0]?.live?.commit, good);
   });
 
   it('takes the files-per-environment and file-size limits as loader options', async () => {
