@@ -13,6 +13,7 @@ import { InstanceRegistry, registryRoutes } from '../registry';
 import { StaticInstance } from '../registry/endpoint-registry';
 import { BackoffOptions } from '../source/backoff';
 import { resolveCommit } from '../source/git';
+import { SourceError } from '../source/errors';
 import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
 import { StateLock, StateStore, stateStoreDir } from '../state';
@@ -308,14 +309,25 @@ export class Daemon {
     return this.source.files(commit).catch(() => undefined);
   }
 
-  /** The environments of the branch head, validated (xDS settings on a first start); none when it cannot be read. */
+  /**
+   * The environments of the branch head, validated (xDS settings on a first start). With nothing
+   * applied yet there is nothing to serve: a branch that does not exist or a repository that does
+   * not answer is a mistake in how the daemon was started, so it fails now instead of running idle.
+   */
   private async headEnvironments(): Promise<Array<ValidatedRevision | undefined>> {
+    let head: string;
     try {
-      const files = await this.source.files(await this.source.checkout.refresh());
+      head = await this.source.checkout.refresh();
+    } catch (error) {
+      if (error instanceof SourceError && (error.kind === 'branch' || error.kind === 'unreachable')) throw error;
+      return []; // the source reports its failure when it starts
+    }
+    try {
+      const files = await this.source.files(head);
       const names = this.options.environments ?? (await listEnvironments(files));
       return await Promise.all(names.map((name) => this.validate(files, name)));
     } catch {
-      return []; // the source reports its failure when it starts
+      return [];
     }
   }
 

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { cleanupAfterEach } from '../helpers/cleanups';
 import { REPO_ROOT } from '../helpers/paths';
@@ -45,5 +46,32 @@ describe('the meshplane command line', function () {
     const never = await runMeshplane('history', '--env', 'apps', '--repo', repo.dir);
     assert.equal(never.code, 0, never.stderr);
     assert.match(never.stdout, /Nothing has been applied to environment apps yet/);
+  });
+});
+
+describe('meshplane serve fails fast when there is nothing it could serve', function () {
+  this.timeout(90_000);
+  const cleanups = cleanupAfterEach();
+  const serve = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, 'serve', '--data-dir', cleanups.tempDir('meshplane-data-'), '--xds-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('a branch that does not exist: exit 2 naming the branches there are', () => {
+    const repo = cleanups.gitRepo();
+    const result = serve('--repo', repo.dir, '--branch', 'mian');
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /mian/);
+    assert.match(result.stderr, /main/);
+  });
+
+  it('a repository URL nobody answers at: exit 2 saying it cannot be reached', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const result = serve('--repo', `http://127.0.0.1:${closed}/mesh.git`);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`127\\.0\\.0\\.1:${closed}`));
   });
 });

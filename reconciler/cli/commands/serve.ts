@@ -138,7 +138,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     return await Daemon.start(options);
   } catch (error) {
-    if (error instanceof DaemonError || error instanceof HaError || (error instanceof SourceError && error.kind === 'location')) throw new UsageError(error.message);
+    if (error instanceof DaemonError || error instanceof HaError || (error instanceof SourceError && ['location', 'branch', 'unreachable'].includes(error.kind))) throw new UsageError(error.message);
     throw error;
   }
 }
