@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { Testing } from 'cdktf';
 import { makeTempRepo, TempRepo } from '../helpers/temp-repo';
+import { operatorConfig } from '../../reconciler/operator/operator-config';
 import { stackOfEnvironment } from './stack-fixtures';
 
 const MESH = `
@@ -187,28 +188,22 @@ describe('environment stack: provider and backend', () => {
     assert.deepEqual(json.terraform.required_providers.aws.source, 'aws');
   });
 
-  it('writes an S3 backend with a lock file', async () => {
-    repo = makeTempRepo({
-      'environments/shop/environment.yaml':
-        'terraform:\n  backend:\n    s3: { bucket: tf-state, key: meshplane/shop.tfstate, region: us-east-1, useLockfile: true, encrypt: true }\n',
-      'environments/shop/mesh.yaml': minimal,
-    });
-    const { json } = await stackOfEnvironment(repo.dir, 'shop');
+  it('writes the operator\'s S3 backend with a lock file', async () => {
+    repo = makeTempRepo({ 'environments/shop/mesh.yaml': minimal });
+    const operator = operatorConfig({ terraform: { backend: { s3: { bucket: 'tf-state', key: 'meshplane/{env}.tfstate', region: 'us-east-1', useLockfile: true, encrypt: true } } } });
+    const { json } = await stackOfEnvironment(repo.dir, 'shop', operator);
     assert.deepEqual(json.terraform.backend, {
       s3: { bucket: 'tf-state', key: 'meshplane/shop.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
     });
   });
 
-  it('writes an S3 backend with DynamoDB locking, or a local state path', async () => {
-    repo = makeTempRepo({
-      'environments/shop/environment.yaml': 'terraform:\n  backend:\n    s3: { bucket: tf-state, key: shop.tfstate, dynamodbTable: tf-locks }\n',
-      'environments/shop/mesh.yaml': minimal,
-      'environments/local/environment.yaml': 'terraform:\n  backend:\n    local: { path: /var/lib/meshplane/local.tfstate }\n',
-      'environments/local/mesh.yaml': minimal,
-    });
-    assert.deepEqual((await stackOfEnvironment(repo.dir, 'shop')).json.terraform.backend, {
+  it('writes the operator\'s S3 backend with DynamoDB locking, or a local state directory', async () => {
+    repo = makeTempRepo({ 'environments/shop/mesh.yaml': minimal, 'environments/local/mesh.yaml': minimal });
+    const dynamo = operatorConfig({ terraform: { backend: { s3: { bucket: 'tf-state', key: '{env}.tfstate', dynamodbTable: 'tf-locks' } } } });
+    assert.deepEqual((await stackOfEnvironment(repo.dir, 'shop', dynamo)).json.terraform.backend, {
       s3: { bucket: 'tf-state', key: 'shop.tfstate', dynamodb_table: 'tf-locks' },
     });
-    assert.deepEqual((await stackOfEnvironment(repo.dir, 'local')).json.terraform.backend, { local: { path: '/var/lib/meshplane/local.tfstate' } });
+    const local = operatorConfig({ terraform: { backend: { local: { dir: '/var/lib/meshplane/tfstate' } } } });
+    assert.deepEqual((await stackOfEnvironment(repo.dir, 'local', local)).json.terraform.backend, { local: { path: '/var/lib/meshplane/tfstate/local.tfstate' } });
   });
 });

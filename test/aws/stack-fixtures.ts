@@ -8,6 +8,8 @@ import { inferKind, isKind } from '../../provider/model/kinds';
 import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
 import { defaultEnvironment } from '../../provider/environment/environment-config';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
+import { OperatorConfig } from '../../reconciler/operator/operator-config';
+import { backendFor } from '../../reconciler/operator/terraform-options';
 import { prepareEnvironment } from '../../reconciler/terraform/synth-environments';
 
 export function resourceOf(doc: Record<string, unknown>, file = 'environments/test/doc.yaml'): Resource {
@@ -41,7 +43,10 @@ export function stackOfResources(resources: Resource[], settings: Partial<AwsSta
   return synthesize(stack);
 }
 
-export async function stackOfEnvironment(repoDir: string, env: string): Promise<SynthesizedTestStack & { validation: Diagnostic[] }> {
+/** `operator`: the operator configuration whose terraform.backend the stack uses (as synth --config does). */
+export async function stackOfEnvironment(repoDir: string, env: string, operator?: OperatorConfig): Promise<SynthesizedTestStack & { validation: Diagnostic[] }> {
   const prepared = await prepareEnvironment(new WorkingTreeSource(repoDir), env);
-  return { ...synthesize(new EnvironmentStack(Testing.app(), prepared.input)), validation: prepared.diagnostics };
+  const backend = operator && backendFor(operator.terraform)?.(env);
+  const input = backend ? { ...prepared.input, settings: { ...prepared.input.settings, backend } } : prepared.input;
+  return { ...synthesize(new EnvironmentStack(Testing.app(), input)), validation: prepared.diagnostics };
 }

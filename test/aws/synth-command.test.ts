@@ -9,11 +9,11 @@ import { REPO_ROOT } from '../helpers/paths';
 import { copyEnvironment, makeEnvironmentRepo, makeTempRepo, TempRepo } from '../helpers/temp-repo';
 
 /** Runs the `app` command of cdktf.json the way cdktf-cli does: in the project folder, with CDKTF_OUTDIR. */
-function runCdktfApp(outdir: string, repo?: string): void {
+function runCdktfApp(outdir: string, repo?: string, operatorConfig?: string): void {
   const config = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdktf.json'), 'utf8'));
   execSync(config.app, {
     cwd: REPO_ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, ...(repo ? { MESHPLANE_REPO: repo } : {}) },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...(repo ? { MESHPLANE_REPO: repo } : {}), ...(operatorConfig ? { MESHPLANE_CONFIG: operatorConfig } : {}) },
     stdio: 'pipe',
   });
 }
@@ -75,15 +75,17 @@ describe('meshplane synth and cdktf.json', function () {
     }
   });
 
-  it('is byte-identical on a repository with terraform settings (backend, discovery)', async () => {
+  it('is byte-identical on a repository with terraform settings (discovery) and the operator\'s backend (--config / $MESHPLANE_CONFIG)', async () => {
     repo = makeEnvironmentRepo('apps');
     repo.write(
       'environments/apps/environment.yaml',
-      'account: "111122223333"\nregion: us-west-2\nterraform:\n  enabled: true\n  privateZone: apps.local\n  vpcId: vpc-0abc\n  backend:\n    s3: { bucket: state, key: apps.tfstate, useLockfile: true }\n',
+      'account: "111122223333"\nregion: us-west-2\nterraform:\n  enabled: true\n  privateZone: apps.local\n  vpcId: vpc-0abc\n',
     );
-    const result = await runMeshplane('synth', '--repo', repo.dir, '--env', 'apps', '--out', path.join(tmp, 'a'));
+    const operator = path.join(tmp, 'meshplane.yaml');
+    fs.writeFileSync(operator, 'terraform:\n  backend:\n    s3: { bucket: state, key: "{env}.tfstate", useLockfile: true }\n');
+    const result = await runMeshplane('synth', '--repo', repo.dir, '--env', 'apps', '--out', path.join(tmp, 'a'), '--config', operator);
     assert.equal(result.code, 0, result.stdout);
-    runCdktfApp(path.join(tmp, 'b'), repo.dir);
+    runCdktfApp(path.join(tmp, 'b'), repo.dir, operator);
     assertIdentical(path.join(tmp, 'a'), path.join(tmp, 'b'));
     const stack = JSON.parse(fs.readFileSync(path.join(tmp, 'a/stacks/apps/cdk.tf.json'), 'utf8'));
     assert.deepEqual(stack.terraform.backend.s3, { bucket: 'state', key: 'apps.tfstate', use_lockfile: true });
