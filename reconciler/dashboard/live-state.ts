@@ -3,11 +3,10 @@
 // environment), and the pipeline of the branch's latest commits with their statuses. A new
 // snapshot goes out when it changed: at once on ACK/NACK/connect events, else within a poll
 // interval while anyone watches. Every change also feeds the convergence recorder.
-import { EnvironmentView } from '../daemon/environment-view';
 import { RecordedStatus } from '../status/status';
 import { ProxyStatus } from '../xds/proxy-session';
 import { ConvergenceRecorder } from './convergence';
-import { CommitInfo, DashboardSource } from './dashboard-source';
+import { CommitInfo, DashboardEnvironment, DashboardSource } from './dashboard-source';
 import type { CoordinationStatus } from '../ha';
 
 export interface DashboardProxy extends ProxyStatus {
@@ -21,7 +20,7 @@ export interface PipelineCommit extends CommitInfo {
 export interface DashboardSnapshot {
   at: string;
   source: unknown;
-  environments: EnvironmentView[];
+  environments: DashboardEnvironment[];
   proxies: DashboardProxy[];
   commits: PipelineCommit[];
   replicas: CoordinationStatus;

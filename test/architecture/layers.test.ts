@@ -13,6 +13,7 @@ const LAYER_RULES: LayerRule[] = [
   { from: 'provider/', mayNotImport: 'bench/', why: 'shipped code never needs the benchmarks' },
   { from: 'reconciler/', mayNotImport: 'test/', why: 'shipped code never needs the tests' },
   { from: 'reconciler/', mayNotImport: 'bench/', why: 'shipped code never needs the benchmarks' },
+  { from: 'reconciler/dashboard/', mayNotImport: 'reconciler/daemon/', why: 'the dashboard reads the DashboardSource the daemon provides' },
 ];
 
 const SHIPPED_FOLDERS = ['schemas', 'provider', 'reconciler'];
@@ -50,6 +51,12 @@ describe('architecture: import layers', () => {
       file: 'provider/envoy/x.ts',
       text: `import * as fs from 'node:fs';\nimport { Y } from './y';\nimport { Z } from '../model/z';\nimport { R } from 'reconciler';\n`,
       expected: [],
+    },
+    {
+      name: 'the dashboard importing the daemon, even for a type',
+      file: 'reconciler/dashboard/x.ts',
+      text: `import type { Daemon } from '../daemon/daemon';\n`,
+      expected: [`reconciler/dashboard/x.ts:1 imports '../daemon/daemon': reconciler/dashboard/ may not import reconciler/daemon/ (the dashboard reads the DashboardSource the daemon provides)`],
     },
     {
       name: 'a folder whose name merely starts like a forbidden one is not it',
