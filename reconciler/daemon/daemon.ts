@@ -513,7 +513,7 @@ export class Daemon {
         store: this.store,
         staleAfterMs: this.options.ackTimeoutMs ?? DAEMON_DEFAULTS.ackTimeoutMs,
         sourceFailure: this.sourceFailure && `${this.sourceFailure}; serving ${live.commit ? shortCommit(live.commit) : `revision ${live.revision}`}`,
-        terraform: live.files ? { files: live.files, run: this.terraform.run } : undefined,
+        terraform: { run: this.terraform.run },
       });
       this.metrics.proxiesConnected.set({ environment }, connected.length);
       for (const kind of DRIFT_KINDS) this.metrics.drift.set({ environment, kind }, findings.some((f) => f.kind === kind) ? 1 : 0);

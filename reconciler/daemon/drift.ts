@@ -2,13 +2,13 @@
 // that disconnected, a state store changed out of band (someone ran `meshplane apply` or
 // `rollback` by hand), Terraform refresh-only drift (when enabled), and a source that cannot be
 // reached (the branch may have moved on). Reported as `meshplane/<env>/drift` on the live commit.
-import { FileSource } from '../load/file-source';
 import { StateStore } from '../state/state-store';
 import { StatusState } from '../status/status';
 import { checkInfrastructureDrift, driftStatus, InfrastructureOptions, planInfrastructure } from '../terraform';
 import type { ProxySummary } from '../ha';
 import { DriftKind } from './metrics';
 import { LiveRevision } from './environment-reconciler';
+import { terraformInput } from './load-revision';
 
 export interface DriftFinding {
   kind: DriftKind;
@@ -28,8 +28,8 @@ export interface DriftInput {
   staleAfterMs: number;
   /** The source's current failure, if any. */
   sourceFailure?: string;
-  /** Terraform drift of the live commit, when enabled for it. */
-  terraform?: { files: FileSource; run: Omit<InfrastructureOptions, 'log'> };
+  /** Terraform drift of the live commit, when enabled for it (synthesized from the live revision's one load). */
+  terraform?: { run: Omit<InfrastructureOptions, 'log'> };
   now?: number;
 }
 
@@ -60,9 +60,10 @@ export async function assessDrift(input: DriftInput): Promise<{ findings: DriftF
     const by = stored ? ` (${stored.action} by ${stored.appliedBy})` : '';
     findings.push({ kind: 'state', message: `state store changed out of band: revision ${stored?.revision ?? 'none'}${by}, serving revision ${input.live.revision}` });
   }
-  if (input.terraform && input.live.validated?.terraform.enabled) {
+  const validated = input.live.validated;
+  if (input.terraform && validated?.terraform.enabled) {
     const options = input.terraform.run;
-    const outcome = await planInfrastructure(input.terraform.files, input.environment, options)
+    const outcome = await planInfrastructure(terraformInput(validated), options)
       .then(async (plan) => (plan ? { report: await checkInfrastructureDrift(plan, options) } : undefined))
       .catch((error: unknown) => ({ error }));
     if (outcome) {

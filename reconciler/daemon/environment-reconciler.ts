@@ -23,7 +23,7 @@ import { DaemonMetrics } from './metrics';
 import { SerialQueue } from './serial-queue';
 import { StatusBook } from './status-book';
 import { describeSync, SyncReport, waitForSync } from './sync-watch';
-import { describeFindings, ValidatedRevision } from './load-revision';
+import { describeFindings, terraformInput, ValidatedRevision } from './load-revision';
 
 /** What the reconciler needs from the daemon around it. */
 export interface ReconcilerContext {
@@ -62,9 +62,7 @@ export interface LiveRevision {
   worktree: boolean;
   /** The statuses' reporters of that revision (drift statuses go there too). */
   reporters: StatusReporter[];
-  /** Its files (for Terraform drift); absent when served from stored resources. */
-  files?: FileSource;
-  /** Its validated environment (settings for drift checks); absent when served from stored resources. */
+  /** Its validated environment (settings and model for drift checks); absent when served from stored resources. */
   validated?: ValidatedRevision;
 }
 
@@ -127,7 +125,6 @@ export class EnvironmentReconciler {
       revision: applied.revision,
       servedAt: new Date().toISOString(),
       worktree: false,
-      files,
       reporters: validated ? this.ctx.reporters(this.name, validated.reporters) : [],
       validated,
     };
@@ -188,7 +185,7 @@ export class EnvironmentReconciler {
     ]);
 
     // Terraform (terraform.enabled): plan the stack before anything is applied; a failure applies nothing.
-    const terraform = await planTerraformStage(revision.files, this.name, validated.terraform, this.ctx.terraform, log);
+    const terraform = await planTerraformStage(terraformInput(validated), this.ctx.terraform, log);
     if (terraform.failure) {
       report([status('plan', 'failure', terraform.failure.description), ...notApplied('the Terraform plan failed').slice(1)]);
       return finish('failed', terraform.failure.description);
@@ -228,7 +225,7 @@ export class EnvironmentReconciler {
     this.current.stage = 'sync';
     this.ctx.setStaticInstances(this.name, validated.discovery.instances);
     const changed = this.ctx.sources.of(this.name).apply(new MeshModel(loaded.resources), loaded.config);
-    this.live = { commit: revision.commit, revision: revisionNumber, subject: revision.info.subject, servedAt: new Date().toISOString(), worktree: Boolean(revision.worktreeDigest), files: revision.files, reporters, validated };
+    this.live = { commit: revision.commit, revision: revisionNumber, subject: revision.info.subject, servedAt: new Date().toISOString(), worktree: Boolean(revision.worktreeDigest), reporters, validated };
     report([status('plan', 'success', planText), status('apply', infrastructure?.state ?? 'success', applyText), status('sync', 'pending', `pushing to ${changed.size} changed proxies`)]);
 
     // ACKs

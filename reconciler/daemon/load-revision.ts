@@ -4,12 +4,11 @@
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { Position } from '../../provider/model/resource';
 import { validateEnvironment } from '../../provider/validate/validate';
-import { FileSource, FileTooLargeError } from '../load/file-source';
-import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment, LoadLimits } from '../load/load-environment';
-import { parseFile } from '../../provider/load/parsed-document';
+import { FileSource } from '../load/file-source';
+import { ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment, LoadLimits } from '../load/load-environment';
 import { MeshXdsSettings } from '../../provider/environment/environment-config';
 import { DiscoverySettings, readDiscoverySettings } from '../registry';
-import { readTerraformSettings, TerraformSettings } from '../terraform';
+import { PreparedEnvironment, preparedEnvironment, readTerraformSettings, TerraformSettings } from '../terraform';
 import { closestMatch } from '../load/closest-match';
 import { GIT_NOTES_REPORTER } from '../operator/operator-config';
 
@@ -43,8 +42,7 @@ export async function validateRevision(files: FileSource, environment: string, o
   if (!(await files.exists(dir))) return undefined;
   const loaded = await loadEnvironment(files, environment, operator?.limits);
   const diagnostics = validateEnvironment(loaded).diagnostics;
-  const file = `${dir}/${ENVIRONMENT_FILE}`;
-  const source = { file, locate: await locator(files, file) };
+  const source = loaded.environmentFile;
   const { config } = loaded;
   const reporters = selectReporters(config.status.reporters, source, operator);
   const discovery = readDiscoverySettings(config, source);
@@ -85,15 +83,9 @@ function selectReporters(selected: readonly string[], source: { file: string; lo
   return { names, diagnostics };
 }
 
-/** Positions in environment.yaml by JSON pointer (the loader keeps only the values of sections). */
-async function locator(files: FileSource, file: string): Promise<(pointer: string) => Position> {
-  const unknown = () => ({ line: 0, column: 0 });
-  if (!(await files.exists(file))) return unknown;
-  // Too large to read: the loader has reported it (LOAD-SIZE).
-  const text = await files.read(file).catch((error) => (error instanceof FileTooLargeError ? undefined : Promise.reject(error)));
-  if (text === undefined) return unknown;
-  const document = parseFile(text.toString('utf8'), 'yaml').documents[0];
-  return document ? document.locate : () => ({ line: 1, column: 1 });
+/** The revision as Terraform synthesis takes it: the same load and settings, nothing read again. */
+export function terraformInput(validated: ValidatedRevision): PreparedEnvironment {
+  return preparedEnvironment(validated.loaded, validated.terraform, validated.diagnostics);
 }
 
 /** `2 errors: environments/apps/routing/service-b.yaml:28: RT-W-2 …` for a status description. */

@@ -5,7 +5,7 @@ import { TextDecoder } from 'node:util';
 import { Diagnostic } from '../../provider/model/diagnostic';
 import { identityKey, identityOf } from '../../provider/model/identity';
 import { inferKind, isKind, Kind, KINDS, KIND_INFO } from '../../provider/model/kinds';
-import { Resource, ResourceDocument } from '../../provider/model/resource';
+import { Position, Resource, ResourceDocument } from '../../provider/model/resource';
 import { defaultEnvironment, EnvironmentConfig } from '../../provider/environment/environment-config';
 import { readEnvironment } from '../../provider/environment/read-environment';
 import { FileEntry, FileSource, FileTooLargeError, MAX_FILE_BYTES } from './file-source';
@@ -36,6 +36,8 @@ export interface LoadedEnvironment {
   diagnostics: Diagnostic[];
   /** Document files read (repository-relative). */
   files: string[];
+  /** environment.yaml and positions in it, for findings about its sections (parsed once, here). */
+  environmentFile: { file: string; locate: (pointer: string) => Position };
 }
 
 export async function listEnvironments(source: FileSource): Promise<string[]> {
@@ -51,10 +53,11 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
   const resources: Resource[] = [];
   const files: string[] = [];
   let config = defaultEnvironment(name);
+  let environmentFile = { file: `${dir}/${ENVIRONMENT_FILE}`, locate: (_pointer: string): Position => ({ line: 0, column: 0 }) };
   if (entries.length > maxFiles) {
     const message = `${dir} has ${entries.length} YAML/JSON files; an environment may have at most ${maxFiles} (operator setting limits.filesPerEnvironment). Nothing in it was loaded: split it into several environments.`;
     diagnostics.push({ code: 'LOAD-FILES', severity: 'error', message, file: dir, line: 0, column: 0, pointer: '' });
-    return { name, config, resources, diagnostics, files };
+    return { name, config, resources, diagnostics, files, environmentFile };
   }
 
   // Many files (or documents) load in one stretch of promise callbacks: let timers, requests and
@@ -75,7 +78,8 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
     }
     if (entry.path === `${dir}/${ENVIRONMENT_FILE}`) {
       const doc = parsed.documents[0];
-      const read = readEnvironment(name, doc?.value, entry.path, doc ? doc.locate : () => ({ line: 1, column: 1 }));
+      environmentFile = { file: entry.path, locate: doc ? doc.locate : () => ({ line: 1, column: 1 }) };
+      const read = readEnvironment(name, doc?.value, entry.path, environmentFile.locate);
       config = read.config;
       diagnostics.push(...read.diagnostics);
       continue;
@@ -88,7 +92,7 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
     }
   }
   diagnostics.push(...duplicateIdentities(resources));
-  return { name, config, resources, diagnostics, files };
+  return { name, config, resources, diagnostics, files, environmentFile };
 }
 
 async function readText(source: FileSource, entry: FileEntry, maxBytes: number, diagnostics: Diagnostic[]): Promise<string | undefined> {

@@ -7,6 +7,7 @@ import { GitTreeSource } from '../load/git-tree-source';
 import { ENVIRONMENTS_DIR, listEnvironments, loadEnvironment, LoadedEnvironment } from '../load/load-environment';
 import { computePlan } from '../plan/planner';
 import { InfrastructureOptions, planInfrastructure } from '../terraform/infrastructure';
+import { prepareEnvironment } from '../terraform/synth-environments';
 import { diffProxies } from './envoy-diff';
 import { noEnvironments, unknownEnvironment } from './errors';
 import { EnvironmentReview, Review, TerraformReview } from './review-types';
@@ -65,7 +66,7 @@ async function reviewEnvironment(base: GitTreeSource, head: GitTreeSource, name:
 
 async function planTerraform(head: GitTreeSource, name: string, options: InfrastructureOptions): Promise<TerraformReview | undefined> {
   try {
-    const plan = await planInfrastructure(head, name, options);
+    const plan = await planInfrastructure(await prepareEnvironment(head, name), options);
     if (!plan) return undefined;
     const { planFile: _planFile, ...summary } = plan.summary;
     return { summary };

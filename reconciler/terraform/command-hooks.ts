@@ -8,6 +8,7 @@ import type { Terminal } from '../cli/terminal';
 import { applyInfrastructure, InfrastructurePlan, planInfrastructure } from './infrastructure';
 import type { CommandTerraform } from '../operator/terraform-options';
 import { formatTerraformSummary, SummaryFormat } from './plan-summary';
+import { prepareEnvironment } from './synth-environments';
 
 /** Stacks and their local state live in the data directory (shared with the daemon), so they persist with it. */
 export const TERRAFORM_WORK_DIR = 'terraform';
@@ -34,7 +35,7 @@ function runOptions(dataDir: string, terminal: Terminal, terraform: CommandTerra
 /** Plans the environment's Terraform stack; undefined when Terraform is not enabled for it. */
 export async function planTerraformSection(source: FileSource, env: string, dataDir: string, terminal: Terminal, terraform: CommandTerraform = {}): Promise<TerraformSection | undefined> {
   try {
-    const plan = await planInfrastructure(source, env, runOptions(dataDir, terminal, terraform));
+    const plan = await planInfrastructure(await prepareEnvironment(source, env), runOptions(dataDir, terminal, terraform));
     return plan && { env, plan, terraform };
   } catch (error) {
     return { env, terraform, error: error instanceof Error ? error : new Error(String(error)) };

@@ -15,4 +15,4 @@ export { formatTerraformSummary, SummaryFormat, TerraformAction, TerraformPlanSu
 export { TerraformLogger, TerraformRunOptions } from './run-terraform';
 export { applyTerraformPlan, checkTerraformDrift, runTerraformPlan, TerraformDriftReport, TerraformPlanResult } from './runner';
 export { defaultTerraformSettings, readTerraformSettings, TerraformSettings } from './settings';
-export { prepareEnvironment, synthesizeEnvironments } from './synth-environments';
+export { PreparedEnvironment, preparedEnvironment, prepareEnvironment, synthesizeEnvironments } from './synth-environments';

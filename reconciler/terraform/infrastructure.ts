@@ -3,13 +3,12 @@
 // binary. Does nothing unless `terraform.enabled: true` in environment.yaml.
 import { Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { synthesizeStacks } from '../../provider/aws/synthesize';
-import { FileSource } from '../load/file-source';
 import { TerraformStepError } from './errors';
 import { applyTerraformPlan, checkTerraformDrift, runTerraformPlan, TerraformDriftReport, TerraformPlanResult } from './runner';
 import { TerraformRunOptions } from './run-terraform';
 import { BackendSettings } from '../../provider/aws/stack-settings';
 import { TerraformSettings } from './settings';
-import { prepareEnvironment } from './synth-environments';
+import { PreparedEnvironment } from './synth-environments';
 
 export interface InfrastructureOptions extends TerraformRunOptions {
   /** Where stacks are synthesized: the stack of `<env>` runs in `<workRoot>/stacks/<env>`. */
@@ -43,9 +42,9 @@ export class InfrastructureSynthError extends Error {
   }
 }
 
-/** Synthesizes `env` and plans it; undefined when Terraform is not enabled for it. */
-export async function planInfrastructure(source: FileSource, env: string, options: InfrastructureOptions): Promise<InfrastructurePlan | undefined> {
-  const prepared = await prepareEnvironment(source, env);
+/** Synthesizes a loaded environment and plans it; undefined when Terraform is not enabled for it. */
+export async function planInfrastructure(prepared: PreparedEnvironment, options: InfrastructureOptions): Promise<InfrastructurePlan | undefined> {
+  const env = prepared.loaded.name;
   if (!prepared.settings.enabled) return undefined;
   if (hasErrors(prepared.diagnostics)) throw new InfrastructureSynthError(env, prepared.diagnostics);
   const backend = options.backend?.(env);

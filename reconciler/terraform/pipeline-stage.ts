@@ -4,9 +4,8 @@
 // after the mesh revision, when the operator allows applying (terraform.apply). Terraform runs as
 // the operator configured it (binary, environment, backend). Its output goes to the daemon's log.
 import type { Logger } from 'pino';
-import { FileSource } from '../load/file-source';
 import { applyInfrastructure, applyStatus, InfrastructureOptions, InfrastructurePlan, planInfrastructure, plannedOnlyStatus, StatusReport } from './infrastructure';
-import { TerraformSettings } from './settings';
+import { PreparedEnvironment } from './synth-environments';
 
 export interface TerraformPlanStage {
   /** The saved plan to apply later; absent when Terraform is not enabled or failed. */
@@ -25,10 +24,11 @@ function options(terraform: DaemonTerraform, log: Logger): InfrastructureOptions
   return { ...terraform.run, log: (line: string, stream: string, step: string) => log.info({ area: 'terraform', step, stream }, line) };
 }
 
-export async function planTerraformStage(files: FileSource, env: string, settings: TerraformSettings, terraform: DaemonTerraform, log: Logger): Promise<TerraformPlanStage> {
-  if (!settings.enabled) return {};
+/** Plans the revision's environment as already loaded and validated: no second load. */
+export async function planTerraformStage(prepared: PreparedEnvironment, terraform: DaemonTerraform, log: Logger): Promise<TerraformPlanStage> {
+  if (!prepared.settings.enabled) return {};
   try {
-    const plan = await planInfrastructure(files, env, options(terraform, log));
+    const plan = await planInfrastructure(prepared, options(terraform, log));
     return plan ? { plan } : {};
   } catch (error) {
     log.error({ area: 'terraform', err: error }, 'terraform plan failed; nothing applied');

@@ -3,12 +3,11 @@
 // so all three write byte-identical output for the same commit.
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { StackInput } from '../../provider/aws/environment-stack';
-import { BackendSettings, SettingsSource } from '../../provider/aws/stack-settings';
+import { BackendSettings } from '../../provider/aws/stack-settings';
 import { SynthesizedStack, synthesizeStacks } from '../../provider/aws/synthesize';
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
-import { ENVIRONMENT_FILE, ENVIRONMENTS_DIR, loadEnvironment, LoadedEnvironment } from '../load/load-environment';
-import { parseFile } from '../../provider/load/parsed-document';
+import { loadEnvironment, LoadedEnvironment } from '../load/load-environment';
 import { readTerraformSettings, TerraformSettings } from './settings';
 
 export interface SynthEnvironmentsResult {
@@ -29,13 +28,16 @@ export interface PreparedEnvironment {
 /** Loads and validates one environment and reads its terraform settings. */
 export async function prepareEnvironment(source: FileSource, name: string): Promise<PreparedEnvironment> {
   const loaded = await loadEnvironment(source, name);
-  const settingsSource = await environmentFileSource(source, name);
-  const read = readTerraformSettings(loaded.config, settingsSource);
-  const diagnostics = [...validateEnvironment(loaded).diagnostics, ...read.diagnostics];
+  const read = readTerraformSettings(loaded.config, loaded.environmentFile);
+  return preparedEnvironment(loaded, read.settings, [...validateEnvironment(loaded).diagnostics, ...read.diagnostics]);
+}
+
+/** An environment already loaded and validated (the daemon's one load of a revision), ready to synthesize. */
+export function preparedEnvironment(loaded: LoadedEnvironment, settings: TerraformSettings, diagnostics: Diagnostic[]): PreparedEnvironment {
   return {
     loaded,
-    settings: read.settings,
-    input: { name, config: loaded.config, resources: loaded.resources, settings: read.settings, settingsSource },
+    settings,
+    input: { name: loaded.name, config: loaded.config, resources: loaded.resources, settings, settingsSource: loaded.environmentFile },
     diagnostics,
   };
 }
@@ -55,13 +57,4 @@ export async function synthesizeEnvironments(
     outdir,
   );
   return { ...result, diagnostics: [...diagnostics, ...result.diagnostics].sort(compareDiagnostics) };
-}
-
-/** Positions inside environment.yaml, for diagnostics about the terraform section. */
-async function environmentFileSource(source: FileSource, name: string): Promise<SettingsSource> {
-  const file = `${ENVIRONMENTS_DIR}/${name}/${ENVIRONMENT_FILE}`;
-  const unknown = { file, locate: () => ({ line: 0, column: 0 }) };
-  if (!(await source.exists(file))) return unknown;
-  const document = parseFile((await source.read(file)).toString('utf8'), 'yaml').documents[0];
-  return document ? { file, locate: document.locate } : unknown;
 }

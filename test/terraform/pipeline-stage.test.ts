@@ -4,10 +4,10 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import pino from 'pino';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
-import { defaultTerraformSettings } from '../../reconciler/terraform/settings';
 import { operatorConfig } from '../../reconciler/operator/operator-config';
 import { daemonTerraformOptions } from '../../reconciler/operator/terraform-options';
 import { applyTerraformStage, DaemonTerraform, planTerraformStage } from '../../reconciler/terraform/pipeline-stage';
+import { prepareEnvironment } from '../../reconciler/terraform/synth-environments';
 import { makeEnvironmentRepo, TempRepo } from '../helpers/temp-repo';
 import { isolateTerraformForSuite } from './real-terraform';
 
@@ -27,7 +27,7 @@ describe('daemon Terraform stage', function () {
   };
 
   it('does nothing when terraform.enabled is false', async () => {
-    const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', defaultTerraformSettings(), terraform(), log);
+    const stage = await planTerraformStage(await prepareEnvironment(new WorkingTreeSource(repo.dir), 'apps'), terraform(), log);
     assert.deepEqual(stage, {});
     assert.equal(await applyTerraformStage(stage, terraform(), log), undefined);
   });
@@ -39,8 +39,7 @@ describe('daemon Terraform stage', function () {
       repo.write('environments/apps/environment.yaml', 'terraform:\n  enabled: true\n  targets: [appmesh]\n');
       const lines: string[] = [];
       const capture = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-      const settings = { ...defaultTerraformSettings(), enabled: true };
-      const stage = await planTerraformStage(new WorkingTreeSource(repo.dir), 'apps', settings, terraform(), capture);
+      const stage = await planTerraformStage(await prepareEnvironment(new WorkingTreeSource(repo.dir), 'apps'), terraform(), capture);
       assert.equal(stage.plan, undefined);
       assert.equal(stage.failure?.state, 'failure');
       assert.match(stage.failure!.description, /^terraform init failed; previous infrastructure kept: Error: /);
