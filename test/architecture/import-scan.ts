@@ -17,6 +17,8 @@ export interface LayerRule {
   from: string;
   mayNotImport: string;
   why: string;
+  /** Also not through other folders (`a → b → c`): for two folders that must not form a circle. */
+  transitive?: boolean;
 }
 
 /** Every relative import, `export … from`, `import()` and `require()` of one source text. */
@@ -53,6 +55,39 @@ export function layerViolations(edges: ImportEdge[], rules: LayerRule[]): string
     for (const rule of rules) {
       if (within(edge.file, rule.from) && within(edge.target, rule.mayNotImport)) {
         violations.push(`${edge.file}:${edge.line} imports '${edge.specifier}': ${rule.from} may not import ${rule.mayNotImport} (${rule.why})`);
+      }
+    }
+  }
+  return violations;
+}
+
+/** The chains by which a `transitive` rule's folder still reaches the forbidden one, each as `a.ts → b → c`. */
+export function reachViolations(edges: ImportEdge[], rules: LayerRule[]): string[] {
+  const sources = new Set(edges.map((e) => e.file.replace(/\.ts$/, '')));
+  const resolve = (target: string) => (sources.has(target) || !sources.has(`${target}/index`) ? target : `${target}/index`);
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    const from = edge.file.replace(/\.ts$/, '');
+    next.set(from, [...(next.get(from) ?? []), resolve(edge.target)]);
+  }
+  const violations: string[] = [];
+  for (const rule of rules.filter((r) => r.transitive)) {
+    const starts = [...sources].filter((file) => within(file, rule.from)).sort();
+    const cameFrom = new Map<string, string>(starts.map((file) => [file, '']));
+    const queue = [...starts];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      if (within(file, rule.mayNotImport)) {
+        const chain = [file];
+        for (let at = cameFrom.get(file)!; at !== ''; at = cameFrom.get(at)!) chain.unshift(at);
+        violations.push(`${chain.join(' → ')}: ${rule.from} may not reach ${rule.mayNotImport} even indirectly (${rule.why})`);
+        continue;
+      }
+      for (const target of next.get(file) ?? []) {
+        if (!cameFrom.has(target)) {
+          cameFrom.set(target, file);
+          queue.push(target);
+        }
       }
     }
   }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../helpers/paths';
-import { importsOf, layerViolations, LayerRule, sourceFiles } from './import-scan';
+import { importsOf, layerViolations, LayerRule, reachViolations, sourceFiles } from './import-scan';
 
 // The floors of docs/architecture.md: a folder imports only from its own floor and the ones below.
 const LAYER_RULES: LayerRule[] = [
@@ -13,7 +13,7 @@ const LAYER_RULES: LayerRule[] = [
   { from: 'provider/', mayNotImport: 'bench/', why: 'shipped code never needs the benchmarks' },
   { from: 'reconciler/', mayNotImport: 'test/', why: 'shipped code never needs the tests' },
   { from: 'reconciler/', mayNotImport: 'bench/', why: 'shipped code never needs the benchmarks' },
-  { from: 'reconciler/dashboard/', mayNotImport: 'reconciler/daemon/', why: 'the dashboard reads the DashboardSource the daemon provides' },
+  { from: 'reconciler/dashboard/', mayNotImport: 'reconciler/daemon/', why: 'the dashboard reads the DashboardSource the daemon provides', transitive: true },
 ];
 
 const SHIPPED_FOLDERS = ['schemas', 'provider', 'reconciler'];
@@ -24,6 +24,21 @@ describe('architecture: import layers', () => {
     assert.ok(files.some((f) => f.startsWith('provider/')) && files.some((f) => f.startsWith('reconciler/')), 'the scan reads the sources');
     const edges = files.flatMap((file) => importsOf(file, fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')));
     assert.deepEqual(layerViolations(edges, LAYER_RULES), []);
+    assert.deepEqual(reachViolations(edges, LAYER_RULES), []);
+  });
+
+  it('scanner: a transitive rule names the chain by which a folder still reaches the forbidden one', () => {
+    const files: Record<string, string> = {
+      'reconciler/dashboard/a.ts': `import { B } from '../ha';\n`,
+      'reconciler/ha/index.ts': `export { C } from './c';\n`,
+      'reconciler/ha/c.ts': `import type { Daemon } from '../daemon/daemon';\n`,
+      'reconciler/daemon/daemon.ts': `import { A } from '../dashboard/a';\n`,
+    };
+    const edges = Object.entries(files).flatMap(([file, text]) => importsOf(file, text));
+    assert.deepEqual(layerViolations(edges, LAYER_RULES), [], 'no direct import breaks a rule');
+    assert.deepEqual(reachViolations(edges, LAYER_RULES), [
+      'reconciler/dashboard/a → reconciler/ha/index → reconciler/ha/c → reconciler/daemon/daemon: reconciler/dashboard/ may not reach reconciler/daemon/ even indirectly (the dashboard reads the DashboardSource the daemon provides)',
+    ]);
   });
 
   const cases: { name: string; file: string; text: string; expected: string[] }[] = [
