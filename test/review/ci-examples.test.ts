@@ -35,6 +35,15 @@ function checkOptions(args: string[]): Map<string, string> {
   return values;
 }
 
+/** How a recipe gets meshplane: from its Git repository at a full commit, never a registry name. */
+function assertPinnedInstall(commands: string[], variables: Record<string, string>): void {
+  const joined = commands.join('\n');
+  assert.doesNotMatch(joined, /npx|meshplane@/, 'meshplane is not published to a registry: no npx / name@version');
+  assert.ok(commands.some((c) => c.includes('npm install') && c.includes('"git+${MESHPLANE_GIT}#${MESHPLANE_COMMIT}"')), joined);
+  assert.match(variables.MESHPLANE_COMMIT, /^[0-9a-f]{40}$/, 'pinned by a full commit');
+  assert.match(variables.MESHPLANE_GIT, /^https:\/\//);
+}
+
 describe('CI recipes in examples/ci', () => {
   it('GitHub Actions: runs review on pull requests, posts to GitHub and uploads the SARIF it writes', () => {
     const workflow = parse(fs.readFileSync(path.join(EXAMPLES, 'github-actions.yml'), 'utf8'));
@@ -46,6 +55,9 @@ describe('CI recipes in examples/ci', () => {
     assert.equal(review.env.GITHUB_TOKEN, '${{ secrets.GITHUB_TOKEN }}');
     const values = checkOptions(reviewArguments(review.run));
     assert.equal(values.get('--post'), 'github');
+    const install = steps.find((s) => s.name === 'install meshplane')!;
+    assertPinnedInstall(steps.filter((s) => typeof s.run === 'string').map((s) => s.run), install.env);
+    assert.ok(steps.indexOf(install) < steps.indexOf(review));
     const upload = steps.find((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif'))!;
     assert.equal(upload.with.sarif_file, values.get('--sarif'));
   });
@@ -57,6 +69,7 @@ describe('CI recipes in examples/ci', () => {
     const script = (job.script as string[]).find((line) => line.includes('meshplane'))!;
     const values = checkOptions(reviewArguments(script));
     assert.equal(values.get('--post'), 'gitlab');
+    assertPinnedInstall(job.script as string[], job.variables);
     assert.equal(job.artifacts.reports.codequality, values.get('--code-quality'));
   });
 });
