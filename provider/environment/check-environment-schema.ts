@@ -6,7 +6,7 @@ import { compareDiagnostics, Diagnostic, splitPointer } from '../model/diagnosti
 import { Position } from '../model/resource';
 import { schemaDiagnostics, SchemaError } from '../validate/schema-findings';
 import { environmentSchema, EnvironmentSchemaNode } from './environment-schema';
-import { operatorKeyMessage, STILL_READ_FROM_REPOSITORY } from './operator-keys';
+import { operatorKeyMessage } from './operator-keys';
 
 export const OPERATOR_RULE = 'ENV-OPERATOR';
 
@@ -44,7 +44,7 @@ export function checkEnvironmentSchema(value: unknown, at: EnvironmentFile): Dia
   }
   const operator = [...operatorKeys].map(([pointer, key]): Diagnostic => ({
     code: OPERATOR_RULE,
-    severity: STILL_READ_FROM_REPOSITORY.includes(key) ? 'warning' : 'error',
+    severity: 'error',
     message: operatorKeyMessage(key, dotted(pointer)),
     file: at.file,
     ...at.locate(pointer),

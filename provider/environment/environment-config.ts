@@ -81,11 +81,6 @@ export interface EnvironmentConfig {
   xds: MeshXdsSettings;
   terraform: TerraformEnvironmentSettings;
   status: StatusSelection;
-  /**
-   * Operator-level keys still read from environment.yaml (STILL_READ_FROM_REPOSITORY in
-   * operator-keys.ts, ENV-OPERATOR warns), by dotted path (`terraform.backend`), as written.
-   */
-  operatorKeys: Record<string, unknown>;
 }
 
 export const DEFAULT_QUOTAS: QuotaSettings = {
@@ -128,6 +123,5 @@ export function defaultEnvironment(name: string): EnvironmentConfig {
     xds: { proxyLimit: undefined },
     terraform: defaultTerraformEnvironment(),
     status: { reporters: [] },
-    operatorKeys: {},
   };
 }

@@ -36,13 +36,6 @@ export const OPERATOR_KEYS: readonly OperatorKey[] = [
   })),
 ];
 
-/**
- * Operator keys still read from environment.yaml, reported as warnings: the CLI's `plan`/`apply`/
- * `synth` take terraform.backend from here until they read the operator configuration. The daemon
- * reads none of them.
- */
-export const STILL_READ_FROM_REPOSITORY: readonly string[] = ['terraform.backend'];
-
 /** The message of an ENV-OPERATOR diagnostic for `key` (a path of OPERATOR_KEYS, or '' for a secret-looking key at `written`). */
 export function operatorKeyMessage(key: string, written: string): string {
   const known = OPERATOR_KEYS.find((k) => k.key === key);
@@ -52,9 +45,6 @@ export function operatorKeyMessage(key: string, written: string): string {
       'Remove it here and set it in meshplane.yaml, with secrets as { env: NAME } or { file: /path } (see docs/configuration.md).'
     );
   }
-  const obeyed = STILL_READ_FROM_REPOSITORY.includes(key)
-    ? 'The CLI (plan, apply, synth) still reads it from here for now; the daemon does not, and it will be refused.'
-    : 'It is not obeyed here.';
-  return `${written}: this belongs to the operator configuration (${known.reason}): ${known.fix} — see docs/configuration.md. ${obeyed}`;
+  return `${written}: this belongs to the operator configuration (${known.reason}): ${known.fix} — see docs/configuration.md. It is not obeyed here.`;
 }
 

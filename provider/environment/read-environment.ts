@@ -4,7 +4,6 @@ import { Diagnostic, joinPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
 import { checkEnvironmentSchema } from './check-environment-schema';
 import { defaultEnvironment, EnvironmentConfig } from './environment-config';
-import { STILL_READ_FROM_REPOSITORY } from './operator-keys';
 
 export function readEnvironment(
   name: string,
@@ -46,11 +45,6 @@ export function readEnvironment(
   copy(config.terraform, value.terraform, '/terraform', ['enabled', 'targets', 'privateZone', 'vpcId', 'serviceAddress', 'recordTtl']);
   copy(config.status, value.status, '/status', ['reporters']);
 
-  for (const key of STILL_READ_FROM_REPOSITORY) {
-    const [section, member] = key.split('.');
-    const setting = member === undefined ? value[section] : isRecord(value[section]) ? value[section][member] : undefined;
-    if (setting !== undefined) config.operatorKeys[key] = setting;
-  }
   return { config, diagnostics };
 }
 

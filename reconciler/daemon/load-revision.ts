@@ -8,7 +8,7 @@ import { FileSource } from '../load/file-source';
 import { ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment, LoadLimits } from '../load/load-environment';
 import { MeshXdsSettings } from '../../provider/environment/environment-config';
 import { DiscoverySettings, readDiscoverySettings } from '../registry';
-import { PreparedEnvironment, preparedEnvironment, readTerraformSettings, TerraformSettings } from '../terraform';
+import { PreparedEnvironment, preparedEnvironment, TerraformSettings } from '../terraform';
 import { closestMatch } from '../load/closest-match';
 import { GIT_NOTES_REPORTER } from '../operator/operator-config';
 
@@ -46,8 +46,7 @@ export async function validateRevision(files: FileSource, environment: string, o
   const { config } = loaded;
   const reporters = selectReporters(config.status.reporters, source, operator);
   const discovery = readDiscoverySettings(config, source);
-  const terraform = readTerraformSettings(config, source);
-  diagnostics.push(...reporters.diagnostics, ...discovery.diagnostics, ...terraform.diagnostics);
+  diagnostics.push(...reporters.diagnostics, ...discovery.diagnostics);
   diagnostics.sort(compareDiagnostics);
   return {
     environment,
@@ -56,7 +55,7 @@ export async function validateRevision(files: FileSource, environment: string, o
     valid: !hasErrors(diagnostics),
     reporters: reporters.names,
     discovery: discovery.settings,
-    terraform: terraform.settings,
+    terraform: { ...config.terraform, targets: [...config.terraform.targets] },
     xds: config.xds,
   };
 }

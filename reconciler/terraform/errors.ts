@@ -5,7 +5,7 @@ export type TerraformStep = 'init' | 'plan' | 'show' | 'apply' | 'drift';
 
 const STEP_HINTS: Record<TerraformStep, string> = {
   init:
-    'Nothing was planned or applied. Check the backend settings (terraform.backend of the operator configuration, or of environment.yaml for the CLI), the credentials for it, ' +
+    'Nothing was planned or applied. Check the backend settings (terraform.backend of the operator configuration), the credentials for it, ' +
     'and that the providers can be downloaded or are in TF_PLUGIN_CACHE_DIR.',
   plan: 'Nothing was applied; the state is as it was. Fix the configuration or credentials problem Terraform reports above, then plan again.',
   show: 'Nothing was applied. The saved plan file could not be read back; make sure the same Terraform version wrote it, then plan again.',

@@ -14,5 +14,5 @@ export {
 export { formatTerraformSummary, SummaryFormat, TerraformAction, TerraformPlanSummary, TerraformResourceChange } from './plan-summary';
 export { TerraformLogger, TerraformRunOptions } from './run-terraform';
 export { applyTerraformPlan, checkTerraformDrift, runTerraformPlan, TerraformDriftReport, TerraformPlanResult } from './runner';
-export { defaultTerraformSettings, readTerraformSettings, TerraformSettings } from './settings';
+export { defaultTerraformSettings, TerraformSettings } from './settings';
 export { PreparedEnvironment, preparedEnvironment, prepareEnvironment, synthesizeEnvironments } from './synth-environments';

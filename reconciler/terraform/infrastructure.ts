@@ -13,7 +13,7 @@ import { PreparedEnvironment } from './synth-environments';
 export interface InfrastructureOptions extends TerraformRunOptions {
   /** Where stacks are synthesized: the stack of `<env>` runs in `<workRoot>/stacks/<env>`. */
   workRoot: string;
-  /** The state backend of an environment's stack (the operator's terraform.backend), over environment.yaml's. */
+  /** The state backend of an environment's stack (the operator's terraform.backend). */
   backend?: (env: string) => BackendSettings | undefined;
 }
 

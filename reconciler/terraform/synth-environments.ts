@@ -8,7 +8,7 @@ import { SynthesizedStack, synthesizeStacks } from '../../provider/aws/synthesiz
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
 import { loadEnvironment, LoadedEnvironment } from '../load/load-environment';
-import { readTerraformSettings, TerraformSettings } from './settings';
+import { TerraformSettings } from './settings';
 
 export interface SynthEnvironmentsResult {
   /** False when any environment has errors: then nothing was written. */
@@ -28,8 +28,8 @@ export interface PreparedEnvironment {
 /** Loads and validates one environment and reads its terraform settings. */
 export async function prepareEnvironment(source: FileSource, name: string): Promise<PreparedEnvironment> {
   const loaded = await loadEnvironment(source, name);
-  const read = readTerraformSettings(loaded.config, loaded.environmentFile);
-  return preparedEnvironment(loaded, read.settings, [...validateEnvironment(loaded).diagnostics, ...read.diagnostics]);
+  const settings: TerraformSettings = { ...loaded.config.terraform, targets: [...loaded.config.terraform.targets] };
+  return preparedEnvironment(loaded, settings, validateEnvironment(loaded).diagnostics);
 }
 
 /** An environment already loaded and validated (the daemon's one load of a revision), ready to synthesize. */
@@ -42,7 +42,7 @@ export function preparedEnvironment(loaded: LoadedEnvironment, settings: Terrafo
   };
 }
 
-/** `backend`: each stack's state backend from the operator configuration, over environment.yaml's. */
+/** `backend`: each stack's state backend from the operator configuration (local state without one). */
 export async function synthesizeEnvironments(
   source: FileSource,
   names: readonly string[],

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultEnvironment, EnvironmentConfig } from '../../provider/environment/environment-config';
-import { OPERATOR_KEYS, STILL_READ_FROM_REPOSITORY } from '../../provider/environment/operator-keys';
+import { OPERATOR_KEYS } from '../../provider/environment/operator-keys';
 import { readEnvironment } from '../../provider/environment/read-environment';
 import { parseFile } from '../../provider/load/parsed-document';
 import { REPO_ROOT } from '../helpers/paths';
@@ -92,8 +92,7 @@ describe('environment.yaml: the typed settings', () => {
       assert.deepEqual(where(yaml), [at]);
       assert.equal(diagnostics[0].file, FILE);
       assert.match(diagnostics[0].message, message);
-      const defaults = defaultEnvironment('apps');
-      assert.deepEqual({ ...config, operatorKeys: {} }, { ...defaults, operatorKeys: {} });
+      assert.deepEqual(config, defaultEnvironment('apps'));
     });
   }
 
@@ -147,14 +146,13 @@ describe('environment.yaml: operator-level keys (ENV-OPERATOR)', () => {
       const { config, diagnostics } = read(yaml);
       const pointer = '/' + key.split('.').join('/');
       const line = key.includes('.') ? 2 : 1;
-      const severity = STILL_READ_FROM_REPOSITORY.includes(key) ? 'warning' : 'error';
       assert.deepEqual(
         diagnostics.map((d) => `${d.line} ${d.code} ${d.severity} ${d.pointer}`),
-        [`${line} ENV-OPERATOR ${severity} ${pointer}`],
+        [`${line} ENV-OPERATOR error ${pointer}`],
       );
       assert.match(diagnostics[0].message, new RegExp(`^${key.replace(/\./g, '\\.')}: this belongs to the operator configuration .*meshplane\\.yaml.*docs/configuration\\.md`));
-      // Not part of the environment's settings: only handed over while still read from here.
-      assert.equal(key in config.operatorKeys, severity === 'warning');
+      // Never obeyed: the settings are the defaults.
+      assert.deepEqual(config, defaultEnvironment('apps'));
     });
   }
 
@@ -177,7 +175,7 @@ describe('environment.yaml: operator-level keys (ENV-OPERATOR)', () => {
   }
 
   it('a mistake inside an operator key is not reported twice', () => {
-    assert.deepEqual(where('status:\n  github: {owner: a, token: ghp_x}\n'), [`2:11 ENV-OPERATOR ${STILL_READ_FROM_REPOSITORY.includes('status.github') ? 'warning' : 'error'} /status/github`]);
+    assert.deepEqual(where('status:\n  github: {owner: a, token: ghp_x}\n'), ['2:11 ENV-OPERATOR error /status/github']);
   });
 });
 
