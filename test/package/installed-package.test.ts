@@ -84,6 +84,13 @@ describe('the installed package (npm pack, npm install into an empty directory)'
     assert.ok(!daemon.logs.some((l) => String(l.msg).includes('EnvoyProtoLoadError') || String(l.err ?? '').includes('EnvoyProtoLoadError')));
   });
 
+  it('ships TypeScript declarations for the modules the README documents as the programmatic API', () => {
+    for (const module of ['reconciler/plan', 'reconciler/state', 'provider/envoy', 'reconciler/registry', 'reconciler/xds', 'reconciler/http/router', 'reconciler/http/http-server']) {
+      const declarations = path.join(installDir, 'node_modules', 'meshplane', 'dist', `${module}${module.includes('/http/') ? '' : '/index'}.d.ts`);
+      assert.ok(fs.existsSync(declarations), `${declarations} is missing`);
+    }
+  });
+
   it('meshplane route and review explain a change, with the Envoy diff', async () => {
     const repo = cleanups.tempDir('meshplane-installed-repo-');
     fs.cpSync(path.join(installDir, 'node_modules', 'meshplane', 'environments'), path.join(repo, 'environments'), { recursive: true });
