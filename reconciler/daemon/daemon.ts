@@ -219,7 +219,12 @@ export class Daemon {
       await this.reconciler(environment).resume(applied, files, validated);
       await this.restoreStatuses(applied.commit);
     }
-    this.http = await startHttpServer(this.router(), httpAt.host, httpAt.port).catch((error: Error) => {
+    this.http = await startHttpServer(this.router(), httpAt.host, httpAt.port, {
+      maxConnections: this.operator.http.maxConnections,
+      allowedHosts: this.operator.http.allowedHosts,
+      publicUrl: o.publicUrl,
+      warn: (message, fields) => this.log.warn({ area: 'http', ...fields }, message),
+    }).catch((error: Error) => {
       throw cannotListen('HTTP', `${httpAt.host}:${httpAt.port}`, error.message);
     });
     this.log.info({ xds: this.xdsAddress, http: this.http.url, repository: this.source.checkout.label, branch: this.source.branch }, 'meshplane daemon listening');
@@ -339,9 +344,10 @@ export class Daemon {
    */
   private xdsOptions(validated: ValidatedRevision[]): XdsServerOptions {
     const secret = (ref: SecretRef) => this.secrets.of(ref);
-    if (validated.length === 0) return xdsServerOptions(this.operator.xds, secret, undefined, { source: this.sources });
+    const base = { source: this.sources, warn: (message: string, fields?: Record<string, unknown>) => this.log.warn({ area: 'xds', ...fields }, message) };
+    if (validated.length === 0) return xdsServerOptions(this.operator.xds, secret, undefined, base);
     const [first, ...others] = [...validated].sort((a, b) => a.environment.localeCompare(b.environment));
-    const options = xdsServerOptions(this.operator.xds, secret, { config: first.loaded.config, proxyLimit: first.xds.proxyLimit }, { source: this.sources });
+    const options = xdsServerOptions(this.operator.xds, secret, { config: first.loaded.config, proxyLimit: first.xds.proxyLimit }, base);
     const differing = others.filter((v) => JSON.stringify(v.xds.proxyLimit) !== JSON.stringify(first.xds.proxyLimit)).map((v) => v.environment);
     if (differing.length > 0) this.log.warn({ used: first.environment, differing }, `environments have different xds.proxyLimit settings; the xDS server uses environment ${first.environment}'s`);
     const scope = (v: ValidatedRevision) => `${v.loaded.config.partition}:${v.loaded.config.region}:${v.loaded.config.account}`;
@@ -476,10 +482,12 @@ export class Daemon {
       const environment = this.sources.environmentOf(session.proxy);
       if (environment) this.reconcilers.get(environment)?.seenProxies.add(session.key);
     });
-    this.xds.on('nack', (session, typeUrl, version, error) => {
+    // NACKs arrive within each stream's budget (xds.limits.nacksPerMinute), their text cut to 4 KiB.
+    this.xds.on('nack', (session, typeUrl, version, error, suppressedBefore) => {
       const environment = this.sources.environmentOf(session.proxy) ?? 'unknown';
-      this.metrics.nacks.inc({ environment, type: typeUrl.split('.').pop() ?? typeUrl });
-      this.log.warn({ environment, proxy: session.key, nodeId: session.nodeId, typeUrl, version }, `proxy rejected the configuration: ${error}`);
+      this.metrics.nacks.inc({ environment, type: typeUrl.split('.').pop() ?? typeUrl }, 1 + suppressedBefore);
+      const suppressed = suppressedBefore > 0 ? { suppressedBefore } : {};
+      this.log.warn({ environment, proxy: session.key, nodeId: session.nodeId, typeUrl, version, ...suppressed }, `proxy rejected the configuration: ${error}`);
     });
     this.xds.on('stream', (event) => {
       const level = event.event === 'ConnectionRefused' ? 'warn' : 'info';

@@ -25,7 +25,7 @@ export function xdsServerOptions(
   xds: XdsOperatorSettings,
   secret: (ref: XdsOperatorSettings['auth']['tokens'][string]) => SecretSource,
   environment: XdsEnvironment | undefined,
-  base: Pick<XdsServerOptions, 'source'>,
+  base: Pick<XdsServerOptions, 'source' | 'warn'>,
 ): XdsServerOptions {
   let authenticator: ProxyAuthenticator | undefined;
   if (xds.auth.mode === 'token') {
@@ -58,6 +58,12 @@ export function xdsServerOptions(
           ? undefined
           : limit,
     maxProxies: limits.maxProxies ?? 50_000,
+    maxConnections: limits.maxConnections,
+    limits: {
+      maxSubscriptionsPerStream: limits.maxSubscriptionsPerStream,
+      nacksPerMinute: limits.nacksPerMinute,
+      idleTimeoutMs: limits.idleTimeoutSeconds === undefined ? undefined : Math.round(limits.idleTimeoutSeconds * 1000),
+    },
     maxMessageBytes: limits.maxMessageBytes,
     maxConcurrentStreams: limits.maxConcurrentStreams ?? 100,
     keepalive: {

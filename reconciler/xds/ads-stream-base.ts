@@ -1,11 +1,14 @@
 // What the state-of-the-world and the delta ADS streams share: the call's lifecycle, decoding a
-// request and closing the stream on a protocol error, and choosing a proxy's resources of a type.
+// request and closing the stream on a protocol error, choosing a proxy's resources of a type, and
+// the per-stream bounds (idle timeout, subscription count and name length, NACK reporting).
 import * as grpc from '@grpc/grpc-js';
 import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/snapshot';
 import { XdsStreamError, xdsErrors } from './errors';
+import { NackBudget } from './nack-budget';
 import { ProxySession } from './proxy-session';
 import { AdsStream, nonceCounter, StreamHost } from './stream-host';
 import { isV2TypeUrl } from './v2-services';
+import { truncateNackText } from './stream-limits';
 
 const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
 
@@ -23,11 +26,19 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
   protected snapshot: ProxySnapshot | undefined;
   protected closed = false;
   private released = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly nackBudget: NackBudget;
 
   constructor(
     protected readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
     protected readonly host: StreamHost,
   ) {
+    const { idleTimeoutMs, nacksPerMinute } = host.limits;
+    this.nackBudget = new NackBudget(nacksPerMinute);
+    if (idleTimeoutMs > 0) {
+      this.idleTimer = setTimeout(() => this.close(xdsErrors.idleStream(idleTimeoutMs)), idleTimeoutMs);
+      this.idleTimer.unref();
+    }
     call.on('data', (bytes: Buffer) => this.onRequest(bytes));
     call.on('end', () => this.close());
     call.on('error', () => this.release());
@@ -62,8 +73,33 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
       this.session = this.host.admit(this, node, protocol, typeUrl, names);
       this.snapshot = this.host.snapshot(this.session);
       this.session.serve({ snapshot: () => this.snapshot, subscription: (type) => this.types.get(type) });
+      clearTimeout(this.idleTimer);
     }
     return this.session;
+  }
+
+  /**
+   * Refuses (by throwing) names longer than the limit, and a subscription that would grow past the
+   * per-stream limit; `held` is what the stream holds before this request, `names` what it adds.
+   */
+  protected checkSubscription(held: number, names: Iterable<string>): void {
+    const { maxSubscriptionsPerStream, maxResourceNameBytes } = this.host.limits;
+    let added = 0;
+    for (const name of names) {
+      // Length in UTF-16 units bounds the byte length from below and is free to read.
+      if (name.length > maxResourceNameBytes || Buffer.byteLength(name) > maxResourceNameBytes) throw xdsErrors.nameTooLong(Buffer.byteLength(name), maxResourceNameBytes);
+      added++;
+    }
+    if (held + added > maxSubscriptionsPerStream) throw xdsErrors.tooManySubscriptions(held + added, maxSubscriptionsPerStream);
+  }
+
+  /** A NACK: recorded on the session (its text cut to 4 KiB); reported to the server within the stream's NACK budget. */
+  protected nacked(session: ProxySession, typeUrl: TypeUrl, version: string, message: string, code: number): void {
+    const text = truncateNackText(message);
+    session.nacked(typeUrl, version, text, code);
+    const budget = this.nackBudget.take();
+    session.nacksSuppressed = this.nackBudget.suppressed;
+    if (budget.report) this.host.nacked(session, typeUrl, version, text, code, budget.suppressedBefore);
   }
 
   /** The resources of a type this proxy should hold under its subscription. */
@@ -88,6 +124,7 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
 
   private release(): void {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     if (this.released) return;
     this.released = true;
     this.host.release(this);

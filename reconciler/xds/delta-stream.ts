@@ -3,6 +3,7 @@
 import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDeltaDiscoveryRequest, DeltaDiscoveryRequest, encodeDeltaDiscoveryResponse } from './discovery-messages';
 import { AdsStreamBase } from './ads-stream-base';
+import { truncateNackText } from './stream-limits';
 import { FULL_STATE_TYPES, isServedType, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
 import { versionOf } from './versions';
 
@@ -33,10 +34,12 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
 
   protected handle(request: DeltaDiscoveryRequest): void {
     const typeUrl = request.type_url;
+    let state = this.types.get(typeUrl as TypeUrl);
+    const first = state === undefined;
+    const initial = first ? Object.keys(request.initial_resource_versions) : [];
+    this.checkSubscription(this.subscriptionCount(), initial.length > 0 ? [...request.resource_names_subscribe, ...initial] : request.resource_names_subscribe);
     const session = this.admitOnce(request.node, 'delta', typeUrl, request.resource_names_subscribe);
     if (!isServedType(typeUrl)) return;
-    let state = this.types.get(typeUrl);
-    const first = state === undefined;
     if (!state) {
       state = { wildcard: false, names: new Set(), client: new Map(), toldAbsent: new Set(), rejected: new Set() };
       this.types.set(typeUrl, state);
@@ -55,8 +58,9 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
           if (previous === undefined) state.client.delete(name);
           else state.client.set(name, previous);
         }
-        session.rejects(typeUrl, last.updates, request.error_detail.message);
-        this.host.nacked(session, typeUrl, last.version, request.error_detail.message, request.error_detail.code);
+        // The text is kept per rejected resource: cut to 4 KiB like every stored NACK text.
+        session.rejects(typeUrl, last.updates, truncateNackText(request.error_detail.message));
+        this.nacked(session, typeUrl, last.version, request.error_detail.message, request.error_detail.code);
       } else {
         session.holds(typeUrl, last.updates, false);
         session.drops(typeUrl, last.removals);
@@ -82,6 +86,13 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     const delta = this.compute(typeUrl, state);
     // The first request of a type always gets an answer, so a proxy with nothing to receive still initialises.
     if (first || delta.updates.length > 0 || delta.removals.length > 0) this.send(typeUrl, state, delta.version, delta.updates, delta.removals);
+  }
+
+  /** Names this stream holds subscribed, all types together. */
+  private subscriptionCount(): number {
+    let count = 0;
+    for (const state of this.types.values()) count += state.names.size;
+    return count;
   }
 
   private compute(typeUrl: TypeUrl, state: TypeState): Delta {

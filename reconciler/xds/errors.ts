@@ -75,5 +75,20 @@ export const xdsErrors = {
   /** A v2 service method, or a v2 type URL on a v3 stream: say how to switch the client to v3. */
   xdsV2: (what: string) => new XdsStreamError(status.UNIMPLEMENTED, `${what}: ${XDS_V2_GUIDANCE}`),
   shuttingDown: () => new XdsStreamError(status.UNAVAILABLE, 'the control plane is shutting down; reconnect to another replica or retry'),
+  tooManySubscriptions: (requested: number, limit: number) =>
+    new XdsStreamError(
+      status.RESOURCE_EXHAUSTED,
+      `the stream would hold ${requested} subscribed resource names, more than the ${limit} allowed per stream (xds.limits.maxSubscriptionsPerStream); subscribe by wildcard or to fewer names, or raise the limit in the operator configuration`,
+    ),
+  nameTooLong: (bytes: number, limit: number) =>
+    new XdsStreamError(
+      status.INVALID_ARGUMENT,
+      `a resource name of ${bytes} bytes exceeds the ${limit}-byte limit; meshplane's resource names are far shorter, so this request names nothing it serves`,
+    ),
+  idleStream: (ms: number) =>
+    new XdsStreamError(
+      status.DEADLINE_EXCEEDED,
+      `no valid discovery request within ${ms / 1000} s of opening the stream (xds.limits.idleTimeoutSeconds); a proxy sends its first request at once — check the proxy's bootstrap`,
+    ),
 };
 

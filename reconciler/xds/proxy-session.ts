@@ -11,7 +11,7 @@ export interface VersionMark {
 }
 
 export interface NackRecord extends VersionMark {
-  /** The proxy's error text (`error_detail.message`). */
+  /** The proxy's error text (`error_detail.message`), at most 4 KiB. */
   error: string;
   code: number;
 }
@@ -39,6 +39,8 @@ export interface ProxyStatus {
   userAgent: string;
   peer: string;
   connectedSince: string;
+  /** NACKs of this stream beyond its reporting budget (xds.limits.nacksPerMinute): counted, not logged. */
+  nacksSuppressed?: number;
   /**
    * Per type (short name): sent and ACKed versions, the last NACK; `state` summarises them and the
    * dependency closure: a type is pending (or nacked) while a resource of it that the proxy's
@@ -65,6 +67,7 @@ const MAX_MISSING = 3;
 export class ProxySession {
   readonly key: string;
   readonly connectedSince = new Date();
+  nacksSuppressed = 0;
   private readonly types = new Map<TypeUrl, TypeStatus>();
   /** Per type, name → content hash of what the proxy ACKed. */
   private readonly held = new Map<TypeUrl, Map<string, string>>();
@@ -158,6 +161,7 @@ export class ProxySession {
       userAgent: this.userAgent,
       peer: this.peer,
       connectedSince: this.connectedSince.toISOString(),
+      nacksSuppressed: this.nacksSuppressed,
       types,
     };
   }

@@ -2,6 +2,7 @@
 import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDiscoveryRequest, DiscoveryRequest, encodeDiscoveryResponse } from './discovery-messages';
 import { AdsStreamBase } from './ads-stream-base';
+import { truncateNackText } from './stream-limits';
 import { FULL_STATE_TYPES, isServedType, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
 import { versionOf, versionOfMap } from './versions';
 
@@ -23,6 +24,9 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
 
   protected handle(request: DiscoveryRequest): void {
     const typeUrl = request.type_url;
+    let held = 0;
+    for (const [other, state] of this.types) if (other !== typeUrl) held += state.names.size;
+    this.checkSubscription(held, request.resource_names);
     const session = this.admitOnce(request.node, 'sotw', typeUrl, request.resource_names);
     // Types we do not serve (RTDS, ECDS, …) are left unanswered, as Envoy tolerates for optional types.
     if (!isServedType(typeUrl)) return;
@@ -37,8 +41,8 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
       if (request.error_detail) {
         const version = state.sentVersion ?? '';
         state.rejected.add(version);
-        session.rejects(typeUrl, state.sent.values(), request.error_detail.message);
-        this.host.nacked(session, typeUrl, version, request.error_detail.message, request.error_detail.code);
+        session.rejects(typeUrl, state.sent.values(), truncateNackText(request.error_detail.message));
+        this.nacked(session, typeUrl, version, request.error_detail.message, request.error_detail.code);
       } else if (state.sentVersion !== undefined) {
         // A state-of-the-world response is everything the proxy holds of the type.
         session.holds(typeUrl, state.sent.values(), true);

@@ -3,6 +3,7 @@ import { ProxySnapshot, TYPE_URLS, TypeUrl, PUSH_ORDER } from '../../provider/en
 import { NodeInfo } from './discovery-messages';
 import { XdsStreamError } from './errors';
 import { Protocol, ProxySession } from './proxy-session';
+import { StreamLimits } from './stream-limits';
 
 export interface AdsStream {
   readonly session: ProxySession | undefined;
@@ -13,11 +14,13 @@ export interface AdsStream {
 }
 
 export interface StreamHost {
+  readonly limits: StreamLimits;
   /** Identifies, authenticates and admits the proxy of a stream's first request; throws XdsStreamError. */
   admit(stream: AdsStream, node: NodeInfo | null, protocol: Protocol, typeUrl: string, names: readonly string[]): ProxySession;
   snapshot(session: ProxySession): ProxySnapshot | undefined;
   acked(session: ProxySession, typeUrl: TypeUrl, version: string): void;
-  nacked(session: ProxySession, typeUrl: TypeUrl, version: string, error: string, code: number): void;
+  /** A NACK within the stream's budget; `suppressedBefore` were counted but not reported since the last one. */
+  nacked(session: ProxySession, typeUrl: TypeUrl, version: string, error: string, code: number, suppressedBefore: number): void;
   /** The stream ended (any reason). */
   release(stream: AdsStream): void;
 }

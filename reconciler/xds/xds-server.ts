@@ -2,8 +2,11 @@
 // with proxy identity, authorization, limits, ACK/NACK tracking and graceful shutdown.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl } from '../../provider/envoy/snapshot';
+import { ConnectionGate, ConnectionGateCounts } from '../http/connection-gate';
+import { capByOpenFiles } from '../http/open-files-limit';
 import { ADS_SERVICE } from './ads-service';
 import { DeltaStream } from './delta-stream';
 import { NodeInfo } from './discovery-messages';
@@ -15,6 +18,7 @@ import { SnapshotSource } from './snapshot-source';
 import { SotwStream } from './sotw-stream';
 import { AdsStream, StreamHost } from './stream-host';
 import { addV2Guidance } from './v2-services';
+import { DEFAULT_STREAM_LIMITS, StreamLimits } from './stream-limits';
 
 export interface XdsServerOptions {
   source: SnapshotSource;
@@ -34,6 +38,12 @@ export interface XdsServerOptions {
   maxConcurrentStreams?: number;
   /** TLS / mTLS; insecure (plaintext) by default. */
   credentials?: grpc.ServerCredentials;
+  /** TCP connections held at once (default 10,000; lowered to what the open-files limit affords). */
+  maxConnections?: number;
+  /** Per-stream bounds: subscriptions, name length, NACK reporting, idle timeout (also for connections without a stream). */
+  limits?: Partial<StreamLimits>;
+  /** Problems that do not stop the server: a lowered connection cap, accept failures (EMFILE). */
+  warn?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** A stream refused or closed, or established: the audit record App Mesh wrote to CloudTrail. */
@@ -49,10 +59,15 @@ export interface StreamEvent {
 export interface XdsServerEvents {
   stream: [StreamEvent];
   ack: [ProxySession, TypeUrl, string];
-  nack: [ProxySession, TypeUrl, string, string];
+  /** A NACK within its stream's budget; the number is how many were counted but not reported before it. */
+  nack: [ProxySession, TypeUrl, string, string, number];
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+/** The share of the open-files budget the xDS port may take (HTTP takes a quarter). */
+const OPEN_FILES_SHARE = 0.5;
+const CONNECTION_IDLE_GRACE_MS = 1_000;
 
 export class XdsServer extends EventEmitter<XdsServerEvents> {
   private readonly grpcServer: grpc.Server;
@@ -60,10 +75,22 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
   private readonly byProxy = new Map<string, Set<AdsStream>>();
   private readonly unsubscribe: () => void;
   private readonly peers = new WeakMap<AdsStream, { call: grpc.ServerDuplexStream<Buffer, Buffer>; connectionId: string }>();
+  private readonly host: StreamHost;
+  private readonly gate: ConnectionGate;
+  private readonly tcpListeners: net.Server[] = [];
   private stopping = false;
 
   constructor(private readonly options: XdsServerOptions) {
     super();
+    // Unset (undefined) limits keep their defaults.
+    const limits = { ...DEFAULT_STREAM_LIMITS, ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined)) };
+    this.host = this.streamHost(limits);
+    const requested = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    const { cap, lowered, limit } = capByOpenFiles(requested, OPEN_FILES_SHARE);
+    if (lowered) this.warn(`xDS connection cap lowered from ${requested} to ${cap}: the process may open only ${limit} files; raise it (ulimit -n) to allow more`, { limit, cap });
+    // A connection outlives its streams' idle timeout by a little, so a silent stream is closed with its own message.
+    const connectionIdleMs = limits.idleTimeoutMs > 0 ? limits.idleTimeoutMs + CONNECTION_IDLE_GRACE_MS : 0;
+    this.gate = new ConnectionGate({ maxConnections: cap, idleTimeoutMs: connectionIdleMs });
     const maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.grpcServer = new grpc.Server({
       'grpc.max_receive_message_length': maxMessage,
@@ -82,13 +109,32 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     this.unsubscribe = options.source.subscribe((changed) => this.onChange(changed));
   }
 
-  /** Binds `host:port` (port 0 picks a free one) and returns the bound port. */
+  /**
+   * Binds `host:port` (port 0 picks a free one) and returns the bound port. The socket is ours, not
+   * grpc-js's: every connection passes the ConnectionGate (cap, idle timeout) before gRPC sees it.
+   */
   listen(address: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.grpcServer.bindAsync(address, this.options.credentials ?? grpc.ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      );
+    const match = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(address);
+    if (!match) return Promise.reject(new Error(`"${address}" is not host:port`));
+    const injector = this.grpcServer.createConnectionInjector(this.options.credentials ?? grpc.ServerCredentials.createInsecure());
+    const listener = net.createServer((socket) => {
+      if (this.gate.admit(socket)) injector.injectConnection(socket);
     });
+    this.tcpListeners.push(listener);
+    return new Promise((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(Number(match[2]), match[1], () => {
+        listener.off('error', reject);
+        // An accept failure (EMFILE, ENFILE) is reported; the server keeps serving its streams.
+        listener.on('error', (error: NodeJS.ErrnoException) => this.warn(`xDS listener: ${error.message}`, { code: error.code }));
+        resolve((listener.address() as net.AddressInfo).port);
+      });
+    });
+  }
+
+  /** Connections held, and how many were refused, evicted or timed out (GET /api/proxies, metrics). */
+  connections(): ConnectionGateCounts {
+    return this.gate.status();
   }
 
   /** Connected proxies, for GET /api/proxies and the sync status. */
@@ -106,10 +152,12 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     if (this.stopping) return;
     this.stopping = true;
     this.unsubscribe();
+    for (const listener of this.tcpListeners) listener.close();
     for (const stream of [...this.streams]) stream.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.grpcServer.forceShutdown();
+        this.gate.closeAll();
         resolve();
       }, graceMs);
       timer.unref();
@@ -140,40 +188,50 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     }
   }
 
-  private readonly host: StreamHost = {
-    admit: (stream, node, protocol, typeUrl, names) => {
-      const { call, connectionId } = this.peers.get(stream)!;
-      const nodeId = node?.id ?? '';
-      try {
-        const session = this.admit(stream, call, connectionId, node, protocol, typeUrl, names);
-        this.emit('stream', { event: 'ConnectionEstablished', connectionId, nodeId, peer: call.getPeer() });
-        return session;
-      } catch (error) {
-        if (error instanceof XdsStreamError) {
-          this.emit('stream', { event: 'ConnectionRefused', connectionId, nodeId, peer: call.getPeer(), code: error.code, failureReason: error.message });
+  private warn(message: string, fields?: Record<string, unknown>): void {
+    this.options.warn?.(message, fields);
+  }
+
+  /** What the streams ask of this server. */
+  private streamHost(limits: StreamLimits): StreamHost {
+    return {
+      limits,
+      admit: (stream, node, protocol, typeUrl, names) => {
+        const { call, connectionId } = this.peers.get(stream)!;
+        const nodeId = node?.id ?? '';
+        try {
+          const session = this.admit(stream, call, connectionId, node, protocol, typeUrl, names);
+          // An admitted stream makes its connection busy: no longer idle, not evicted at the cap.
+          this.gate.busy(session.peer);
+          this.emit('stream', { event: 'ConnectionEstablished', connectionId, nodeId, peer: call.getPeer() });
+          return session;
+        } catch (error) {
+          if (error instanceof XdsStreamError) {
+            this.emit('stream', { event: 'ConnectionRefused', connectionId, nodeId, peer: call.getPeer(), code: error.code, failureReason: error.message });
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
-    snapshot: (session: ProxySession): ProxySnapshot | undefined => this.options.source.snapshot(session.proxy, session.flavour),
-    acked: (session, typeUrl, version) => {
-      session.acked(typeUrl, version);
-      this.emit('ack', session, typeUrl, version);
-    },
-    nacked: (session, typeUrl, version, error, code) => {
-      session.nacked(typeUrl, version, error, code);
-      this.emit('nack', session, typeUrl, version, error);
-    },
-    release: (stream) => {
-      this.streams.delete(stream);
-      const session = stream.session;
-      if (!session) return;
-      const streams = this.byProxy.get(session.key);
-      streams?.delete(stream);
-      if (streams?.size === 0) this.byProxy.delete(session.key);
-      this.emit('stream', { event: 'ConnectionClosed', connectionId: session.connectionId, nodeId: session.nodeId, peer: session.peer });
-    },
-  };
+      },
+      snapshot: (session: ProxySession): ProxySnapshot | undefined => this.options.source.snapshot(session.proxy, session.flavour),
+      acked: (session, typeUrl, version) => {
+        session.acked(typeUrl, version);
+        this.emit('ack', session, typeUrl, version);
+      },
+      nacked: (session, typeUrl, version, error, _code, suppressedBefore) => {
+        this.emit('nack', session, typeUrl, version, error, suppressedBefore);
+      },
+      release: (stream) => {
+        this.streams.delete(stream);
+        const session = stream.session;
+        if (!session) return;
+        this.gate.done(session.peer);
+        const streams = this.byProxy.get(session.key);
+        streams?.delete(stream);
+        if (streams?.size === 0) this.byProxy.delete(session.key);
+        this.emit('stream', { event: 'ConnectionClosed', connectionId: session.connectionId, nodeId: session.nodeId, peer: session.peer });
+      },
+    };
+  }
 
   private admit(
     stream: AdsStream,
