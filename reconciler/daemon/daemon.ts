@@ -10,6 +10,7 @@ import { listEnvironments } from '../load/load-environment';
 import { HttpRouter } from '../http/router';
 import { RunningHttpServer, startHttpServer } from '../http/http-server';
 import { InstanceRegistry, registryRoutes } from '../registry';
+import { AddressPolicy } from '../registry/address-policy';
 import { StaticInstance } from '../registry/endpoint-registry';
 import { BackoffOptions } from '../source/backoff';
 import { resolveCommit } from '../source/git';
@@ -169,6 +170,11 @@ export class Daemon {
 
   get httpUrl(): string {
     return this.http.url;
+  }
+
+  private get addressPolicy(): AddressPolicy {
+    const { allowLoopback, allowLinkLocal } = this.operator.registry;
+    return { allowLoopback, allowLinkLocal };
   }
 
   private get publicUrl(): string {
@@ -436,7 +442,12 @@ export class Daemon {
   /** The validate stage, knowing which reporter names the operator declared. */
   private validate(files: FileSource, environment: string): Promise<ValidatedRevision | undefined> {
     const declared = Object.keys(this.operator.reporters);
-    return validateRevision(files, environment, { reporters: ['git-notes', ...declared], defaultReporters: this.operator.defaultReporters, limits: this.operator.limits });
+    return validateRevision(files, environment, {
+      reporters: ['git-notes', ...declared],
+      defaultReporters: this.operator.defaultReporters,
+      limits: this.operator.limits,
+      addressPolicy: this.addressPolicy,
+    });
   }
 
   /** The operator-declared reporters an environment selected (made once each, fenced for HA). */
@@ -601,6 +612,7 @@ export class Daemon {
             get secret() {
               return webhookSecret();
             },
+            replayWindowMs: this.operator.webhook.replayWindowSeconds === undefined ? undefined : this.operator.webhook.replayWindowSeconds * 1000,
             branch: this.options.branch ?? DAEMON_DEFAULTS.branch,
             onPush: (push) => {
               this.log.info({ forge: push.forge, after: push.after, repository: push.repository }, 'push webhook: checking the repository');
@@ -611,7 +623,7 @@ export class Daemon {
       )
       .mount(proxiesRoutes(this.xds))
       .mount(dashboardRoutes(daemonDashboardSource(this), { token: this.secretValue(this.operator.dashboard.token, SECRET_VARIABLES.dashboard)() }))
-      .mount(registryRoutes(this.registry, { writeToken: this.secretValue(this.operator.registry.writeToken, SECRET_VARIABLES.registryWrite), allowUnauthenticatedWrites: this.operator.registry.allowUnauthenticatedWrites }))
+      .mount(registryRoutes(this.registry, { writeToken: this.secretValue(this.operator.registry.writeToken, SECRET_VARIABLES.registryWrite), allowUnauthenticatedWrites: this.operator.registry.allowUnauthenticatedWrites, addressPolicy: this.addressPolicy }))
       .mount(coordinationRoutes(this.coordination));
   }
 

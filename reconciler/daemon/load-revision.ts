@@ -8,6 +8,7 @@ import { FileSource } from '../load/file-source';
 import { ENVIRONMENTS_DIR, LoadedEnvironment, loadEnvironment, LoadLimits } from '../load/load-environment';
 import { MeshXdsSettings } from '../../provider/environment/environment-config';
 import { DiscoverySettings, readDiscoverySettings } from '../registry';
+import { AddressPolicy } from '../registry/address-policy';
 import { PreparedEnvironment, preparedEnvironment, TerraformSettings } from '../terraform';
 import { closestMatch } from '../load/closest-match';
 import { GIT_NOTES_REPORTER } from '../operator/operator-config';
@@ -20,6 +21,8 @@ export interface OperatorSelections {
   defaultReporters: readonly string[];
   /** The operator's bounds on what a commit makes the daemon read (limits). */
   limits?: LoadLimits;
+  /** The operator's registry address policy: static instances at refused addresses are errors. */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface ValidatedRevision {
@@ -45,7 +48,7 @@ export async function validateRevision(files: FileSource, environment: string, o
   const source = loaded.environmentFile;
   const { config } = loaded;
   const reporters = selectReporters(config.status.reporters, source, operator);
-  const discovery = readDiscoverySettings(config, source);
+  const discovery = readDiscoverySettings(config, source, operator?.addressPolicy);
   diagnostics.push(...reporters.diagnostics, ...discovery.diagnostics);
   diagnostics.sort(compareDiagnostics);
   return {

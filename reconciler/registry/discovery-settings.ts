@@ -13,6 +13,7 @@
 import { Diagnostic, joinPointer } from '../../provider/model/diagnostic';
 import { Position } from '../../provider/model/resource';
 import { EnvironmentConfig } from '../../provider/environment/environment-config';
+import { AddressPolicy, checkAddress } from './address-policy';
 import { makeInstanceCheck, StaticInstance } from './endpoint-registry';
 import { discoverySettingMessages, RegistryError } from './errors';
 
@@ -26,15 +27,27 @@ export interface SectionSource {
   locate(pointer: string): Position;
 }
 
-export function readDiscoverySettings(config: EnvironmentConfig, source: SectionSource): { settings: DiscoverySettings; diagnostics: Diagnostic[] } {
+/**
+ * With `policy` (the daemon's, from the operator configuration), addresses it refuses are errors
+ * at the instance's address; without one (`meshplane validate`), any IP address is accepted.
+ */
+export function readDiscoverySettings(config: EnvironmentConfig, source: SectionSource, policy?: AddressPolicy): { settings: DiscoverySettings; diagnostics: Diagnostic[] } {
   const settings: DiscoverySettings = { instances: [] };
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   config.discovery.instances.forEach((instance, index) => {
     const at = joinPointer('/discovery/instances', index);
-    const report = (message: string) => diagnostics.push({ code: 'ENV-DISCOVERY', severity: 'error', message, file: source.file, ...source.locate(at), pointer: at });
+    const report = (message: string, pointer = at) => diagnostics.push({ code: 'ENV-DISCOVERY', severity: 'error', message, file: source.file, ...source.locate(pointer), pointer });
     try {
       const checked = makeInstanceCheck(instance);
+      if (policy) {
+        try {
+          checkAddress(checked.address, policy);
+        } catch (error) {
+          if (error instanceof RegistryError) return report(error.message, joinPointer(at, instance.address === undefined ? 'attributes' : 'address'));
+          throw error;
+        }
+      }
       const identity = `${checked.namespace.toLowerCase()}/${checked.service.toLowerCase()}#${checked.id}`;
       if (seen.has(identity)) return report(discoverySettingMessages.duplicate(checked.namespace, checked.service, checked.id));
       seen.add(identity);

@@ -191,10 +191,15 @@ function makeInstance(namespace: string, service: string, id: string, input: Ins
   if (typeof attributes !== 'object' || Array.isArray(attributes) || Object.values(attributes).some((v) => typeof v !== 'string')) {
     throw registryErrors.badAttributes();
   }
-  const address = input.address ?? attributes.AWS_INSTANCE_IPV4 ?? attributes.AWS_INSTANCE_IPV6;
+  const address = instanceAddress(input);
   if (typeof address !== 'string' || isIP(address) === 0) throw registryErrors.badAddress(address);
   const port = input.port ?? (attributes.AWS_INSTANCE_PORT !== undefined ? Number(attributes.AWS_INSTANCE_PORT) : undefined);
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw registryErrors.badPort(input.port ?? attributes.AWS_INSTANCE_PORT);
   if (input.healthy !== undefined && typeof input.healthy !== 'boolean') throw registryErrors.badHealth(input.healthy);
   return { namespace, service, id, address, port, healthy: input.healthy ?? true, attributes: { ...attributes }, origin, updatedAt: new Date().toISOString() };
+}
+
+/** The address an instance input gives: `address`, or the Cloud Map attribute standing for it. */
+export function instanceAddress(input: InstanceInput): unknown {
+  return input.address ?? input.attributes?.AWS_INSTANCE_IPV4 ?? input.attributes?.AWS_INSTANCE_IPV6;
 }

@@ -36,6 +36,13 @@ export const registryErrors = {
       'registry writes are disabled: no registry write token is configured. Set registry.writeToken ({ env: NAME } or { file: /path }) in the operator configuration ' +
         '(or export MESHPLANE_REGISTRY_TOKEN) and send "authorization: Bearer <token>"; or, on a trusted network only, set registry.allowUnauthenticatedWrites: true (docs/configuration.md#registry)',
     ),
+  refusedAddress: (address: string, range: 'loopback' | 'link-local' | 'unspecified') =>
+    new RegistryError(
+      403,
+      range === 'unspecified'
+        ? `the instance address ${address} is the unspecified address, which means "this host": it is never accepted; register the instance's routable address`
+        : `the instance address ${address} is a ${range} address: an endpoint there sends the service's traffic to the meshplane host itself${range === 'link-local' ? ' or its cloud metadata service' : ''}. Register the instance's routable address; if ${range} endpoints are intended (a local test setup), the operator allows them with registry.${range === 'link-local' ? 'allowLinkLocal' : 'allowLoopback'}: true in meshplane.yaml`,
+    ),
   staticInstance: (namespace: string, service: string, id: string) =>
     new RegistryError(
       409,

@@ -9,7 +9,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpRequestError, HttpRouter, readJsonBody, RouteHandler, RouteParams, sendJson } from '../http/router';
-import { InstanceInput } from './endpoint-registry';
+import { AddressPolicy, checkAddress, DEFAULT_ADDRESS_POLICY } from './address-policy';
+import { InstanceInput, instanceAddress } from './endpoint-registry';
 import { RegistryError, registryErrors } from './errors';
 import { InstanceRegistry } from './instance-registry';
 
@@ -23,6 +24,8 @@ export interface RegistryApiOptions {
   writeToken?: string | (() => string | undefined);
   /** Accept writes without a token: the operator said so explicitly (registry.allowUnauthenticatedWrites). */
   allowUnauthenticatedWrites?: boolean;
+  /** Loopback and link-local addresses are refused unless allowed (default: both refused). */
+  addressPolicy?: AddressPolicy;
 }
 
 export function registryRoutes(registry: InstanceRegistry, options: RegistryApiOptions = {}): HttpRouter {
@@ -52,6 +55,8 @@ export function registryRoutes(registry: InstanceRegistry, options: RegistryApiO
       const existed = registry.instances(namespace, service).some((i) => i.id === id);
       // ttl (seconds): the registration expires unless registered again within it (etcd backend).
       if (body.ttl !== undefined && !registry.supportsTtl) throw registryErrors.ttlUnsupported();
+      const address = instanceAddress(body as InstanceInput);
+      if (typeof address === 'string') checkAddress(address, options.addressPolicy ?? DEFAULT_ADDRESS_POLICY);
       const instance = await registry.register(namespace, service, id, body as InstanceInput, body.ttl === undefined ? undefined : { ttlSeconds: body.ttl as number });
       sendJson(response, existed ? 200 : 201, instance);
     })))

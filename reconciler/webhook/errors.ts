@@ -51,3 +51,17 @@ export function badPayload(detail: string): WebhookRefusal {
 export function wrongMethod(): WebhookRefusal {
   return new WebhookRefusal(405, 'POST a webhook delivery to /hooks/git.');
 }
+
+export function missingDeliveryId(provider: string, header: string): WebhookRefusal {
+  return new WebhookRefusal(
+    400,
+    `${provider} delivery without ${header}: meshplane needs each delivery's id to refuse replays. ${provider} sends it on every webhook; check that no proxy in between drops the header.`,
+  );
+}
+
+export function replayedDelivery(provider: string, id: string, windowSeconds: number): WebhookRefusal {
+  return new WebhookRefusal(
+    409,
+    `${provider} delivery ${JSON.stringify(id.slice(0, 100))} was already received in the last ${windowSeconds} s: a delivery is acted on once (webhook.replayWindowSeconds). Send a new delivery instead of repeating this one.`,
+  );
+}

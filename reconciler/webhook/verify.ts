@@ -3,7 +3,7 @@
 // <hex>`), GitLab sends the secret itself (`X-Gitlab-Token`). All compares are constant-time.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
-import { badSignature, missingSignature, unknownSender } from './errors';
+import { badSignature, missingDeliveryId, missingSignature, unknownSender } from './errors';
 
 export type Forge = 'github' | 'gitea' | 'gitlab';
 
@@ -24,6 +24,16 @@ export function identifyDelivery(headers: IncomingHttpHeaders): Delivery {
   const github = header(headers, 'x-github-event');
   if (github) return { forge: 'github', event: github };
   throw unknownSender();
+}
+
+/** The header each forge puts its unique delivery id in. */
+export const DELIVERY_ID_HEADERS: Record<Forge, string> = { github: 'X-GitHub-Delivery', gitea: 'X-Gitea-Delivery', gitlab: 'X-Gitlab-Event-UUID' };
+
+/** The delivery's unique id (`<forge>:<id>`); throws a WebhookRefusal when the forge's header is missing. */
+export function deliveryId(forge: Forge, headers: IncomingHttpHeaders): string {
+  const id = header(headers, DELIVERY_ID_HEADERS[forge].toLowerCase())?.trim();
+  if (!id) throw missingDeliveryId(FORGE_NAMES[forge], DELIVERY_ID_HEADERS[forge]);
+  return `${forge}:${id}`;
 }
 
 /** Throws a WebhookRefusal unless the delivery proves it knows the secret. */

@@ -1,10 +1,12 @@
 // POST /hooks/git: a forge tells the daemon a branch moved. The delivery is verified against the
-// configured secret (and refused when none is configured), and a push to the tracked branch
-// triggers a check of the source at once; the reply does not wait for the reconcile.
+// configured secret (and refused when none is configured), a delivery id seen within the replay
+// window is refused, and a push to the tracked branch triggers a check of the source at once; the
+// reply does not wait for the reconcile.
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { bodyTooLarge, noSecretConfigured, WebhookRefusal, wrongMethod } from './errors';
+import { bodyTooLarge, noSecretConfigured, replayedDelivery, WebhookRefusal, wrongMethod } from './errors';
 import { isPush, parsePayload, PushEvent, readPush } from './push-event';
-import { FORGE_NAMES, identifyDelivery, verifyDelivery } from './verify';
+import { DEFAULT_REPLAY_WINDOW_MS, ReplayGuard } from './replay-guard';
+import { deliveryId, FORGE_NAMES, identifyDelivery, verifyDelivery } from './verify';
 
 export const WEBHOOK_PATH = '/hooks/git';
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
@@ -17,6 +19,8 @@ export interface WebhookOptions {
   /** Called for a verified push to the tracked branch. */
   onPush(event: PushEvent): void;
   maxBodyBytes?: number;
+  /** A delivery id accepted once is refused for this long (default 600 s; operator config webhook.replayWindowSeconds). */
+  replayWindowMs?: number;
 }
 
 export interface WebhookReply {
@@ -27,8 +31,9 @@ export interface WebhookReply {
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 export function createWebhookHandler(options: WebhookOptions): RequestHandler {
+  const replays = new ReplayGuard(options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS);
   return (request, response) => {
-    void handleWebhook(request, options)
+    void handleWebhook(request, options, replays)
       .catch((error: Error): WebhookReply => ({ status: 500, body: { accepted: false, message: `reading the delivery failed: ${error.message}` } }))
       .then((reply) => {
       const body = JSON.stringify(reply.body) + '\n';
@@ -39,7 +44,7 @@ export function createWebhookHandler(options: WebhookOptions): RequestHandler {
   };
 }
 
-export async function handleWebhook(request: IncomingMessage, options: WebhookOptions): Promise<WebhookReply> {
+export async function handleWebhook(request: IncomingMessage, options: WebhookOptions, replays: ReplayGuard): Promise<WebhookReply> {
   try {
     if (request.method !== 'POST') throw wrongMethod();
     if (!options.secret) {
@@ -48,8 +53,11 @@ export async function handleWebhook(request: IncomingMessage, options: WebhookOp
     }
     const body = await readBody(request, options.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
     const delivery = identifyDelivery(request.headers);
+    const id = deliveryId(delivery.forge, request.headers);
     verifyDelivery(delivery.forge, request.headers, body, options.secret);
     const forge = FORGE_NAMES[delivery.forge];
+    // Only verified deliveries are remembered, so nobody without the secret can fill the memory.
+    if (!replays.firstTime(id)) throw replayedDelivery(forge, id.slice(delivery.forge.length + 1), Math.round((options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS) / 1000));
     if (delivery.forge === 'github' && delivery.event === 'ping') {
       return { status: 200, body: { accepted: false, forge, message: 'pong: the webhook reaches meshplane and its secret matches.' } };
     }

@@ -49,10 +49,13 @@ describe('meshplane serve end to end (canary, grpc-js-xds client)', function () 
     backends = [await startBackend('serviceB'), await startBackend('serviceBv2')];
     ({ repo, initial: commits.initial, weights } = makeCanaryRepo(backends));
     dataDir = tempDir('meshplane-daemon-');
-    args = ['--repo', repo.dir, '--data-dir', dataDir, '--xds-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--ack-timeout', '15', '--drift-interval', '1'];
+    // The canary's backends are on 127.0.0.1: the operator configuration allows loopback instances explicitly.
+    const config = path.join(dataDir, 'meshplane.yaml');
+    fs.writeFileSync(config, 'registry: { allowLoopback: true }\n');
+    args = ['--config', config, '--repo', repo.dir, '--data-dir', dataDir, '--xds-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--ack-timeout', '15', '--drift-interval', '1'];
     daemon = await DaemonProcess.start(args);
     // Restarts reuse the ports the first daemon got: the client's bootstrap names the xDS address.
-    args = ['--repo', repo.dir, '--data-dir', dataDir, '--xds-listen', daemon.xds, '--http-listen', daemon.http.replace('http://', ''), '--ack-timeout', '15', '--drift-interval', '1'];
+    args = ['--repo', repo.dir, '--data-dir', dataDir, '--xds-listen', daemon.xds, '--http-listen', daemon.http.replace('http://', ''), '--ack-timeout', '15', '--drift-interval', '1', '--config', config];
     client = await XdsClientProcess.start(grpcBootstrap({ nodeId: 'mesh/apps/virtualNode/serviceA', xds: daemon.xds }));
   });
 

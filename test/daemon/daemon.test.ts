@@ -77,7 +77,7 @@ describe('meshplane serve (in process)', function () {
     const unsigned = await fetch(`${daemon.httpUrl}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push' }, body });
     assert.equal(unsigned.status, 401);
     const signature = `sha256=${createHmac('sha256', 'hook-secret').update(body).digest('hex')}`;
-    const signed = await fetch(`${daemon.httpUrl}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature }, body });
+    const signed = await fetch(`${daemon.httpUrl}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'delivery-1', 'x-hub-signature-256': signature }, body });
     assert.equal(signed.status, 202);
     assert.equal((await settled(daemon, next, 'meshplane/apps/sync')).state, 'success');
     // The notes went to the remote too (the source is a pushable remote).

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { Daemon } from '../../reconciler/daemon/daemon';
+import { operatorConfig } from '../../reconciler/operator/operator-config';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { eventually } from '../helpers/eventually';
 import { GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
@@ -72,7 +73,9 @@ describe('dashboard end to end (headless Chromium)', function () {
     routing = fs.readFileSync(path.join(repo.dir, ROUTING), 'utf8');
     commits.initial = repo.commit('endpoints of serviceB and serviceBv2', { [SETTINGS]: instances() });
     dataDir = tempDir('meshplane-dashboard-daemon-');
-    daemon = await Daemon.start({ repo: repo.dir, dataDir, xdsListen: '127.0.0.1:0', httpListen: '127.0.0.1:0', ackTimeoutMs: 10_000, driftIntervalMs: 500 });
+    // The backends are on 127.0.0.1: loopback instances are allowed explicitly.
+    const operator = operatorConfig({ registry: { allowLoopback: true } });
+    daemon = await Daemon.start({ repo: repo.dir, dataDir, xdsListen: '127.0.0.1:0', httpListen: '127.0.0.1:0', ackTimeoutMs: 10_000, driftIntervalMs: 500, operator });
     assert.equal((await settled(commits.initial, 'sync')).state, 'success');
     client = await XdsClientProcess.start(grpcBootstrap({ nodeId: `mesh/apps/virtualNode/serviceA`, xds: daemon.xdsAddress }));
     const calls = await client.call({ target: TARGET, count: 40, concurrency: 4 });

@@ -35,6 +35,7 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
   let backends: Backend[] = [];
   const replicas: (DaemonProcess | undefined)[] = [];
   const dataDirs: string[] = [];
+  let operatorConfigFile: string;
   const clients: XdsClientProcess[] = [];
   let connection: EtcdConnection;
   let store: EtcdStateStore;
@@ -84,6 +85,7 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
       '--data-dir', dataDirs[index],
       '--xds-listen', '127.0.0.1:0',
       '--http-listen', '127.0.0.1:0',
+      '--config', operatorConfigFile, // the canary's backends and the registered one are on 127.0.0.1
       '--poll-interval', '0.3',
       '--ack-timeout', '10',
       '--drift-interval', '2',
@@ -97,6 +99,8 @@ describe('HA end to end: 3 etcd members, 3 replicas, grpc-js-xds clients', funct
 
   before(async function () {
     skipWithoutEtcd(this);
+    operatorConfigFile = `${tempDir('meshplane-ha-config-')}/meshplane.yaml`;
+    fs.writeFileSync(operatorConfigFile, 'registry: { allowLoopback: true }\n');
     cluster = await EtcdCluster.start(3);
     connection = connectEtcd({ endpoints: cluster.endpoints, prefix: PREFIX, leaseTtlSeconds: TTL_SECONDS });
     store = new EtcdStateStore(connection);

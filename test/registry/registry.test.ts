@@ -67,7 +67,7 @@ describe('registry: HTTP API', () => {
 
   beforeEach(async () => {
     registry = new EndpointRegistry();
-    http = await startHttpServer(registryRoutes(registry, { writeToken: 'w' }));
+    http = await startHttpServer(registryRoutes(registry, { writeToken: 'w', addressPolicy: { allowLoopback: true, allowLinkLocal: false } }));
   });
   afterEach(() => http.close());
 

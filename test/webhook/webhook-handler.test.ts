@@ -1,14 +1,21 @@
 import * as assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { PushEvent } from '../../reconciler/webhook/push-event';
+import { ReplayGuard } from '../../reconciler/webhook/replay-guard';
 import { createWebhookHandler, WEBHOOK_PATH } from '../../reconciler/webhook/webhook-handler';
 
 const SECRET = 's3cr3t-value';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
 const sign = (body: string, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+
+/** A fresh delivery id in the header of the forge the headers name, as every forge sends one. */
+function withDeliveryId(headers: Record<string, string> = {}): Record<string, string> {
+  const header = headers['x-gitea-event'] ? 'x-gitea-delivery' : headers['x-gitlab-event'] ? 'x-gitlab-event-uuid' : 'x-github-delivery';
+  return header in headers ? headers : { [header]: randomUUID(), ...headers };
+}
 
 function githubPush(ref = 'refs/heads/main') {
   return JSON.stringify({ ref, before: '0'.repeat(40), after: SHA, repository: { full_name: 'acme/mesh' } });
@@ -199,7 +206,7 @@ describe('webhook POST /hooks/git', () => {
       const method = c.method ?? 'POST';
       const response = await fetch(url, {
         method,
-        headers: { 'content-type': 'application/json', ...c.headers },
+        headers: { 'content-type': 'application/json', ...withDeliveryId(c.headers) },
         body: method === 'GET' ? undefined : c.body,
       });
       const reply = (await response.json()) as { accepted: boolean; message: string };
@@ -220,10 +227,54 @@ describe('webhook POST /hooks/git', () => {
     const body = JSON.stringify({ ref: 'refs/heads/main', padding: 'x'.repeat(80 * 1024) });
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${sign(body)}` },
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${sign(body)}` },
       body,
     });
     assert.equal(response.status, 413);
     assert.deepEqual(pushes, []);
+  });
+
+  const forges: { forge: string; headers: Record<string, string>; id: string; body: string }[] = [
+    { forge: 'GitHub', headers: { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${sign(githubPush())}` }, id: 'x-github-delivery', body: githubPush() },
+    { forge: 'Gitea', headers: { 'x-gitea-event': 'push', 'x-gitea-signature': sign(githubPush()) }, id: 'x-gitea-delivery', body: githubPush() },
+    { forge: 'GitLab', headers: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': SECRET }, id: 'x-gitlab-event-uuid', body: gitlabPush() },
+  ];
+  for (const { forge, headers, id, body } of forges) {
+    it(`acts on a ${forge} delivery once: the same delivery id again is refused (409), a new one is accepted`, async () => {
+      const send = (deliveryId: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers, [id]: deliveryId }, body });
+      const first = randomUUID();
+      assert.equal((await send(first)).status, 202);
+      const replay = await send(first);
+      assert.equal(replay.status, 409);
+      assert.match(((await replay.json()) as { message: string }).message, /already received in the last 600 s/);
+      assert.equal((await send(randomUUID())).status, 202);
+      assert.equal(pushes.length, 2);
+    });
+
+    it(`refuses a ${forge} delivery without its ${id} header`, async () => {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      assert.equal(response.status, 400);
+      assert.match(((await response.json()) as { message: string }).message, new RegExp(`without ${id}`, 'i'));
+      assert.deepEqual(pushes, []);
+    });
+  }
+});
+
+describe('webhook replay guard', () => {
+  it('forgets ids after the window', () => {
+    let now = 0;
+    const guard = new ReplayGuard(1_000, 100, () => now);
+    assert.equal(guard.firstTime('a'), true);
+    assert.equal(guard.firstTime('a'), false);
+    now = 1_000;
+    assert.equal(guard.firstTime('a'), true);
+  });
+
+  it('keeps at most maxIds ids, dropping the oldest', () => {
+    const guard = new ReplayGuard(600_000, 100, () => 0);
+    for (let i = 0; i < 10_000; i++) guard.firstTime(`id-${i}`);
+    assert.equal(guard.size, 100);
+    assert.equal(guard.firstTime('id-9999'), false);
+    assert.equal(guard.firstTime('id-0'), true);
   });
 });
