@@ -43,6 +43,7 @@ import { settleInterrupted } from './interrupted-statuses';
 import { validateRevision, ValidatedRevision } from './load-revision';
 import { badListenAddress, cannotListen, operatorSecretsUnreadable, xdsExposed } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
+import { onSpawnFailure } from './spawn-failures';
 import { StatusBook } from './status-book';
 import { lockDataDir } from './data-dir-lock';
 import { syncReport } from './sync-watch';
@@ -117,6 +118,7 @@ export class Daemon {
   /** HA: whether the applied revisions were read from the state store at least once. */
   private storeRead = false;
   private stopFollowing: (() => void) | undefined;
+  private stopSpawnReports: (() => void) | undefined;
   readonly book: StatusBook;
   readonly reconcilers = new Map<string, EnvironmentReconciler>();
   source!: GitSource;
@@ -183,6 +185,10 @@ export class Daemon {
 
   private async boot(): Promise<void> {
     const o = this.options;
+    // Out of file descriptors or processes: the operation fails and is retried; the daemon keeps running.
+    this.stopSpawnReports = onSpawnFailure((error) =>
+      this.log.error({ area: 'process', code: error.code, syscall: error.syscall }, `${error.message}: the operation that needed it failed and is retried; raise the open-files limit (ulimit -n) if this repeats`),
+    );
     fs.mkdirSync(o.dataDir, { recursive: true });
     this.dataDirLock = await lockDataDir(o.dataDir, `meshplane serve ${o.repo}`);
     const xdsAt = splitListen('--xds-listen', o.xdsListen ?? DAEMON_DEFAULTS.xdsListen);
@@ -658,6 +664,7 @@ export class Daemon {
     this.sources.close();
     await withTimeout(this.http?.close() ?? Promise.resolve(), STOP_STEP_MS);
     await this.dataDirLock?.release();
+    this.stopSpawnReports?.();
     this.log.info('meshplane daemon stopped');
   }
 }
