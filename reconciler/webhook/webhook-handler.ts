@@ -53,8 +53,8 @@ export async function handleWebhook(request: IncomingMessage, options: WebhookOp
     }
     const body = await readBody(request, options.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
     const delivery = identifyDelivery(request.headers);
-    const id = deliveryId(delivery.forge, request.headers);
     verifyDelivery(delivery.forge, request.headers, body, options.secret);
+    const id = deliveryId(delivery.forge, request.headers);
     const forge = FORGE_NAMES[delivery.forge];
     // Only verified deliveries are remembered, so nobody without the secret can fill the memory.
     if (!replays.firstTime(id)) throw replayedDelivery(forge, id.slice(delivery.forge.length + 1), Math.round((options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS) / 1000));

@@ -241,14 +241,23 @@ describe('webhook POST /hooks/git', () => {
   ];
   for (const { forge, headers, id, body } of forges) {
     it(`acts on a ${forge} delivery once: the same delivery id again is refused (409), a new one is accepted`, async () => {
-      const send = (deliveryId: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers, [id]: deliveryId }, body });
-      const first = randomUUID();
-      assert.equal((await send(first)).status, 202);
-      const replay = await send(first);
-      assert.equal(replay.status, 409);
-      assert.match(((await replay.json()) as { message: string }).message, /already received in the last 600 s/);
-      assert.equal((await send(randomUUID())).status, 202);
-      assert.equal(pushes.length, 2);
+      // One handler for every delivery, as the daemon mounts it (the suite's server makes one per request).
+      const handler = createWebhookHandler({ secret: SECRET, branch: 'main', onPush: (push) => pushes.push(push) });
+      const once = http.createServer(handler);
+      await new Promise<void>((resolve) => once.listen(0, '127.0.0.1', resolve));
+      const onceUrl = `http://127.0.0.1:${(once.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+      const send = (deliveryId: string) => fetch(onceUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers, [id]: deliveryId }, body });
+      try {
+        const first = randomUUID();
+        assert.equal((await send(first)).status, 202);
+        const replay = await send(first);
+        assert.equal(replay.status, 409);
+        assert.match(((await replay.json()) as { message: string }).message, /already received in the last 600 s/);
+        assert.equal((await send(randomUUID())).status, 202);
+        assert.equal(pushes.length, 2);
+      } finally {
+        await new Promise<void>((resolve) => once.close(() => resolve()));
+      }
     });
 
     it(`refuses a ${forge} delivery without its ${id} header`, async () => {
