@@ -37,10 +37,10 @@ describe('registry API: address policy', () => {
 
   async function put(policy: AddressPolicy | undefined, body: unknown): Promise<{ status: number; error?: string }> {
     await http?.close();
-    http = await startHttpServer(registryRoutes(new EndpointRegistry(), policy ? { addressPolicy: policy } : {}));
+    http = await startHttpServer(registryRoutes(new EndpointRegistry(), { writeToken: 'w', ...(policy ? { addressPolicy: policy } : {}) }));
     const response = await fetch(`${http.url}/api/registry/namespaces/apps.local/services/serviceb/instances/b-1`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer w' },
       body: JSON.stringify(body),
     });
     return { status: response.status, error: ((await response.json()) as { error?: string }).error };
