@@ -3,6 +3,7 @@
 // and the routes of serviceb.apps.local written from a few knobs per scenario.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CommitStatuses, RecordedStatus } from '../../../reconciler/status/status';
 import { DaemonProcess } from '../../daemon/daemon-process';
 import { eventually } from '../../helpers/eventually';
@@ -142,8 +143,11 @@ export class ConformanceMesh {
     repo.commit('conformance: the apps mesh as a gRPC service', initial);
     const dataDir = tempDir('meshplane-conformance-');
     const registryToken = randomBytes(16).toString('hex');
+    // The echo backends listen on loopback: the operator allows loopback instances explicitly.
+    const operatorConfig = path.join(tempDir('meshplane-conformance-config-'), 'meshplane.yaml');
+    fs.writeFileSync(operatorConfig, 'registry: { allowLoopback: true }\n');
     const daemon = await DaemonProcess.start(
-      ['--repo', repo.dir, '--data-dir', dataDir, '--xds-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--ack-timeout', '30', '--drift-interval', '1'],
+      ['--config', operatorConfig, '--repo', repo.dir, '--data-dir', dataDir, '--xds-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--ack-timeout', '30', '--drift-interval', '1'],
       { MESHPLANE_REGISTRY_TOKEN: registryToken },
     );
     const mesh = new ConformanceMesh(repo, dataDir, daemon, backends, registryToken);
