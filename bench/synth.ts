@@ -9,7 +9,7 @@ import { identityKey, identityOf } from '../provider/model/identity';
 import { isKind } from '../provider/model/kinds';
 import { Resource, ResourceDocument, syntheticSource } from '../provider/model/resource';
 import { defaultEnvironment } from '../provider/environment/environment-config';
-import { medianMs, Report } from './report';
+import { below, medianMs, Report } from './report';
 import { syntheticMeshDocuments } from './synthetic-mesh';
 
 function toResource(doc: Record<string, unknown>): Resource {
@@ -17,6 +17,8 @@ function toResource(doc: Record<string, unknown>): Resource {
   const identity = identityOf(doc.kind, doc)!;
   return { kind: doc.kind, identity, key: identityKey(identity), doc: doc as ResourceDocument, source: syntheticSource('bench.yaml') };
 }
+
+const SYNTH_TARGET_MS = 1000;
 
 export async function run(report: Report): Promise<void> {
   const resources = 1_000;
@@ -40,13 +42,15 @@ export async function run(report: Report): Promise<void> {
       const result = synthesizeStacks([input], outdir);
       written = fs.statSync(path.join(result.stacks[0].workdir, 'cdk.tf.json')).size;
     });
-    report(`synth ${docs.length} resources`, {
-      floor_ms: floor,
-      synth_ms: synth,
-      ratio: synth / floor,
-      floor: 'JSON.stringify of the resource tree',
-      json_bytes: bytes,
-      stack_bytes: written,
+    // No ratio target: cdktf's token resolution dominates and JSON.stringify is far below it. The
+    // target is absolute: synthesizing a 1,000-resource environment stays under a second in CI.
+    report({
+      measurement: `synth ${docs.length} resources vs JSON.stringify of the tree`,
+      value: synth,
+      unit: 'ms',
+      floor,
+      target: below(SYNTH_TARGET_MS),
+      details: { json_bytes: bytes, stack_bytes: written },
     });
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
