@@ -46,8 +46,13 @@ function rank(known: string[], key: string): number {
 
 /** YAML text of one resource, with the provenance header. */
 export function renderResource(resource: ImportedResource): string {
-  const body = new Document(orderDocument(resource.doc)).toString({ lineWidth: 0 });
-  return `${HEADER_PREFIX}${resource.source}\n${body}`;
+  return renderDocument(resource.doc, `${HEADER_PREFIX}${resource.source}`);
+}
+
+/** YAML text of one resource document in API key order, after a one-line `# …` header. */
+export function renderDocument(doc: ResourceDocument, header: string): string {
+  const body = new Document(orderDocument(doc)).toString({ lineWidth: 0 });
+  return `${header}\n${body}`;
 }
 
 /**

@@ -27,10 +27,13 @@ const VERB: Record<Referrer['relation'], string> = {
 
 const SHOWN_BLOCKERS = 5;
 
+/** References that make App Mesh refuse a delete (§11.3); a backend does not. */
+export const BLOCKING_RELATIONS = ['mesh', 'parent', 'provider', 'target'] as const;
+
 export function deletionDiagnostics(deleted: readonly PlanResource[], desired: ReferenceIndex): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const resource of deleted) {
-    const blockers = desired.referrersOf(resource.key, ['mesh', 'parent', 'provider', 'target']);
+    const blockers = desired.referrersOf(resource.key, BLOCKING_RELATIONS);
     if (blockers.length > 0) {
       out.push(blockedDeletion(resource, blockers));
       continue;
@@ -47,7 +50,8 @@ function located(referrer: Referrer): Pick<Diagnostic, 'file' | 'line' | 'column
   return { file: source.file, ...source.locate(referrer.pointer), pointer: referrer.pointer };
 }
 
-function listBlockers(resource: PlanResource, blockers: readonly Referrer[]): string {
+/** `Route a of VirtualRouter r (mesh m) targets it; …`, the first few referrers of a resource. */
+export function listBlockers(blockers: readonly Referrer[]): string {
   const shown = blockers.slice(0, SHOWN_BLOCKERS).map((b) => `${describeIdentity(b.from.identity)} ${VERB[b.relation]} it`);
   const more = blockers.length - shown.length;
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
@@ -59,7 +63,7 @@ function blockedDeletion(resource: PlanResource, blockers: readonly Referrer[]):
     code: RULE[resource.identity.kind],
     severity: 'error',
     message:
-      `${what} would be deleted, but it is still in use: ${listBlockers(resource, blockers)}. ` +
+      `${what} would be deleted, but it is still in use: ${listBlockers(blockers)}. ` +
       `App Mesh refuses to delete a resource in use (§11.3). Remove or change these references in the same commit, or keep ${what}.`,
     ...located(blockers[0]),
   };
@@ -70,7 +74,7 @@ function lostBackend(resource: PlanResource, users: readonly Referrer[]): Diagno
   return {
     code: 'A-6',
     severity: 'warning',
-    message: `${what} will be deleted while ${listBlockers(resource, users)}; those proxies lose that egress route. Remove the backend entries if this is intended.`,
+    message: `${what} will be deleted while ${listBlockers(users)}; those proxies lose that egress route. Remove the backend entries if this is intended.`,
     ...located(users[0]),
   };
 }

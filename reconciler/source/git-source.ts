@@ -86,14 +86,7 @@ export class GitSource {
 
   /** Opens the repository (a local one is checked now; a remote is cloned on the first check). */
   static async open(options: GitSourceOptions): Promise<GitSource> {
-    const branch = options.branch ?? DEFAULT_BRANCH;
-    const location = parseLocation(options.repo);
-    const log = options.log ?? pino({ level: 'silent' });
-    const checkout =
-      location.kind === 'local'
-        ? await LocalRepository.open(location.dir, branch)
-        : new RemoteClone(location.url, branch, path.resolve(options.dataDir), log);
-    return new GitSource(checkout, options);
+    return new GitSource(await openCheckout(options), options);
   }
 
   get gitDir(): string {
@@ -231,6 +224,18 @@ export class GitSource {
     this.pollTimer = setTimeout(() => void this.check(), delay);
     this.pollTimer.unref?.();
   }
+}
+
+/**
+ * The repository --repo names, on the branch: a local one opened in place (checked now), or the
+ * clone of a remote under the data dir (made on the first refresh).
+ */
+export async function openCheckout(options: Pick<GitSourceOptions, 'repo' | 'branch' | 'dataDir' | 'log'>): Promise<Checkout> {
+  const branch = options.branch ?? DEFAULT_BRANCH;
+  const location = parseLocation(options.repo);
+  return location.kind === 'local'
+    ? LocalRepository.open(location.dir, branch)
+    : new RemoteClone(location.url, branch, path.resolve(options.dataDir), options.log ?? pino({ level: 'silent' }));
 }
 
 /** A FileSource whose read failures become SourceErrors (and tell the checkout). */

@@ -22,14 +22,19 @@ const OWN_ENVIRONMENT = {
 const NOT_INHERITED = /^(git_.*|editor|visual|pager|prefix|ssh_askpass)$/i;
 
 export function gitAt(dir: string): SimpleGit {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !NOT_INHERITED.test(entry[0])),
-  );
   return simpleGit({
     baseDir: dir,
     allowEnvironment: Object.keys(OWN_ENVIRONMENT),
     timeout: { block: GIT_STALL_MS },
-  }).env({ ...inherited, ...OWN_ENVIRONMENT });
+  }).env(gitEnvironment());
+}
+
+/** The environment git runs in (for commands simple-git cannot run, e.g. with stdin): `extra` on top. */
+export function gitEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !NOT_INHERITED.test(entry[0])),
+  );
+  return { ...inherited, ...OWN_ENVIRONMENT, ...extra };
 }
 
 /** The commit a revision expression names, or undefined when it names none. */
