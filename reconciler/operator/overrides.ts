@@ -30,6 +30,7 @@ export const OVERRIDABLE_KEYS: readonly OverridableKey[] = [
   { pointer: '/source/environments', option: 'env', flag: '--env', variable: 'MESHPLANE_ENVIRONMENTS', parse: list as (t: string) => unknown },
   { pointer: '/source/pollInterval', option: 'pollInterval', flag: '--poll-interval', variable: 'MESHPLANE_POLL_INTERVAL', parse: number },
   { pointer: '/logging/level', option: 'logLevel', flag: '--log-level', variable: 'MESHPLANE_LOG_LEVEL', parse: text },
+  { pointer: '/logging/format', option: 'logFormat', flag: '--log-format', variable: 'MESHPLANE_LOG_FORMAT', parse: text },
   { pointer: '/xds/insecure', option: 'xdsInsecure', flag: '--xds-insecure', variable: 'MESHPLANE_XDS_INSECURE', parse: boolean as (t: string) => unknown },
 ];
 

@@ -1,10 +1,9 @@
 // `meshplane serve`: run the GitOps daemon until SIGTERM or SIGINT.
 import { Command, Option } from 'commander';
-import pino from 'pino';
 import { Daemon, DAEMON_DEFAULTS, DaemonOptions, stopBoundMs } from '../../daemon/daemon';
 import { DaemonError } from '../../daemon/errors';
 import { HaError, mergeStoreFlags, StoreFlags } from '../../ha';
-import { PRINTABLE_LOG_OPTIONS } from '../../logging/printable-log';
+import { daemonLogger } from '../../logging/daemon-logger';
 import { SourceError } from '../../source/errors';
 import { parseLocation } from '../../source/location';
 import { resolveDataDir } from '../../state';
@@ -35,6 +34,7 @@ export interface ServeOptions extends StoreFlags {
   ackTimeout: string;
   driftInterval: string;
   logLevel?: string;
+  logFormat?: string;
 }
 
 export function serveCommand(terminal: Terminal, done: (code: number) => void): Command {
@@ -65,7 +65,8 @@ export function serveCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--etcd-user-env <name>', 'environment variable holding the etcd user')
     .option('--etcd-password-env <name>', 'environment variable holding the etcd password')
     .option('--replica-id <id>', 'this replica\'s name among the replicas (default: <host>-<pid>-<random>)')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (JSON logs on stdout) (default: logging.level, else $LOG_LEVEL, else info)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (logs on stdout) (default: logging.level, else $LOG_LEVEL, else info)')
+    .option('--log-format <format>', 'auto (human lines on a terminal, JSON otherwise), json or pretty (default: logging.format, else auto)')
     .action(async (options: ServeOptions) => done(await runServe(options, terminal)));
 }
 
@@ -125,7 +126,7 @@ export async function resolveServe(options: ServeOptions, variables: NodeJS.Proc
     watchWorktree: options.watchWorktree,
     ackTimeoutMs: seconds('--ack-timeout', options.ackTimeout, 0.1),
     driftIntervalMs: seconds('--drift-interval', options.driftInterval, 0.1),
-    log: pino({ ...PRINTABLE_LOG_OPTIONS, level: operator.logging.level ?? logLevel(variables.LOG_LEVEL ?? 'info'), base: { service: 'meshplane' } }),
+    log: daemonLogger({ level: operator.logging.level ?? logLevel(variables.LOG_LEVEL ?? 'info'), format: operator.logging.format }),
     variables,
     operator,
     store: store.settings,

@@ -17,7 +17,8 @@ export function startCommand(terminal: Terminal, done: (code: number) => void): 
     .description("Serve this package's environments/ with the embedded defaults (git notes, embedded registry, loopback ports), and print where to look.")
     .option('--xds-listen <host:port>', `xDS (ADS) address (default ${DAEMON_DEFAULTS.xdsListen})`)
     .option('--http-listen <host:port>', `HTTP address (default ${DAEMON_DEFAULTS.httpListen})`)
-    .action(async (options: { xdsListen?: string; httpListen?: string }) => {
+    .option('--log-format <format>', 'auto (human lines on a terminal, JSON otherwise), json or pretty')
+    .action(async (options: { xdsListen?: string; httpListen?: string; logFormat?: string }) => {
       const { repo, branch, dataDir } = await quickstartRepository(PACKAGE_ROOT, process.cwd());
       const serve: ServeOptions = {
         repo,
@@ -25,6 +26,7 @@ export function startCommand(terminal: Terminal, done: (code: number) => void): 
         dataDir,
         xdsListen: options.xdsListen,
         httpListen: options.httpListen,
+        logFormat: options.logFormat,
         ackTimeout: String(DAEMON_DEFAULTS.ackTimeoutMs / 1000),
         driftInterval: String(DAEMON_DEFAULTS.driftIntervalMs / 1000),
       };
@@ -66,7 +68,7 @@ function whereToLook(daemon: Daemon, repo: string, branch: string): string {
     `  metrics        ${http}/metrics`,
     `  xDS            ${daemon.xdsAddress}   e.g. meshplane bootstrap --node mesh/apps/virtualNode/serviceA --xds ${daemon.xdsAddress}`,
     `  statuses       git -C ${repo} log --notes=meshplane -1   or   meshplane status --repo ${repo}`,
-    'Logs follow as JSON on stdout. Stop with Ctrl-C.',
+    'Logs follow on stdout (human lines on a terminal, JSON otherwise: --log-format). Stop with Ctrl-C.',
     '',
   ].join('\n');
 }
