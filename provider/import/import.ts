@@ -7,7 +7,7 @@ import { canonicalFiles, ImportedResource, resourceKey } from './canonical';
 import { importDescribe } from './describe';
 import { importCloudFormation } from './cloudformation';
 import { importKubernetes } from './k8s';
-import { importTerraform } from './terraform';
+import { importTerraform, isTerraformInput } from './terraform';
 import { readInputs } from './input-files';
 import { ImportReport } from './report';
 
@@ -21,8 +21,10 @@ export interface ImportOptions {
   cwd: string;
   /** Mesh for resources whose input does not say which mesh they belong to. */
   mesh?: string;
-  /** CloudFormation parameters, pseudo parameters and import values; Terraform variables. */
+  /** CloudFormation parameters, pseudo parameters and import values; Terraform variables, locals and references. */
   params: Record<string, string>;
+  /** Terraform variable files (.tfvars, .tfvars.json), relative to `cwd`, later ones winning. */
+  varFiles?: string[];
 }
 
 export interface ImportResult {
@@ -36,9 +38,9 @@ export interface ImportResult {
   complete: boolean;
 }
 
-export function runImport(options: ImportOptions): ImportResult {
+export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const report = new ImportReport();
-  const accept = options.dialect === 'terraform' ? (f: string) => /\.json$/i.test(f) : undefined;
+  const accept = options.dialect === 'terraform' ? isTerraformInput : undefined;
   const files = readInputs(options.inputs, options.cwd, report, accept);
   let resources: ImportedResource[];
   switch (options.dialect) {
@@ -52,7 +54,7 @@ export function runImport(options: ImportOptions): ImportResult {
       resources = importKubernetes(files, report, { mesh: options.mesh });
       break;
     case 'terraform':
-      resources = importTerraform(files, report, options.params);
+      resources = await importTerraform(files, report, { params: options.params, varFiles: readInputs(options.varFiles ?? [], options.cwd, report) });
       break;
   }
   if (options.mesh !== undefined) {

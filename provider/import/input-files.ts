@@ -20,12 +20,13 @@ export function missingInputs(inputs: readonly string[], cwd: string): string[] 
   return inputs.filter((input) => !fs.existsSync(path.resolve(cwd, input)));
 }
 
-export function readInputs(inputs: readonly string[], cwd: string, report: ImportReport, accept: (file: string) => boolean = () => true): InputFile[] {
+/** `accept` chooses the files read from directories (default: DIRECTORY_EXTENSIONS). */
+export function readInputs(inputs: readonly string[], cwd: string, report: ImportReport, accept: (file: string) => boolean = (f) => DIRECTORY_EXTENSIONS.test(f)): InputFile[] {
   const files: InputFile[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
-    const found = fs.statSync(absolute).isDirectory() ? walk(absolute).filter((f) => DIRECTORY_EXTENSIONS.test(f) && accept(f)) : [absolute];
+    const found = fs.statSync(absolute).isDirectory() ? walk(absolute).filter(accept) : [absolute];
     for (const file of found) {
       if (seen.has(file)) continue;
       seen.add(file);

@@ -131,6 +131,8 @@ function convertArray(value: unknown, schema: SchemaNode, pointer: string, ctx: 
 
 function convertScalar(value: unknown, schema: SchemaNode, ctx: ConvertContext): unknown {
   if (ctx.dialect.blockLists && value === '' && (schema.enum || (schema.minLength ?? 0) > 0)) return undefined;
+  // Terraform converts numbers and booleans given for string attributes (tags = { port = 8080 }).
+  if (ctx.dialect.blockLists && schema.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
   if (!ctx.dialect.coerceScalars || typeof value !== 'string') return value;
   if ((schema.type === 'integer' || schema.type === 'number') && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
   if (schema.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';

@@ -1,17 +1,21 @@
-// Import from Terraform: `aws_appmesh_*` resources of JSON configuration (`.tf.json`, e.g. as
-// `cdktf synth` writes it) and of state (`terraform show -json`, its plan form, or a raw
-// terraform.tfstate). snake_case blocks are mapped back to the API shape: single blocks
-// arrive as one-element lists, repeated blocks are singular (`listener` → `listeners`),
-// key/value lists are maps. In configuration, `${var.…}`, `${local.…}` and references to the
-// names of other App Mesh resources are evaluated; anything else is reported, never guessed.
-import { joinPointer } from '../model/diagnostic';
+// Import from Terraform: the `aws_appmesh_*` resources of configuration — HCL (.tf) and JSON
+// (.tf.json, e.g. `cdktf synth` output), every file of a directory forming one module — and of
+// `terraform show -json` (state or a saved plan) or a raw terraform.tfstate. Configuration is
+// evaluated (terraform-config.ts) and plans' unknown values resolved (terraform-plan.ts); then
+// snake_case blocks are mapped back to the API shape: single blocks arrive as one-element lists,
+// repeated blocks are singular (`listener` → `listeners`), key/value lists are maps, and values
+// the provider leaves unset (null, empty blocks) are not definitions.
+import * as path from 'node:path';
 import { Kind, KIND_INFO } from '../model/kinds';
 import { ResourceDocument } from '../model/resource';
 import { ImportedResource } from './canonical';
 import { InputFile } from './input-files';
 import { parseInput } from './parse-input';
-import { ImportReport, SourceLocation } from './report';
+import { ImportReport, SourceLocation, wholeFile } from './report';
 import { convertValue, Dialect, isRecord, kindShape } from './shape';
+import { ConfigFile, META_ARGUMENTS, TerraformModule } from './terraform-config';
+import { parseHcl } from './terraform-hcl';
+import { isStateOrPlan, stateResources } from './terraform-plan';
 
 export const TERRAFORM_TYPES: Record<string, Kind> = {
   aws_appmesh_mesh: 'Mesh',
@@ -23,9 +27,22 @@ export const TERRAFORM_TYPES: Record<string, Kind> = {
   aws_appmesh_gateway_route: 'GatewayRoute',
 };
 
+/** Files a directory contributes to a Terraform import; `.terraform/` holds providers and downloaded modules. */
+export function isTerraformInput(file: string): boolean {
+  if (/[\\/]\.terraform[\\/]/.test(file)) return false;
+  return /\.(tf|tf\.json|json)$/i.test(file) || isAutoVarFile(file);
+}
+
+/** Variable files Terraform loads by itself from the working directory. */
+function isAutoVarFile(file: string): boolean {
+  return /(^|[\\/])(terraform\.tfvars|[^\\/]*\.auto\.tfvars)(\.json)?$/i.test(file);
+}
+
+/** Configuration files read in one import: far more than any real root module. */
+export const MAX_TERRAFORM_FILES = 1000;
+
 /** Attributes Terraform computes or manages itself; they are not part of the definition. */
 const COMPUTED = new Set(['id', 'arn', 'created_date', 'last_updated_date', 'resource_owner', 'tags_all', 'region']);
-const META_ARGUMENTS = new Set(['depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
 const normalize = (key: string) => key.replace(/_/g, '').toLowerCase();
 
 export const TERRAFORM_DIALECT: Dialect = {
@@ -34,225 +51,141 @@ export const TERRAFORM_DIALECT: Dialect = {
   blockLists: true,
 };
 
-interface TerraformResource {
-  type: string;
-  name: string;
-  body: Record<string, unknown>;
-  at: SourceLocation;
-  pointer: string;
-  /** Configuration (may hold `${…}` expressions) rather than state. */
-  config?: ConfigScope;
+export interface TerraformInputs {
+  params: Record<string, string>;
+  /** `--var-file` files, in order (later files win). */
+  varFiles: readonly InputFile[];
 }
 
-interface ConfigScope {
-  variables: Record<string, unknown>;
-  locals: Record<string, unknown>;
-  resources: Map<string, TerraformResource>;
-}
-
-export function importTerraform(files: readonly InputFile[], report: ImportReport, params: Record<string, string>): ImportedResource[] {
-  const resources: TerraformResource[] = [];
+export async function importTerraform(files: readonly InputFile[], report: ImportReport, inputs: TerraformInputs): Promise<ImportedResource[]> {
+  if (files.length > MAX_TERRAFORM_FILES) {
+    report.error('IMPORT-INPUT', `${files.length} files were found; at most ${MAX_TERRAFORM_FILES} are read. Import the root module's directory, not a tree of projects.`, wholeFile(files[0].path));
+    return [];
+  }
+  const modules = new Map<string, { config: ConfigFile[]; autoVars: Array<{ file: string; values: Record<string, unknown> }> }>();
+  const moduleOf = (file: InputFile) => {
+    const dir = path.posix.dirname(file.path);
+    if (!modules.has(dir)) modules.set(dir, { config: [], autoVars: [] });
+    return modules.get(dir)!;
+  };
+  const states: ReturnType<typeof stateResources> = [];
   for (const file of files) {
+    if (isAutoVarFile(file.path)) {
+      moduleOf(file).autoVars.push({ file: path.posix.basename(file.path), values: await readVarFile(file, report) });
+      continue;
+    }
+    if (/\.tf$/i.test(file.path)) {
+      const parsed = await parseHcl(file, report);
+      if (parsed) moduleOf(file).config.push(parsed);
+      continue;
+    }
     for (const document of parseInput(file, report)) {
       const at: SourceLocation = { file: file.path, locate: document.locate };
-      const found = collect(document.value, at, report);
-      if (found) resources.push(...found);
+      if (isConfiguration(document.value)) moduleOf(file).config.push({ value: document.value, at });
+      else if (isStateOrPlan(document.value)) states.push(...stateResources(document.value, at, inputs.params));
+      else if (isCdktfManifest(document.value)) continue; // cdktf.out/manifest.json beside the stacks
+      else report.error('IMPORT-INPUT', 'this file is neither Terraform configuration (.tf, or .tf.json with "resource") nor Terraform state or plan (terraform show -json, terraform.tfstate). Import the .tf files of the root module, or the output of terraform show -json.', at);
     }
   }
+  const varFileValues: Record<string, unknown> = {};
+  for (const file of inputs.varFiles) Object.assign(varFileValues, await readVarFile(file, report));
+
   const others = new Map<string, number>();
-  for (const resource of resources) {
-    if (resource.type in TERRAFORM_TYPES) continue;
-    if (resource.type.startsWith('aws_appmesh_')) {
-      report.error('IMPORT-TYPE', `${resource.type} is not an App Mesh resource type of the AWS provider; known: ${Object.keys(TERRAFORM_TYPES).join(', ')}.`, resource.at, resource.pointer);
-    } else {
-      others.set(resource.type, (others.get(resource.type) ?? 0) + 1);
+  const count = (type: string) => {
+    if (type in TERRAFORM_TYPES) return;
+    if (type.startsWith('aws_appmesh_')) return;
+    others.set(type, (others.get(type) ?? 0) + 1);
+  };
+  const candidates: Array<{ type: string; address: string; body: Record<string, unknown>; at: SourceLocation; pointer: string; state: boolean }> = [];
+  const types = new Set(Object.keys(TERRAFORM_TYPES));
+  for (const [, module] of [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // As Terraform: terraform.tfvars, then *.auto.tfvars in name order, then --var-file, then --param.
+    const autoVars = module.autoVars.sort((a, b) => Number(!/^terraform\./.test(a.file)) - Number(!/^terraform\./.test(b.file)) || (a.file < b.file ? -1 : 1));
+    const evaluated = new TerraformModule(module.config, { params: inputs.params, varFileValues: Object.assign({}, ...autoVars.map((v) => v.values), varFileValues) }, report);
+    evaluated.resourceBlocks.forEach((block) => count(block.type));
+    refuseUnknownTypes(evaluated.resourceBlocks, report);
+    if (!report.malformed) candidates.push(...evaluated.evaluateResources(types).map((r) => ({ ...r, state: false })));
+  }
+  for (const resource of states) {
+    count(resource.type);
+    if (resource.type.startsWith('aws_appmesh_') && !(resource.type in TERRAFORM_TYPES)) refuseUnknownTypes([{ type: resource.type, at: resource.at, pointer: resource.pointer }], report);
+    if (!(resource.type in TERRAFORM_TYPES)) continue;
+    for (const { pointer, error } of resource.unresolved) report.error('IMPORT-UNRESOLVED', `${error.message}.`, resource.at, pointer);
+    if (resource.unresolved.length > 0) {
+      report.error('IMPORT-SKIPPED', `${resource.address} was not imported: ${resource.unresolved.length === 1 ? 'a value is' : 'values are'} unknown in the plan.`, resource.at, resource.pointer);
+      continue;
     }
+    candidates.push({ type: resource.type, address: resource.address, body: resource.values, at: resource.at, pointer: resource.pointer, state: true });
   }
   if (others.size > 0) {
     const list = [...others].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(', ');
-    report.add('IMPORT-NOT-IMPORTED', 'info', `resources that are not App Mesh definitions were not imported: ${list}.`, { file: files[0]?.path ?? '', locate: () => ({ line: 0, column: 0 }) });
+    report.add('IMPORT-NOT-IMPORTED', 'info', `resources that are not App Mesh definitions were not imported: ${list}.`, wholeFile(files[0]?.path ?? ''));
   }
   if (report.malformed) return [];
-  return resources.filter((r) => r.type in TERRAFORM_TYPES).flatMap((r) => convertResource(r, params, report) ?? []);
+  return candidates.flatMap((r) => toDocument(r, report) ?? []);
 }
 
-/** The resources of a .tf.json configuration, `terraform show -json` output, or a raw state file. */
-function collect(value: unknown, at: SourceLocation, report: ImportReport): TerraformResource[] | undefined {
-  if (isRecord(value) && ('resource' in value || 'variable' in value || 'terraform' in value || 'provider' in value)) return configResources(value, at);
-  if (isRecord(value) && (isRecord(value.values) || isRecord(value.planned_values))) {
-    const key = isRecord(value.values) ? 'values' : 'planned_values';
-    const root = (value[key] as Record<string, unknown>).root_module;
-    return isRecord(root) ? moduleResources(root, joinPointer('', key, 'root_module'), at) : [];
-  }
-  if (isRecord(value) && Array.isArray(value.resources) && 'version' in value) {
-    return value.resources.flatMap((resource, i) => {
-      if (!isRecord(resource) || resource.mode !== 'managed' || !Array.isArray(resource.instances)) return [];
-      return resource.instances.flatMap((instance, j) =>
-        isRecord(instance) && isRecord(instance.attributes)
-          ? [{ type: String(resource.type), name: String(resource.name), body: instance.attributes, at, pointer: joinPointer('', 'resources', i, 'instances', j, 'attributes') }]
-          : [],
-      );
-    });
-  }
-  report.error('IMPORT-INPUT', 'this file is neither Terraform JSON configuration (.tf.json with "resource") nor Terraform state (terraform show -json, terraform.tfstate).', at);
-  return undefined;
+function isConfiguration(value: unknown): value is Record<string, unknown> {
+  return isRecord(value) && ['resource', 'variable', 'terraform', 'provider', 'locals', 'data', 'module', 'output'].some((key) => key in value);
 }
 
-function moduleResources(module: Record<string, unknown>, pointer: string, at: SourceLocation): TerraformResource[] {
-  const out: TerraformResource[] = [];
-  (Array.isArray(module.resources) ? module.resources : []).forEach((resource, i) => {
-    if (isRecord(resource) && resource.mode === 'managed' && isRecord(resource.values)) {
-      out.push({ type: String(resource.type), name: String(resource.name), body: resource.values, at, pointer: joinPointer(pointer, 'resources', i, 'values') });
+function isCdktfManifest(value: unknown): boolean {
+  return isRecord(value) && isRecord(value.stacks) && typeof value.version === 'string';
+}
+
+function refuseUnknownTypes(blocks: ReadonlyArray<{ type: string; at: SourceLocation; pointer: string }>, report: ImportReport): void {
+  for (const block of blocks) {
+    if (block.type.startsWith('aws_appmesh_') && !(block.type in TERRAFORM_TYPES)) {
+      report.error('IMPORT-TYPE', `${block.type} is not an App Mesh resource type of the AWS provider; known: ${Object.keys(TERRAFORM_TYPES).join(', ')}.`, block.at, block.pointer);
     }
-  });
-  (Array.isArray(module.child_modules) ? module.child_modules : []).forEach((child, i) => {
-    if (isRecord(child)) out.push(...moduleResources(child, joinPointer(pointer, 'child_modules', i), at));
-  });
-  return out;
+  }
 }
 
-function configResources(config: Record<string, unknown>, at: SourceLocation): TerraformResource[] {
-  const scope: ConfigScope = { variables: {}, locals: {}, resources: new Map() };
-  for (const block of asList(config.variable)) Object.assign(scope.variables, block);
-  for (const block of asList(config.locals)) Object.assign(scope.locals, block);
-  const out: TerraformResource[] = [];
-  const blocks = Array.isArray(config.resource) ? config.resource : [config.resource];
-  blocks.forEach((block, b) => {
-    if (!isRecord(block)) return;
-    const base = Array.isArray(config.resource) ? joinPointer('/resource', b) : '/resource';
-    for (const [type, byName] of Object.entries(block)) {
-      if (!isRecord(byName)) continue;
-      for (const [name, body] of Object.entries(byName)) {
-        // A resource body may be an object or a list of one object.
-        const single = Array.isArray(body) ? body[0] : body;
-        const pointer = joinPointer(base, type, name, ...(Array.isArray(body) ? [0] : []));
-        if (!isRecord(single)) continue;
-        const resource: TerraformResource = { type, name, body: single, at, pointer, config: scope };
-        scope.resources.set(`${type}.${name}`, resource);
-        out.push(resource);
-      }
-    }
-  });
-  return out;
+/** A .tfvars (HCL) or .tfvars.json file: its top-level attributes are variable values. */
+async function readVarFile(file: InputFile, report: ImportReport): Promise<Record<string, unknown>> {
+  if (/\.json$/i.test(file.path)) {
+    const [document] = parseInput(file, report);
+    if (document && !isRecord(document.value)) report.error('IMPORT-INPUT', 'a variables file must be an object of variable values.', wholeFile(file.path));
+    return document && isRecord(document.value) ? document.value : {};
+  }
+  return (await parseHcl(file, report))?.value ?? {};
 }
 
-function asList(value: unknown): Record<string, unknown>[] {
-  return (Array.isArray(value) ? value : [value]).filter(isRecord);
-}
-
-function convertResource(resource: TerraformResource, params: Record<string, string>, report: ImportReport): ImportedResource | undefined {
+function toDocument(resource: { type: string; address: string; body: Record<string, unknown>; at: SourceLocation; pointer: string; state: boolean }, report: ImportReport): ImportedResource | undefined {
   const kind = TERRAFORM_TYPES[resource.type];
   const info = KIND_INFO[kind];
-  let body = resource.body;
-  if (resource.config) {
-    const evaluated = new Interpolation(resource.config, params, report, resource.at).evaluate(body, resource.pointer, new Set([`${resource.type}.${resource.name}`]));
-    if (evaluated === UNRESOLVED) {
-      report.error('IMPORT-SKIPPED', `${resource.type}.${resource.name} was not imported because some of its values could not be resolved (see the IMPORT-UNRESOLVED findings in this file).`, resource.at, resource.pointer);
-      return undefined;
-    }
-    body = evaluated as Record<string, unknown>;
-  }
+  const body = withoutUnset(resource.body) as Record<string, unknown>;
   const envelope: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    const pointer = joinPointer(resource.pointer, key);
     if (COMPUTED.has(key) || META_ARGUMENTS.has(key)) continue;
-    if (key === 'count' || key === 'for_each') {
-      report.error('IMPORT-UNRESOLVED', `${key} creates several instances from one block; write one resource block per instance to import them.`, resource.at, pointer);
-      return undefined;
-    }
     if (key === 'name') envelope[info.nameKey] = value;
     else if (key === 'mesh_owner' && body.resource_owner !== undefined && value === body.resource_owner) continue; // state: not a shared mesh
     else envelope[key] = value;
   }
   const shape = kindShape(kind);
-  const doc = convertValue(envelope, shape.document, resource.pointer, { dialect: { ...TERRAFORM_DIALECT, memberName: (key, members) => (key === info.nameKey ? key : TERRAFORM_DIALECT.memberName(key, members)) }, report, at: resource.at, shape }) as Record<string, unknown>;
+  const dialect: Dialect = { ...TERRAFORM_DIALECT, memberName: (key, members) => (key === info.nameKey ? key : TERRAFORM_DIALECT.memberName(key, members)) };
+  const doc = convertValue(envelope, shape.document, resource.pointer, { dialect, report, at: resource.at, shape }) as Record<string, unknown>;
   if (Array.isArray(doc.tags) && doc.tags.length === 0) delete doc.tags;
   const missing = info.identityKeys.filter((key) => typeof doc[key] !== 'string');
   if (missing.length > 0) {
-    report.error('IMPORT-IDENTITY', `${resource.type}.${resource.name} has no ${missing.join(', ')}; set it to import the resource.`, resource.at, resource.pointer);
+    report.error('IMPORT-IDENTITY', `${resource.address} has no ${missing.join(', ')}; set it to import the resource.`, resource.at, resource.pointer);
     return undefined;
   }
   return { doc: { ...doc, kind } as ResourceDocument, source: resource.at.file, line: resource.at.locate(resource.pointer).line };
 }
 
-const UNRESOLVED = Symbol('unresolved');
-/** Attributes of App Mesh resources that are names given in configuration, so references to them can be evaluated. */
-const NAME_ATTRIBUTES = new Set(['name', 'mesh_name', 'mesh_owner', 'virtual_router_name', 'virtual_gateway_name']);
-
-/** Evaluates the `${…}` expressions of .tf.json values that only need the configuration itself. */
-class Interpolation {
-  constructor(
-    private readonly scope: ConfigScope,
-    private readonly params: Record<string, string>,
-    private readonly report: ImportReport,
-    private readonly at: SourceLocation,
-  ) {}
-
-  evaluate(value: unknown, pointer: string, visiting: Set<string>): unknown {
-    if (typeof value === 'string') return this.template(value, pointer, visiting);
-    if (Array.isArray(value)) {
-      const items = value.map((item, i) => this.evaluate(item, joinPointer(pointer, i), visiting));
-      return items.includes(UNRESOLVED) ? UNRESOLVED : items;
-    }
-    if (!isRecord(value)) return value;
-    const out: Record<string, unknown> = {};
-    let unresolved = false;
-    for (const [key, member] of Object.entries(value)) {
-      out[key] = this.evaluate(member, joinPointer(pointer, key), visiting);
-      if (out[key] === UNRESOLVED) unresolved = true;
-    }
-    return unresolved ? UNRESOLVED : out;
+/**
+ * Null values and empty block lists are unset arguments: the provider writes them for every
+ * optional attribute in plans and state (`grpc_route.match.prefix: null`), whether or not the
+ * API has such a member.
+ */
+function withoutUnset(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUnset);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member === null || (Array.isArray(member) && member.length === 0)) continue;
+    out[key] = withoutUnset(member);
   }
-
-  private template(text: string, pointer: string, visiting: Set<string>): unknown {
-    const whole = /^\$\{([^}]*)\}$/.exec(text);
-    if (whole) return this.expression(whole[1].trim(), pointer, visiting);
-    let unresolved = false;
-    const out = text.replace(/(\$?)\$\{([^}]*)\}/g, (match, escape: string, expression: string) => {
-      if (escape) return match.slice(1);
-      const value = this.expression(expression.trim(), pointer, visiting);
-      if (value === UNRESOLVED) unresolved = true;
-      return String(value);
-    });
-    return unresolved ? UNRESOLVED : out;
-  }
-
-  private expression(expression: string, pointer: string, visiting: Set<string>): unknown {
-    const fail = (why: string) => {
-      this.report.error('IMPORT-UNRESOLVED', `\${${expression}} ${why}`, this.at, pointer);
-      return UNRESOLVED;
-    };
-    const variable = /^var\.([A-Za-z0-9_-]+)$/.exec(expression);
-    if (variable) {
-      const name = variable[1];
-      if (name in this.params) return this.params[name];
-      const declared = this.scope.variables[name];
-      if (isRecord(declared) && declared.default !== undefined) return declared.default;
-      return fail(`: variable ${name} has no default; pass --param ${name}=<value>.`);
-    }
-    const local = /^local\.([A-Za-z0-9_-]+)$/.exec(expression);
-    if (local) {
-      if (!(local[1] in this.scope.locals)) return fail(`: no local value ${local[1]} is defined.`);
-      return this.guard(`local.${local[1]}`, visiting, fail, () => this.evaluate(this.scope.locals[local[1]], pointer, visiting));
-    }
-    const reference = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)$/.exec(expression);
-    if (reference && reference[1] in TERRAFORM_TYPES && NAME_ATTRIBUTES.has(reference[3])) {
-      const target = this.scope.resources.get(`${reference[1]}.${reference[2]}`);
-      if (!target) return fail(`: no resource ${reference[1]}.${reference[2]} is in the imported configuration.`);
-      if (target.body[reference[3]] === undefined) return fail(`: ${reference[1]}.${reference[2]} sets no ${reference[3]}.`);
-      const key = `${reference[1]}.${reference[2]}`;
-      return this.guard(key, visiting, fail, () => this.evaluate(target.body[reference[3]], joinPointer(target.pointer, reference[3]), visiting));
-    }
-    return fail('is known only when Terraform evaluates the configuration (or is an expression the importer does not evaluate); write the value instead, or pass it with --param for a variable.');
-  }
-
-  private guard(key: string, visiting: Set<string>, fail: (why: string) => unknown, run: () => unknown): unknown {
-    if (visiting.has(key)) return fail(`: circular reference through ${key}.`);
-    visiting.add(key);
-    try {
-      return run();
-    } finally {
-      visiting.delete(key);
-    }
-  }
+  return out;
 }

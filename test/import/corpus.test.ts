@@ -70,7 +70,7 @@ class Walkthrough {
     const walkthrough = new Walkthrough(folder);
     const base = BUILDS_ON[folder.name];
     if (base) await new Walkthrough(corpusFolders().find((f) => f.name === base)!, walkthrough.repo).replay();
-    walkthrough.createMissingMeshes();
+    await walkthrough.createMissingMeshes();
     return walkthrough;
   }
 
@@ -84,13 +84,13 @@ class Walkthrough {
   }
 
   /** Creates the meshes the files use but do not define (W03). */
-  createMissingMeshes(): void {
+  async createMissingMeshes(): Promise<void> {
     const used = new Set<string>();
     const defined = new Set<string>();
     for (const dialect of ['api', 'cloudformation', 'k8s'] as const) {
       const files = this.folder.files.filter((f) => f.dialect === dialect && !isBroken(f) && f.step !== null);
       if (files.length === 0) continue;
-      const result = runImport({
+      const result = await runImport({
         dialect: DIALECT_OF[dialect],
         inputs: files.map((f) => path.join(this.folder.dir, f.path)),
         cwd: this.repo.dir,

@@ -30,14 +30,14 @@ function normalized(value: unknown): unknown {
 }
 
 (corpusAvailable() ? describe : describe.skip)('import: the same resource in several dialects', () => {
-  it('gives equal canonical documents exactly where the walkthrough describes the same state', () => {
+  it('gives equal canonical documents exactly where the walkthrough describes the same state', async () => {
     const equal = new Set<string>();
     const compared = new Set<string>();
     for (const folder of corpusFolders()) {
       if (new Set(folder.files.map((f) => f.dialect)).size < 2) continue;
       const versions = new Map<string, Map<string, Set<string>>>();
       for (const file of folder.files) {
-        const result = runImport({ dialect: DIALECT_OF[file.dialect], inputs: [path.join(folder.dir, file.path)], cwd: folder.dir, params: corpusParams(folder) });
+        const result = await runImport({ dialect: DIALECT_OF[file.dialect], inputs: [path.join(folder.dir, file.path)], cwd: folder.dir, params: corpusParams(folder) });
         for (const resource of result.resources) {
           const key = `${folder.name} ${resourceKey(resource)}`;
           const byDialect = versions.get(key) ?? new Map<string, Set<string>>();

@@ -7,25 +7,14 @@ import { KINDS } from '../../provider/model/kinds';
 import { describeIdentity } from '../../provider/model/identity';
 import { splitPointer } from '../../provider/model/diagnostic';
 import { ResourceDocument } from '../../provider/model/resource';
-import { ImportResult, runImport } from '../../provider/import/import';
+import { runImport } from '../../provider/import/import';
 import { orderDocument, resourceKey } from '../../provider/import/canonical';
 import { apiModelAvailable, everyFieldDocument } from '../aws/api-model-documents';
 import { resourceOf, stackOfEnvironment, stackOfResources } from '../aws/stack-fixtures';
 import { REPO_ROOT } from '../helpers/paths';
-import { makeTempRepo } from '../helpers/temp-repo';
+import { byKey, errors, importTerraformFiles } from './terraform-import';
 
-function importFiles(files: Record<string, unknown>, params: Record<string, string> = {}): ImportResult {
-  const repo = makeTempRepo(Object.fromEntries(Object.entries(files).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value, null, 2)])));
-  try {
-    return runImport({ dialect: 'terraform', inputs: Object.keys(files), cwd: repo.dir, params });
-  } finally {
-    repo.remove();
-  }
-}
-
-function byKey(result: ImportResult): Map<string, ResourceDocument> {
-  return new Map(result.resources.map((r) => [resourceKey(r), orderDocument(r.doc)]));
-}
+const importFiles = (files: Record<string, unknown>, params: Record<string, string> = {}) => importTerraformFiles(files, { params });
 
 function withoutPointers(doc: ResourceDocument, pointers: string[]): ResourceDocument {
   const copy = structuredClone(doc);
@@ -37,17 +26,16 @@ function withoutPointers(doc: ResourceDocument, pointers: string[]): ResourceDoc
   return copy;
 }
 
-const errors = (result: ImportResult) => result.findings.filter((f) => f.severity === 'error');
 
 describe('import --from terraform', () => {
-  (apiModelAvailable() ? it : it.skip)('imports the .tf.json provider/aws synthesizes back to every field of every kind', () => {
+  (apiModelAvailable() ? it : it.skip)('imports the .tf.json provider/aws synthesizes back to every field of every kind', async () => {
     const documents = KINDS.map((kind) => {
       const doc = everyFieldDocument(kind);
       return { ...doc, kind, meshName: 'm' } as Record<string, unknown>;
     });
     const resources = documents.map((d) => resourceOf(d));
     const stack = stackOfResources(resources, { targets: ['appmesh'] });
-    const result = importFiles({ 'cdk.tf.json': stack.json });
+    const result = await importFiles({ 'cdk.tf.json': stack.json });
     assert.deepEqual(errors(result), []);
     const imported = byKey(result);
     for (const resource of resources) {
@@ -62,14 +50,14 @@ describe('import --from terraform', () => {
   for (const env of ['apps', 'ingress']) {
     it(`round-trips the bundled ${env} environment through cdktf synth`, async () => {
       const stack = await stackOfEnvironment(REPO_ROOT, env);
-      const result = importFiles({ 'cdk.tf.json': stack.json });
+      const result = await importFiles({ 'cdk.tf.json': stack.json });
       assert.deepEqual(errors(result), []);
-      const original = runImport({ dialect: 'describe', inputs: [path.join('environments', env)], cwd: REPO_ROOT, params: {} });
+      const original = await runImport({ dialect: 'describe', inputs: [path.join('environments', env)], cwd: REPO_ROOT, params: {} });
       assert.deepEqual(byKey(result), byKey(original));
     });
   }
 
-  it('imports `terraform show -json` state: single blocks as lists, computed attributes dropped, tags as a map', () => {
+  it('imports `terraform show -json` state: single blocks as lists, computed attributes dropped, tags as a map', async () => {
     const state = {
       format_version: '1.0',
       terraform_version: '1.11.0',
@@ -111,7 +99,7 @@ describe('import --from terraform', () => {
         },
       },
     };
-    const result = importFiles({ 'state.json': state });
+    const result = await importFiles({ 'state.json': state });
     assert.deepEqual(errors(result), []);
     assert.deepEqual(byKey(result).get('Mesh/apps'), { kind: 'Mesh', meshName: 'apps', spec: { egressFilter: { type: 'ALLOW_ALL' } }, tags: [{ key: 'team', value: 'payments' }] });
     assert.deepEqual(byKey(result).get('VirtualNode/apps/serviceB'), {
@@ -127,19 +115,19 @@ describe('import --from terraform', () => {
     assert.ok(result.findings.some((f) => f.code === 'IMPORT-NOT-IMPORTED' && f.message.includes('aws_security_group')));
   });
 
-  it('imports a raw terraform.tfstate and keeps mesh_owner of a shared mesh', () => {
+  it('imports a raw terraform.tfstate and keeps mesh_owner of a shared mesh', async () => {
     const state = {
       version: 4,
       resources: [
         { mode: 'managed', type: 'aws_appmesh_virtual_service', name: 's', instances: [{ attributes: { name: 'a.apps.local', mesh_name: 'apps', mesh_owner: '444455556666', resource_owner: '111122223333', spec: [{ provider: [] }] } }] },
       ],
     };
-    const result = importFiles({ 'terraform.tfstate': state });
+    const result = await importFiles({ 'terraform.tfstate': state });
     assert.deepEqual(errors(result), []);
     assert.deepEqual(byKey(result).get('VirtualService/apps/a.apps.local'), { kind: 'VirtualService', meshName: 'apps', virtualServiceName: 'a.apps.local', meshOwner: '444455556666', spec: {} });
   });
 
-  it('evaluates variables, locals and name references in .tf.json, and reports the rest at its line', () => {
+  it('evaluates variables, locals and name references in .tf.json, and reports the rest at its line', async () => {
     const config = {
       variable: { mesh: { default: 'apps' } },
       locals: { domain: 'apps.local' },
@@ -151,7 +139,7 @@ describe('import --from terraform', () => {
         },
       },
     };
-    const result = importFiles({ 'main.tf.json': config }, { mesh: 'prod' });
+    const result = await importFiles({ 'main.tf.json': config }, { mesh: 'prod' });
     const imported = byKey(result);
     assert.deepEqual(imported.get('VirtualNode/prod/serviceA')?.spec, { listeners: [{ portMapping: { port: 8080, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: 'servicea.apps.local' } } });
     assert.equal(imported.get('VirtualNode/prod/serviceB'), undefined);
@@ -162,8 +150,8 @@ describe('import --from terraform', () => {
     assert.equal(result.complete, false);
   });
 
-  it('refuses an unknown aws_appmesh_ type as malformed', () => {
-    const result = importFiles({ 'main.tf.json': { resource: { aws_appmesh_virtual_thing: { x: { name: 'x' } } } } });
+  it('refuses an unknown aws_appmesh_ type as malformed', async () => {
+    const result = await importFiles({ 'main.tf.json': { resource: { aws_appmesh_virtual_thing: { x: { name: 'x' } } } } });
     assert.equal(result.malformed, true);
     assert.equal(result.resources.length, 0);
     assert.match(errors(result)[0].message, /aws_appmesh_virtual_thing is not an App Mesh resource type/);

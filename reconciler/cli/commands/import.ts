@@ -19,6 +19,7 @@ export interface ImportCommandOptions {
   out: string;
   mesh?: string;
   param?: string[];
+  varFile?: string[];
   format: 'text' | 'json';
 }
 
@@ -29,7 +30,8 @@ export function importCommand(terminal: Terminal, done: (code: number) => void):
     .addOption(new Option('--from <dialect>', 'format of the inputs').choices([...IMPORT_DIALECTS]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'environment folder to write, environments/<env>/ inside the mesh repository')
     .option('--mesh <name>', 'mesh of resources whose input does not name one (Kubernetes objects in namespaces not in the manifests)')
-    .option('--param <KEY=VALUE...>', 'CloudFormation parameter, pseudo parameter (AWS::Region) or export name; Terraform variable')
+    .option('--param <KEY=VALUE...>', 'CloudFormation parameter, pseudo parameter (AWS::Region) or export name; Terraform variable (name=…), local (local.name=…) or reference (data.type.name.attr=…, type.name.id=…)')
+    .option('--var-file <file...>', 'Terraform variables file (.tfvars or .tfvars.json), as terraform -var-file; later files and --param win')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (inputs: string[], options: ImportCommandOptions) => done(await runImportCommand(inputs, options, terminal)));
 }
@@ -41,12 +43,12 @@ export async function runImportCommand(inputs: string[], options: ImportCommandO
   if (path.basename(path.dirname(outDir)) !== ENVIRONMENTS_DIR) {
     throw new UsageError(`--out ${options.out} is not an environment folder; pass --out ${ENVIRONMENTS_DIR}/<env>/ inside the mesh repository.`);
   }
-  const missing = missingInputs(inputs, cwd);
+  const missing = missingInputs([...inputs, ...(options.varFile ?? [])], cwd);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}.`);
 
   const progress = startProgress(terminal, { label: 'importing', total: 3, unit: 'steps' });
   progress.update(0, `reading and converting ${options.from} input`);
-  const imported = runImport({ dialect: options.from, inputs, cwd, mesh: options.mesh, params });
+  const imported = await runImport({ dialect: options.from, inputs, cwd, mesh: options.mesh, params, varFiles: options.varFile });
   const counts = summarize(imported.findings);
   let diagnostics: Diagnostic[] = [];
   let written: string[] = [];
