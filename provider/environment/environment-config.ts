@@ -22,15 +22,15 @@ export type RuleSeverity = 'error' | 'warning' | 'off';
 export interface ValidationSettings {
   /** ID-3: `strict` (letters, digits, `-`, `_`; `.` for virtual services) or `compat` (any but `/`). */
   names: 'strict' | 'compat';
-  /** A-5 / VN-BE-3: severity of a backend naming a virtual service that does not exist. */
+  /** R8: severity of a backend naming a virtual service that does not exist; `error` = `rules: {R8: error}`. */
   missingBackend: 'error' | 'warning';
   /** TLS-5: whether an ACM-compatible certificate provider is configured (else `acm` is rejected). */
   acmProvider: boolean;
   /** VN-SD-4: whether a Cloud Map-compatible discovery adapter is configured (else `awsCloudMap` is rejected). */
   cloudMapAdapter: boolean;
-  /** Meshplane-only rules become errors. Accepted and typed; no rule reads it yet. */
+  /** Every warning (meshplane's opinion on what App Mesh accepted) becomes an error (severity-policy.ts). */
   strict: boolean;
-  /** Severity per rule ID. Accepted and typed; no rule reads it yet. */
+  /** Severity per rule ID for its warnings and notes; errors are never lowered (severity-policy.ts). */
   rules: Record<string, RuleSeverity>;
 }
 
@@ -99,7 +99,7 @@ export const DEFAULT_QUOTAS: QuotaSettings = {
 
 export const DEFAULT_VALIDATION: ValidationSettings = {
   names: 'strict',
-  missingBackend: 'error',
+  missingBackend: 'warning',
   acmProvider: true,
   cloudMapAdapter: true,
   strict: false,

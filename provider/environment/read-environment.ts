@@ -3,7 +3,9 @@
 import { Diagnostic, joinPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
 import { checkEnvironmentSchema } from './check-environment-schema';
-import { defaultEnvironment, EnvironmentConfig } from './environment-config';
+import { didYouMean } from '../validate/did-you-mean';
+import { overrideProblem, RULE_CATALOG } from '../validate/rule-catalog';
+import { defaultEnvironment, EnvironmentConfig, RuleSeverity } from './environment-config';
 
 export function readEnvironment(
   name: string,
@@ -31,7 +33,11 @@ export function readEnvironment(
   copy(config.validation, value.validation, '/validation', ['names', 'missingBackend', 'acmProvider', 'cloudMapAdapter', 'strict']);
   if (isRecord(value.validation) && isRecord(value.validation.rules)) {
     for (const [rule, severity] of Object.entries(value.validation.rules)) {
-      if (valid(joinPointer('/validation/rules', rule), severity)) config.validation.rules[rule] = severity as EnvironmentConfig['validation']['rules'][string];
+      const pointer = joinPointer('/validation/rules', rule);
+      if (!valid(pointer, severity)) continue;
+      const problem = ruleOverrideProblem(rule, severity as RuleSeverity);
+      if (problem) diagnostics.push({ code: 'ENV-1', severity: 'error', message: problem, file, ...locate(pointer), pointer });
+      else config.validation.rules[rule] = severity as RuleSeverity;
     }
   }
   // All or none, so that instance i is still /discovery/instances/i for the registry's checks.
@@ -50,4 +56,13 @@ export function readEnvironment(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Why `validation.rules` cannot set `rule` to `severity`: an unknown rule, or one whose errors it would lower. */
+function ruleOverrideProblem(rule: string, severity: RuleSeverity): string | undefined {
+  if (!(rule in RULE_CATALOG)) {
+    const suggestion = didYouMean(rule, Object.keys(RULE_CATALOG));
+    return `"${rule}" is not a validation rule ID${suggestion ? `; did you mean "${suggestion}"?` : ''} (docs/validation-rules.md lists them).`;
+  }
+  return overrideProblem(rule, severity);
 }

@@ -46,7 +46,8 @@ function checkHostname(match: Obj, pointer: string, report: Report): void {
 function checkGrpcMatch(match: Obj, pointer: string, report: Report): void {
   const serviceName = asString(match.serviceName);
   if (serviceName === undefined && match.hostname === undefined) {
-    report(pointer, 'GR-5', 'error', 'a gRPC gateway route must match on "serviceName" or "hostname" (or both); add e.g. "serviceName: orders.v1.OrderService".');
+    // App Mesh accepted it (only its Kubernetes controller refuses it): the route takes every gRPC request on its listener.
+    report(pointer, 'GR-5', 'warning', 'this gRPC gateway route matches neither "serviceName" nor "hostname", so it takes every gRPC request on its listener; add e.g. "serviceName: orders.v1.OrderService" to route only that service.');
   }
   if (serviceName !== undefined && RESERVED_GRPC_SERVICES.some((reserved) => serviceName.toLowerCase().startsWith(reserved))) {
     report(joinPointer(pointer, 'serviceName'), 'GR-5', 'error',

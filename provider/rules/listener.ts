@@ -21,6 +21,13 @@ export function listenersOf(spec: Obj | undefined): ListenerView[] {
   });
 }
 
+/** VN-L-1, VR-1, VG-1: the SDKs refuse an empty list (at least one listener); "no listener" is written by omitting it. */
+export function checkListenersNotEmpty(spec: Obj | undefined, code: string, report: Report): void {
+  if (Array.isArray(spec?.listeners) && spec.listeners.length === 0) {
+    report('/spec/listeners', code, 'error', 'App Mesh refuses an empty "listeners: []" (at least one listener); remove the key for no listener, or add one such as "{portMapping: {port: 8080, protocol: http}}".');
+  }
+}
+
 /** VN-L-1, VR-2, VG-1: two listeners on one port cannot be told apart. */
 export function checkUniquePorts(listeners: readonly ListenerView[], code: string, report: Report): void {
   const seen = new Map<number, number>();

@@ -4,7 +4,7 @@ import { ResourceDocument } from '../model/resource';
 import { Report, RuleContext } from '../validate/rule-context';
 import { checkAccessLog } from './access-log';
 import { checkHealthCheck } from './health-check';
-import { checkProtocolMember, checkUniquePorts, listenersOf } from './listener';
+import { checkListenersNotEmpty, checkProtocolMember, checkUniquePorts, listenersOf } from './listener';
 import { checkClientPolicyTls, checkListenerTls } from './tls';
 import { asObject, objectAt } from './values';
 
@@ -21,6 +21,7 @@ export function checkVirtualGateway(doc: ResourceDocument, report: Report, ctx: 
   const spec = asObject(doc.spec);
   if (!spec) return;
   const listeners = listenersOf(spec);
+  checkListenersNotEmpty(spec, 'VG-1', report);
   checkUniquePorts(listeners, 'VG-1', report);
   for (const view of listeners) {
     const { listener, pointer, port, protocol } = view;

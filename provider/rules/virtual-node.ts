@@ -4,7 +4,7 @@ import { ResourceDocument } from '../model/resource';
 import { Report, RuleContext } from '../validate/rule-context';
 import { checkAccessLog } from './access-log';
 import { checkHealthCheck } from './health-check';
-import { checkProtocolMember, checkUniquePorts, ListenerView, listenersOf } from './listener';
+import { checkListenersNotEmpty, checkProtocolMember, checkUniquePorts, ListenerView, listenersOf } from './listener';
 import { checkClientPolicyTls, checkListenerTls } from './tls';
 import { asArray, asObject, asString, objectAt, Obj } from './values';
 
@@ -21,6 +21,7 @@ export function checkVirtualNode(doc: ResourceDocument, report: Report, ctx: Rul
   const spec = asObject(doc.spec);
   if (!spec) return;
   const listeners = listenersOf(spec);
+  checkListenersNotEmpty(spec, 'VN-L-1', report);
   checkUniquePorts(listeners, 'VN-L-1', report);
   const discovery = asObject(spec.serviceDiscovery);
   for (const view of listeners) checkListener(view, discovery, report, ctx);

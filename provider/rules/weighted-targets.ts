@@ -18,8 +18,8 @@ export function checkWeightedTargets(targets: unknown, pointer: string, report: 
     const key = `${node}:${port ?? ''}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      report(joinPointer(pointer, index), 'RT-T-5', 'error',
-        `target ${node}${port !== undefined ? `:${port}` : ''} is already target ${first}; merge the two into one entry and add their weights.`);
+      report(joinPointer(pointer, index), 'RT-T-5', 'warning',
+        `target ${node}${port !== undefined ? `:${port}` : ''} is already target ${first}; Envoy sends them the sum of both weights, so merge the two into one entry and add their weights.`);
     } else seen.set(key, index);
   });
   // RT-T-2 / A-1: weights are relative, but App Mesh caps the total at 100.

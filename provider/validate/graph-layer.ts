@@ -16,7 +16,7 @@ import { RuleContext } from './rule-context';
 export function validateGraph(model: MeshModel, ctx: RuleContext): Diagnostic[] {
   const index = new GraphIndex(model);
   const diagnostics: Diagnostic[] = [];
-  checkReferences(index, ctx, diagnostics);
+  checkReferences(index, diagnostics);
   checkRouteBindings(index, diagnostics);
   checkGatewayRouteBindings(index, diagnostics);
   checkTlsCoherence(index, diagnostics);

@@ -1,5 +1,6 @@
 // The three validation layers in order: schema (per document), kind rules (per document that
-// passed its schema), mesh graph (across documents). Pure; returns sorted diagnostics.
+// passed its schema), mesh graph (across documents), then the environment's severity policy.
+// Pure; returns sorted diagnostics.
 import { compareDiagnostics, Diagnostic, hasErrors } from '../model/diagnostic';
 import { MeshModel } from '../model/mesh-model';
 import { Resource } from '../model/resource';
@@ -7,6 +8,7 @@ import { EnvironmentConfig } from '../environment/environment-config';
 import { validateSchema } from './schema-layer';
 import { validateKindRules } from './kind-layer';
 import { validateGraph } from './graph-layer';
+import { applySeverityPolicy } from './severity-policy';
 
 export interface ValidationInput {
   config: EnvironmentConfig;
@@ -29,6 +31,7 @@ export function validateEnvironment(input: ValidationInput): ValidationResult {
     if (!hasErrors(schemaDiagnostics)) diagnostics.push(...validateKindRules(resource, ctx));
   }
   diagnostics.push(...validateGraph(new MeshModel(input.resources), ctx));
-  diagnostics.sort(compareDiagnostics);
-  return { valid: !hasErrors(diagnostics), diagnostics };
+  const tuned = applySeverityPolicy(diagnostics, input.config.validation);
+  tuned.sort(compareDiagnostics);
+  return { valid: !hasErrors(tuned), diagnostics: tuned };
 }

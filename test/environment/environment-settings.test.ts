@@ -76,6 +76,8 @@ describe('environment.yaml: the typed settings', () => {
     { key: 'validation.names', yaml: 'validation:\n  names: strikt\n', at: '2:10 ENV-1 error /validation/names', message: /one of strict, compat.*Did you mean "strict"\?/ },
     { key: 'validation.rules severity', yaml: 'validation:\n  rules: {VS-4: of}\n', at: '2:17 ENV-1 error /validation/rules/VS-4', message: /one of error, warning, off/ },
     { key: 'validation.rules id', yaml: 'validation:\n  rules: {vs4: off}\n', at: '2:16 ENV-1 error /validation/rules/vs4', message: /has the key "vs4"/ },
+    { key: 'validation.rules unknown rule', yaml: 'validation:\n  rules: {RT-P-3: off}\n', at: '2:19 ENV-1 error /validation/rules/RT-P-3', message: /"RT-P-3" is not a validation rule ID; did you mean "RT-[A-Z]-\d"\?/ },
+    { key: "validation.rules lowering App Mesh's errors", yaml: 'validation:\n  rules: {TLS-2: warning}\n', at: '2:18 ENV-1 error /validation/rules/TLS-2', message: /TLS-2 reports only errors \(App Mesh refused such definitions\), and errors cannot be lowered/ },
     { key: 'discovery.instances', yaml: 'discovery:\n  instances: {namespace: a}\n', at: '2:14 ENV-DISCOVERY error /discovery/instances', message: /is an object; it must be an array/ },
     { key: 'discovery instance port', yaml: 'discovery:\n  instances:\n    - {namespace: a, service: b, port: 70000}\n', at: '3:40 ENV-DISCOVERY error /discovery/instances/0/port', message: /between 1 and 65535/ },
     { key: 'discovery instance without service', yaml: 'discovery:\n  instances:\n    - {namespace: a}\n', at: '3:7 ENV-DISCOVERY error /discovery/instances/0', message: /missing required member service/ },

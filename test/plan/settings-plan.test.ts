@@ -58,7 +58,7 @@ describe('plan: environment.yaml settings', () => {
 
   it('plans validation settings with no proxy reached, and unchanged settings as no changes', () => {
     const applied = appliedWith(CONFIG);
-    const validation = planEnvironment({ config: { ...CONFIG, validation: { ...DEFAULT_VALIDATION, names: 'compat', missingBackend: 'warning' } }, desired: DESIRED, applied });
+    const validation = planEnvironment({ config: { ...CONFIG, validation: { ...DEFAULT_VALIDATION, names: 'compat', missingBackend: 'error' } }, desired: DESIRED, applied });
     assert.deepEqual(validation.settings.map((s) => [s.path, s.effect]), [['validation.missingBackend', 'validation'], ['validation.names', 'validation']]);
     assert.deepEqual(validation.affectedProxies, []);
     const same = planEnvironment({ config: { ...CONFIG, defaultRetryPolicy: true, discovery: { instances: [] } }, desired: DESIRED, applied });

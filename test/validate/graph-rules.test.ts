@@ -38,12 +38,8 @@ const cases: Case[] = [
     input: { patch: { 'GatewayRoute/apps/ingress-gw/web': (d) => (d.spec.httpRoute.action.target.virtualService.virtualServiceName = 'missing.apps.local') } },
     expected: ['R7 error GatewayRoute/apps/ingress-gw/web /spec/httpRoute/action/target/virtualService/virtualServiceName'],
   },
-  { name: 'R8 missing backend is an error by default', input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = 'nope.apps.local') } }, expected: ['R8 error VirtualNode/apps/batch-client /spec/backends/0/virtualService/virtualServiceName'] },
-  {
-    name: 'R8 missing backend is a warning with missingBackend: warning',
-    input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = 'nope.apps.local') }, environment: (c) => (c.validation.missingBackend = 'warning') },
-    expected: ['R8 warning VirtualNode/apps/batch-client /spec/backends/0/virtualService/virtualServiceName'],
-  },
+  // The App Mesh API never checked backend names (severity-policy.test.ts: missingBackend / rules make it an error).
+  { name: 'R8 missing backend is a warning', input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = 'nope.apps.local') } }, expected: ['R8 warning VirtualNode/apps/batch-client /spec/backends/0/virtualService/virtualServiceName'] },
   { name: 'R8 a backend ARN of the same mesh resolves', input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = arn('apps', 'serviceb.apps.local')) } }, expected: [] },
   { name: 'R8 a backend ARN of another mesh is an error', input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = arn('prod', 'serviceb.apps.local')) } }, expected: ['R8 error VirtualNode/apps/batch-client /spec/backends/0/virtualService/virtualServiceName'] },
   { name: 'VR-1 router with routes and no listener', input: { patch: { 'VirtualRouter/apps/db': (d) => (d.spec = {}) } }, expected: ['VR-1 error VirtualRouter/apps/db /spec'] },

@@ -5,7 +5,7 @@ import { Kind } from '../../model/kinds';
 import { Resource } from '../../model/resource';
 import { routeBodyOf, GATEWAY_ROUTE_TYPES } from '../../rules/route-types';
 import { asArray, asObject, asString, objectAt } from '../../rules/values';
-import { diagnosticAt, RuleContext } from '../rule-context';
+import { diagnosticAt } from '../rule-context';
 import { GraphIndex, parseServiceReference } from './graph-index';
 import { didYouMean } from './suggest';
 
@@ -19,7 +19,7 @@ const LABEL: Record<Kind, string> = {
   GatewayRoute: 'gateway route',
 };
 
-export function checkReferences(index: GraphIndex, ctx: RuleContext, out: Diagnostic[]): void {
+export function checkReferences(index: GraphIndex, out: Diagnostic[]): void {
   const { model } = index;
   const expect = (from: Resource, pointer: string, code: string, kind: Kind, name: unknown, fix: string) => {
     if (typeof name !== 'string' || name === '') return; // missing names are schema errors
@@ -62,14 +62,14 @@ export function checkReferences(index: GraphIndex, ctx: RuleContext, out: Diagno
         break;
       }
       case 'VirtualNode':
-        checkBackendReferences(resource, index, ctx, out);
+        checkBackendReferences(resource, index, out);
         break;
     }
   }
 }
 
 /** R8 / A-5: a backend is a virtual-service name, or the ARN of a virtual service of the same mesh. */
-function checkBackendReferences(node: Resource, index: GraphIndex, ctx: RuleContext, out: Diagnostic[]): void {
+function checkBackendReferences(node: Resource, index: GraphIndex, out: Diagnostic[]): void {
   const meshName = node.identity.meshName;
   asArray(asObject(node.doc.spec)?.backends).forEach((backend, i) => {
     const reference = asString(objectAt(backend, 'virtualService')?.virtualServiceName);
@@ -83,9 +83,10 @@ function checkBackendReferences(node: Resource, index: GraphIndex, ctx: RuleCont
       out.push(diagnosticAt(node, pointer, 'R8', 'error',
         `backend ARN points into mesh "${target.meshName}", but node ${node.identity.name} is in mesh ${meshName}; backends must be virtual services of the same mesh.`));
     } else if (!index.model.get('VirtualService', meshName, target.name)) {
-      out.push(diagnosticAt(node, pointer, 'R8', ctx.environment.validation.missingBackend,
-        `backend virtual service "${target.name}" does not exist in mesh ${meshName}.${didYouMean(target.name, index.inMesh('VirtualService', meshName))} ` +
-          'Create it or fix the name; to accept backends defined elsewhere, set `validation: { missingBackend: warning }` in environment.yaml.'));
+      // The App Mesh API never checks backend names; the Envoy config simply has no route for them.
+      out.push(diagnosticAt(node, pointer, 'R8', 'warning',
+        `backend virtual service "${target.name}" does not exist in mesh ${meshName}, so ${node.identity.name}'s Envoy has no route for it and the mesh's egress filter decides ` +
+          `(DROP_ALL: refused, ALLOW_ALL: passed through).${didYouMean(target.name, index.inMesh('VirtualService', meshName))} Create it or fix the name.`));
     }
   });
 }

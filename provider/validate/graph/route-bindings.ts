@@ -39,9 +39,10 @@ function checkRoute(route: Resource, router: Resource, index: GraphIndex, out: D
     out.push(diagnosticAt(route, joinPointer(pointer, 'match', 'port'), 'XR-3', 'error',
       `router ${routerName} has no listener on port ${selection.port}; use one of its listener ports (${describeListeners(routerListeners)}).`));
   } else if (selection.outcome === 'selected' && selection.listener.protocol !== parsed.protocol) {
-    out.push(diagnosticAt(route, pointer, 'RT-P-2', 'error',
-      `this ${parsed.type} is bound to router ${routerName}'s listener ${selection.listener.port}, whose protocol is ${selection.listener.protocol}; ` +
-        `the route type must match it: make it a ${selection.listener.protocol}Route, or change the router listener.`));
+    // App Mesh accepted this; its Envoy config holds a listener's routes in a table of that listener's protocol, so the route never matches.
+    out.push(diagnosticAt(route, pointer, 'RT-P-2', 'warning',
+      `this ${parsed.type} is bound to router ${routerName}'s listener ${selection.listener.port}, whose protocol is ${selection.listener.protocol}, so it never matches any request ` +
+        `(App Mesh accepted it and served it the same way); make it a ${selection.listener.protocol}Route, or change the router listener.`));
   }
   asArray(objectAt(parsed.body, 'action')?.weightedTargets).forEach((target, i) => {
     checkTarget(route, parsed, asObject(target), joinPointer(pointer, 'action', 'weightedTargets', i), index, out);
@@ -56,8 +57,8 @@ function checkTarget(route: Resource, parsed: RouteBody, target: Record<string, 
   const selection = selectListener(listeners, asNumber(target?.port));
   switch (selection.outcome) {
     case 'no-listeners':
-      out.push(diagnosticAt(route, joinPointer(pointer, 'virtualNode'), 'RT-T-4', 'error',
-        `virtual node ${nodeName} has no listener, so it cannot receive traffic; add a ${parsed.protocol} listener to it or target another node.`));
+      out.push(diagnosticAt(route, joinPointer(pointer, 'virtualNode'), 'RT-T-4', 'warning',
+        `virtual node ${nodeName} has no listener, so this target receives no traffic (its weight goes to the other targets; with none left the route does not match); add a ${parsed.protocol} listener to it or target another node.`));
       return;
     case 'port-required':
       out.push(diagnosticAt(route, pointer, 'RT-T-3', 'error',
@@ -70,9 +71,9 @@ function checkTarget(route: Resource, parsed: RouteBody, target: Record<string, 
   }
   const listener = selection.listener;
   if (listener.protocol !== parsed.protocol) {
-    out.push(diagnosticAt(route, joinPointer(pointer, 'virtualNode'), 'RT-T-4', 'error',
+    out.push(diagnosticAt(route, joinPointer(pointer, 'virtualNode'), 'RT-T-4', 'warning',
       `this ${parsed.type} sends ${parsed.protocol} traffic, but virtual node ${nodeName}'s listener ${listener.port} speaks ${listener.protocol}; ` +
-        `target a node listener with protocol ${parsed.protocol}, or change the route type.`));
+        `App Mesh accepted this and Envoy forwards the requests speaking ${listener.protocol}, which the application may not understand. Target a node listener with protocol ${parsed.protocol}, or change the route type.`));
     return;
   }
   checkTimeoutReachesNode(route, parsed, nodeName!, listener, out);
