@@ -94,16 +94,37 @@ export class HttpRequestError extends Error {
   }
 }
 
-/** Reads a JSON request body of at most `limit` bytes; throws HttpRequestError (400/413) with a clear message. */
-export async function readJsonBody(request: IncomingMessage, limit = 1024 * 1024): Promise<unknown> {
+/** A request body may take this long to arrive (a client trickling bytes holds a connection). */
+export const BODY_TIMEOUT_MS = 30_000;
+
+/** Reads a request body of at most `limit` bytes within `timeoutMs`; throws HttpRequestError (413/408). */
+export async function readBody(request: IncomingMessage, limit = 1024 * 1024, timeoutMs = BODY_TIMEOUT_MS): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpRequestError(413, `the request body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    request.destroy();
+  }, timeoutMs);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new HttpRequestError(413, `the request body is larger than ${limit} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    if (timedOut) throw new Error('timed out');
+  } catch (error) {
+    if (timedOut) throw new HttpRequestError(408, `the request body did not arrive within ${timeoutMs / 1000} s`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON request body of at most `limit` bytes; throws HttpRequestError (400/413) with a clear message. */
+export async function readJsonBody(request: IncomingMessage, limit = 1024 * 1024): Promise<unknown> {
+  const text = (await readBody(request, limit)).toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);

@@ -2,6 +2,7 @@
 // everything that touches secrets, hosts, files outside the repository or binaries. A commit
 // changes the mesh and nothing else; the repository's environment.yaml at most selects among the
 // names declared here (status.reporters). docs/configuration.md is the reference.
+import { apiSettings, ApiOperatorSettings } from './api-settings';
 
 /** A secret is read from the daemon's environment or from a file; never written in the configuration or on argv. */
 export type SecretRef = { env: string } | { file: string };
@@ -79,6 +80,7 @@ export interface OperatorConfig {
   webhook: { secret?: SecretRef; replayWindowSeconds?: number };
   registry: { writeToken?: SecretRef; allowUnauthenticatedWrites: boolean; allowLoopback: boolean; allowLinkLocal: boolean };
   dashboard: { token?: SecretRef };
+  api: ApiOperatorSettings;
   xds: XdsOperatorSettings;
   http: { maxConnections?: number; allowedHosts: string[] };
   terraform: TerraformOperatorSettings;
@@ -103,6 +105,7 @@ export function operatorConfig(input: OperatorConfigInput = {}): OperatorConfig 
     webhook: { ...input.webhook },
     registry: { allowUnauthenticatedWrites: false, allowLoopback: false, allowLinkLocal: false, ...input.registry },
     dashboard: { ...input.dashboard },
+    api: apiSettings(input.api),
     xds: {
       insecure: false,
       ...input.xds,

@@ -1,12 +1,12 @@
 // The revision an apply commits: every desired resource with the metadata App Mesh would return
 // (ARN, a uid kept for the resource's life, a version bumped on every update, timestamps, owners).
-import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { arnOf } from '../../provider/model/identity';
 import { KIND_INFO } from '../../provider/model/kinds';
 import { ResourceDocument } from '../../provider/model/resource';
 import { Plan, PlanResource } from '../plan/plan-types';
 import { EnvironmentSettings, servedSettings } from '../plan/served-settings';
+import { resourceUid } from './resource-uid';
 import { AppliedResource, AppliedRevision, RevisionAction } from './state-types';
 
 export interface NextRevisionInput {
@@ -44,6 +44,7 @@ export function appliedBy(): string {
 export function nextRevision(input: NextRevisionInput): AppliedRevision {
   const { previous, plan, config, now } = input;
   const timestamp = now.toISOString();
+  const revisionNumber = (previous?.revision ?? 0) + 1;
   const before = new Map((previous?.resources ?? []).map((r) => [r.key, r]));
   const updated = new Set(plan.changes.filter((c) => c.action === 'update').map((c) => c.key));
   // A replace that keeps its key (meshOwner changed) is still a new resource with a new uid.
@@ -62,7 +63,7 @@ export function nextRevision(input: NextRevisionInput): AppliedRevision {
           }
         : {
             arn: arnOf(resource.identity, { partition: config.partition, region: config.region, account: config.account }),
-            uid: randomUUID(),
+            uid: resourceUid(config.name, resource.key, revisionNumber),
             version: 1,
             createdAt: timestamp,
             lastUpdatedAt: timestamp,
@@ -76,7 +77,7 @@ export function nextRevision(input: NextRevisionInput): AppliedRevision {
     });
   const revision: AppliedRevision = {
     environment: config.name,
-    revision: (previous?.revision ?? 0) + 1,
+    revision: revisionNumber,
     commit: input.commit,
     action: input.action,
     appliedAt: timestamp,

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { identityKey } from '../../../provider/model/identity';
 import { isKind, Kind, KIND_INFO, KINDS } from '../../../provider/model/kinds';
+import { resourceData } from '../../api/resource-data';
 import { AppliedResource, FileStateStore, resolveStateDir } from '../../state';
 import { openRepository } from '../repository';
 import { addStateLocationOptions } from '../state-location';
@@ -49,11 +50,9 @@ export function awsTimestamp(iso: string): string {
 
 /** The describe-* output object, members in the order the AWS CLI prints them (alphabetical). */
 export function describeOutput(resource: AppliedResource): Record<string, unknown> {
-  const info = KIND_INFO[resource.identity.kind];
+  const data = resourceData(resource);
   const m = resource.metadata;
-  const body: Record<string, unknown> = {};
-  for (const key of info.identityKeys) body[key] = resource.doc[key];
-  body.metadata = {
+  data.metadata = {
     arn: m.arn,
     createdAt: awsTimestamp(m.createdAt),
     lastUpdatedAt: awsTimestamp(m.lastUpdatedAt),
@@ -62,11 +61,9 @@ export function describeOutput(resource: AppliedResource): Record<string, unknow
     uid: m.uid,
     version: m.version,
   };
-  body.spec = resource.doc.spec ?? {};
-  body.status = { ...resource.status };
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(body).sort()) sorted[key] = body[key];
-  return { [info.apiName]: sorted };
+  for (const key of Object.keys(data).sort()) sorted[key] = data[key];
+  return { [KIND_INFO[resource.identity.kind].apiName]: sorted };
 }
 
 export async function runDescribe(kindInput: string, nameInput: string, options: DescribeOptions, terminal: Terminal): Promise<number> {
