@@ -83,28 +83,42 @@ class PlanUnknowns {
       const expressions = this.configExpressions(resource.address);
       for (const [key, marks] of Object.entries(unknown)) {
         if (COMPUTED_TOP_LEVEL.has(key)) continue;
-        this.fill(resource, resource.values, key, marks, expressions?.[key], [key], 0);
+        this.fill(resource, resource.values, key, marks, expressions, [key], 0);
       }
+    }
+    for (const resource of this.resources) {
+      const expressions = this.configExpressions(resource.address);
+      if (expressions) pruneDefaults(resource.values, expressions);
     }
   }
 
-  /** Sets every unknown value below `container[key]` from the configuration expression at the same place. */
-  private fill(resource: StateResource, container: Record<string, unknown> | unknown[], key: string | number, marks: unknown, expression: unknown, path: Array<string | number>, hops: number): void {
+  /**
+   * Sets every unknown value below `container[key]` from the configuration expression at the same
+   * place (`scope[key]`, `scope` being the expressions of the enclosing block). An unknown value
+   * the configuration does not set is one the provider computes (a weighted target's `port`):
+   * not part of the definition.
+   */
+  private fill(resource: StateResource, container: Record<string, unknown> | unknown[], key: string | number, marks: unknown, scope: unknown, path: Array<string | number>, hops: number): void {
+    const expression = isRecord(scope) || Array.isArray(scope) ? (scope as Record<string | number, unknown>)[key] : undefined;
+    const slot = container as Record<string | number, unknown>;
     if (marks === true) {
-      const pointer = joinPointer(resource.pointer, ...path);
+      if (expression === undefined && isRecord(scope)) {
+        delete slot[key];
+        return;
+      }
       try {
-        (container as Record<string | number, unknown>)[key] = this.valueOf(resource, path, expression, hops);
+        slot[key] = this.valueOf(resource, path, expression, hops);
       } catch (error) {
         if (!(error instanceof Unknowable)) throw error;
-        resource.unresolved.push({ pointer, error });
+        resource.unresolved.push({ pointer: joinPointer(resource.pointer, ...path), error });
       }
       return;
     }
-    const here = (container as Record<string | number, unknown>)[key];
+    const here = slot[key];
     if (Array.isArray(marks) && Array.isArray(here)) {
-      marks.forEach((mark, i) => this.fill(resource, here, i, mark, Array.isArray(expression) ? expression[i] : undefined, [...path, i], hops));
+      marks.forEach((mark, i) => this.fill(resource, here, i, mark, expression, [...path, i], hops));
     } else if (isRecord(marks) && isRecord(here)) {
-      for (const [inner, mark] of Object.entries(marks)) this.fill(resource, here, inner, mark, isRecord(expression) ? expression[inner] : undefined, [...path, inner], hops);
+      for (const [inner, mark] of Object.entries(marks)) this.fill(resource, here, inner, mark, expression, [...path, inner], hops);
     }
   }
 
@@ -162,5 +176,25 @@ class PlanUnknowns {
     const blockAddress = parts.join('.');
     const resource = isRecord(module) && Array.isArray(module.resources) ? module.resources.find((r) => isRecord(r) && r.address === blockAddress) : undefined;
     return isRecord(resource) && isRecord(resource.expressions) ? resource.expressions : undefined;
+  }
+}
+
+/**
+ * Drops the values the provider filled in (defaults such as a metadata match's `invert: false`)
+ * where the configuration sets nothing, so a plan imports as its configuration does. Blocks the
+ * configuration does not list are kept whole: `dynamic` blocks are not in its expressions.
+ */
+function pruneDefaults(values: Record<string, unknown>, expressions: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(values)) {
+    const expression = expressions[key];
+    const isBlock = Array.isArray(value) && value.length > 0 && value.every(isRecord);
+    if (expression === undefined) {
+      if (!isBlock && !COMPUTED_TOP_LEVEL.has(key)) delete values[key];
+      continue;
+    }
+    if (!isBlock || !Array.isArray(expression)) continue;
+    // Elements of a set of blocks are not in configuration order: prune each with every element's keys.
+    const keys = Object.assign({}, ...expression.filter(isRecord)) as Record<string, unknown>;
+    for (const element of value as Array<Record<string, unknown>>) pruneDefaults(element, keys);
   }
 }

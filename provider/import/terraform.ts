@@ -14,6 +14,7 @@ import { parseInput } from './parse-input';
 import { ImportReport, SourceLocation, wholeFile } from './report';
 import { convertValue, Dialect, isRecord, kindShape } from './shape';
 import { ConfigFile, META_ARGUMENTS, TerraformModule } from './terraform-config';
+import { canonicalJson } from './terraform-functions';
 import { parseHcl } from './terraform-hcl';
 import { isStateOrPlan, stateResources } from './terraform-plan';
 
@@ -166,12 +167,47 @@ function toDocument(resource: { type: string; address: string; body: Record<stri
   const dialect: Dialect = { ...TERRAFORM_DIALECT, memberName: (key, members) => (key === info.nameKey ? key : TERRAFORM_DIALECT.memberName(key, members)) };
   const doc = convertValue(envelope, shape.document, resource.pointer, { dialect, report, at: resource.at, shape }) as Record<string, unknown>;
   if (Array.isArray(doc.tags) && doc.tags.length === 0) delete doc.tags;
+  orderSets(doc);
   const missing = info.identityKeys.filter((key) => typeof doc[key] !== 'string');
   if (missing.length > 0) {
     report.error('IMPORT-IDENTITY', `${resource.address} has no ${missing.join(', ')}; set it to import the resource.`, resource.at, resource.pointer);
     return undefined;
   }
   return { doc: { ...doc, kind } as ResourceDocument, source: resource.at.file, line: resource.at.locate(resource.pointer).line };
+}
+
+/**
+ * Members the AWS provider declares as sets (schema nesting mode or type `set`): Terraform keeps
+ * no order for them — a plan lists them in its own — so every Terraform input gives them in one
+ * canonical order. App Mesh gives these lists no meaning by order either.
+ */
+const SET_MEMBERS = new Set([
+  'backends',
+  'weightedTargets',
+  'metadata',
+  'headers',
+  'queryParameters',
+  'ports',
+  'exact',
+  'certificateAuthorityArns',
+  'grpcRetryEvents',
+  'httpRetryEvents',
+  'tcpRetryEvents',
+]);
+
+export function orderSets(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(orderSets);
+  if (!isRecord(value)) return;
+  for (const [key, member] of Object.entries(value)) {
+    orderSets(member);
+    if (SET_MEMBERS.has(key) && Array.isArray(member)) member.sort(compareCanonical);
+  }
+}
+
+function compareCanonical(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const [x, y] = [canonicalJson(a), canonicalJson(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
