@@ -20,6 +20,7 @@ export function daemonDashboardSource(daemon: Daemon): DashboardSource {
     source: () => daemon.source?.status(),
     store: daemon.store,
     replicas: () => daemon.coordination.status(),
+    traffic: () => daemon.traffic(),
     variables: daemon.options.variables ?? process.env,
     async recentCommits(limit) {
       const head = daemon.source?.status().head;

@@ -34,6 +34,7 @@ import { proxiesRoutes } from '../xds/proxies-api';
 import { XdsServer, XdsServerOptions } from '../xds/xds-server';
 import { dashboardRoutes } from '../dashboard';
 import { daemonDashboardSource } from './daemon-dashboard-source';
+import type { TrafficReport } from '../demo/traffic-window';
 import { daemonRoutes } from './daemon-routes';
 import { assessDrift, describeDrift, DriftFinding } from './drift';
 import { EnvironmentReconciler } from './environment-reconciler';
@@ -138,6 +139,7 @@ export class Daemon {
   private stopping = false;
   private dataDirLock: StateLock | undefined;
   private stopped: Promise<void> | undefined;
+  private trafficSource: (() => TrafficReport[]) | undefined;
 
   private constructor(readonly options: DaemonOptions) {
     this.log = options.log ?? pino({ level: 'silent' });
@@ -631,6 +633,15 @@ export class Daemon {
       .mount(dashboardRoutes(daemonDashboardSource(this), { token: this.secretValue(this.operator.dashboard.token, SECRET_VARIABLES.dashboard)() }))
       .mount(registryRoutes(this.registry, { writeToken: this.secretValue(this.operator.registry.writeToken, SECRET_VARIABLES.registryWrite), allowUnauthenticatedWrites: this.operator.registry.allowUnauthenticatedWrites, addressPolicy: this.addressPolicy }))
       .mount(coordinationRoutes(this.coordination));
+  }
+
+  /** Shows where live calls go on the dashboard (`meshplane start --demo` measures its client's calls). */
+  showTraffic(source: () => TrafficReport[]): void {
+    this.trafficSource = source;
+  }
+
+  traffic(): TrafficReport[] {
+    return this.trafficSource?.() ?? [];
   }
 
   /** Resolves when every queued reconcile has finished (tests and the benchmark). */

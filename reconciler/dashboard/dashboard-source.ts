@@ -7,6 +7,7 @@ import { CommitStatuses } from '../status/status';
 import { ProxyStatus } from '../xds/proxy-session';
 import type { ProxyMark } from '../../provider/graph';
 import type { CoordinationStatus } from '../ha';
+import type { TrafficReport } from '../demo/traffic-window';
 
 export interface CommitInfo {
   commit: string;
@@ -45,6 +46,8 @@ export interface DashboardSource {
   drifting(environment: string): ProxyMark[];
   /** Called when proxies ACK, NACK, connect or disconnect, and when new configuration is pushed to them. */
   onChange(listener: () => void): () => void;
+  /** Where live calls go, when something measures it (`meshplane start --demo`'s client); else empty. */
+  traffic(): TrafficReport[];
   /** Settings, e.g. MESHPLANE_DASHBOARD_TOKEN. */
   variables: NodeJS.ProcessEnv;
 }

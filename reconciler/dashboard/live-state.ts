@@ -8,6 +8,7 @@ import { ProxyStatus } from '../xds/proxy-session';
 import { ConvergenceRecorder } from './convergence';
 import { CommitInfo, DashboardEnvironment, DashboardSource } from './dashboard-source';
 import type { CoordinationStatus } from '../ha';
+import type { TrafficReport } from '../demo/traffic-window';
 
 export interface DashboardProxy extends ProxyStatus {
   environment?: string;
@@ -24,6 +25,7 @@ export interface DashboardSnapshot {
   proxies: DashboardProxy[];
   commits: PipelineCommit[];
   replicas: CoordinationStatus;
+  traffic: TrafficReport[];
 }
 
 export interface LiveStateOptions {
@@ -71,7 +73,7 @@ export class LiveState {
       this.commitsReadAt = Date.now();
       this.commits = await this.readCommits().catch(() => this.commits);
     }
-    return { at: new Date().toISOString(), source: this.source.source(), environments, proxies, commits: this.commits, replicas: this.source.replicas() };
+    return { at: new Date().toISOString(), source: this.source.source(), environments, proxies, commits: this.commits, replicas: this.source.replicas(), traffic: this.source.traffic() };
   }
 
   /** Pushes every changed snapshot to `listener` until the returned function is called. */

@@ -30,7 +30,8 @@ export async function readNote(git: SimpleGit, commit: string): Promise<CommitSt
 
 /** Commits whose note still holds a `pending` status: one `git grep` over the notes tree. */
 export async function commitsWithPendingStatuses(git: SimpleGit): Promise<string[]> {
-  const hasNotes = await git.raw(['rev-parse', '--verify', '--quiet', NOTES_REF]).then(() => true, () => false);
+  // simple-git resolves a failed command that printed nothing: --quiet's "no such ref" is an empty answer.
+  const hasNotes = await git.raw(['rev-parse', '--verify', '--quiet', NOTES_REF]).then((out) => out.trim() !== '', () => false);
   if (!hasNotes) return [];
   // Notes are written as indented JSON (writeNote), so a pending status reads exactly like this.
   const out = await git.raw(['grep', '-l', '-F', '"state": "pending"', NOTES_REF, '--']);

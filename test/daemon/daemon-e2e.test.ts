@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileStateStore } from '../../reconciler/state';
 import { CommitStatuses, RecordedStatus } from '../../reconciler/status/status';
-import { Backend, startBackend } from '../xds/e2e/echo-service';
+import { Backend, startBackend } from '../../reconciler/demo/echo-service';
 import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { eventually } from '../helpers/eventually';

@@ -13,7 +13,7 @@ import { operatorConfig } from '../../reconciler/operator/operator-config';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { eventually } from '../helpers/eventually';
 import { GitRepo, makeGitRepo, tempDir } from '../helpers/temp-repo';
-import { Backend, startBackend } from '../xds/e2e/echo-service';
+import { Backend, startBackend } from '../../reconciler/demo/echo-service';
 import { XdsClientProcess } from '../xds/e2e/mesh-harness';
 
 const ROUTING = 'environments/apps/routing/service-b.yaml';

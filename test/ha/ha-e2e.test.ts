@@ -12,7 +12,7 @@ import { DaemonProcess } from '../daemon/daemon-process';
 import { EtcdCluster, skipWithoutEtcd } from '../helpers/etcd-cluster';
 import { eventually } from '../helpers/eventually';
 import { GitRepo, tempDir } from '../helpers/temp-repo';
-import { Backend, startBackend } from '../xds/e2e/echo-service';
+import { Backend, startBackend } from '../../reconciler/demo/echo-service';
 import { sharePercent, XdsClientProcess } from '../xds/e2e/mesh-harness';
 import { CANARY_ROUTING, CanaryRepo, makeCanaryRepo } from '../helpers/canary-repo';
 

@@ -10,6 +10,7 @@ import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { DaemonProcess } from '../daemon/daemon-process';
 import { cleanupAfterEach } from '../helpers/cleanups';
 import { eventually } from '../helpers/eventually';
+import { npmOffline } from '../helpers/npm-offline';
 import { REPO_ROOT } from '../helpers/paths';
 import { git, tempDir } from '../helpers/temp-repo';
 import { XdsClientProcess } from '../xds/e2e/mesh-harness';
@@ -19,11 +20,6 @@ const NPM_MS = 240_000;
 
 interface ProxiesBody {
   proxies: Array<{ identity: string; types: Record<string, { state: string }> }>;
-}
-
-/** npm failing to reach the registry is an environment without network, not a broken package. */
-function offline(error: unknown): boolean {
-  return /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|E503|ECONNRESET/.test(String((error as { stderr?: string }).stderr ?? error));
 }
 
 describe('the installed package (npm pack, npm install into an empty directory)', function () {
@@ -45,7 +41,7 @@ describe('the installed package (npm pack, npm install into an empty directory)'
         // A fresh install resolves the dependency ranges anew (no lockfile): none of them may want a newer Node.
         assert.doesNotMatch(installed.stderr, /EBADENGINE/, installed.stderr);
       } catch (error) {
-        if (offline(error)) {
+        if (npmOffline(error)) {
           console.log(`      skipped: npm install cannot reach the registry and its cache lacks a package: ${String((error as { stderr?: string }).stderr).split('\n').find((l) => /ERR/.test(l))}`);
           this.skip();
         }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readNote } from '../../reconciler/status/git-notes';
+import { commitsWithPendingStatuses, readNote } from '../../reconciler/status/git-notes';
 import { GitNotesReporter } from '../../reconciler/status/git-notes-reporter';
 import { makeStatus } from '../../reconciler/status/status';
 import { gitAt } from '../../reconciler/source/git';
@@ -22,6 +22,14 @@ describe('git notes status reporter', () => {
     git(clone, 'clone', '-q', '--bare', remote.url, 'c.git');
     return { r, commit: r.head(), remote, gitDir: path.join(clone, 'c.git') };
   };
+
+  it('finds pending statuses: none in a repository that has no notes yet (a first start), the pending commit once one is written', async () => {
+    const r = repo();
+    assert.deepEqual(await commitsWithPendingStatuses(gitAt(r.dir)), []);
+    const commit = r.head();
+    await new GitNotesReporter({ gitDir: r.dir }).report(commit, [makeStatus('apps', 'sync', 'pending', 'waiting for 1 proxy', 'http://127.0.0.1:9080/')]);
+    assert.deepEqual(await commitsWithPendingStatuses(gitAt(r.dir)), [commit]);
+  });
 
   it('writes one JSON document per commit under refs/notes/meshplane, shown by git log --notes=meshplane', async () => {
     const r = repo();

@@ -70,9 +70,15 @@ export function serveCommand(terminal: Terminal, done: (code: number) => void): 
     .action(async (options: ServeOptions) => done(await runServe(options, terminal)));
 }
 
-export async function runServe(options: ServeOptions, terminal: Terminal, announce?: (daemon: Daemon) => void, variables: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** What runs beside a started daemon (start's note, the demo); the function it returns runs before the daemon stops. */
+export type Companion = (daemon: Daemon) => Promise<(() => Promise<void>) | void> | void;
+
+export async function runServe(options: ServeOptions, terminal: Terminal, companion?: Companion, variables: NodeJS.ProcessEnv = process.env): Promise<number> {
   const daemon = await startDaemon(await resolveServe(options, variables));
-  announce?.(daemon);
+  const detach = await Promise.resolve(companion?.(daemon)).catch(async (error: Error) => {
+    await daemon.stop();
+    throw error;
+  });
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       daemon.log.info({ signal }, 'stopping');
@@ -81,6 +87,7 @@ export async function runServe(options: ServeOptions, terminal: Terminal, announ
     };
     process.on('SIGTERM', stop).on('SIGINT', stop);
   });
+  await detach?.();
   const bound = stopBoundMs(daemon.options.stopGraceMs);
   let timer: NodeJS.Timeout | undefined;
   const stopped = await Promise.race([daemon.stop().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), bound)))]);

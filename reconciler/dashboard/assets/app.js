@@ -87,12 +87,13 @@
   // ---- overview ----------------------------------------------------------------------------
   var overview = {
     mount: function () {
-      viewEl.innerHTML = '<h1>Environments</h1><div id="environments" class="cards"></div>' +
+      viewEl.innerHTML = '<div id="traffic"></div><h1>Environments</h1><div id="environments" class="cards"></div>' +
         '<h2>Pipeline of the latest commits</h2><div id="pipeline"></div>' +
         '<h2>Proxies</h2><div id="proxy-summary"></div>' +
         '<h2>Replicas</h2><div id="replicas"></div>';
     },
     update: function (snap) {
+      trafficPanel(snap.traffic || []);
       var envs = snap.environments || [];
       document.getElementById('environments').innerHTML = envs.length ? envs.map(function (e) {
         var live = e.live;
@@ -140,6 +141,21 @@
       }
     },
   };
+
+  // Where live calls go (meshplane start --demo): each backend's share of a client's latest calls.
+  function trafficPanel(reports) {
+    var el = document.getElementById('traffic');
+    el.innerHTML = reports.length ? '<h1>Live traffic</h1>' + reports.map(function (r) {
+      var names = Object.keys(r.backends).sort();
+      var failures = Object.keys(r.failed).reduce(function (n, k) { return n + r.failed[k]; }, 0);
+      var pct = function (n) { return r.calls ? Math.round(100 * n / r.calls) : 0; };
+      var rows = names.map(function (b) {
+        return '<tr data-backend="' + esc(b) + '"><td>' + esc(b) + '</td><td class="share">' + pct(r.backends[b]) + '%</td><td><span class="bar" style="width:' + pct(r.backends[b]) + '%"></span></td></tr>';
+      }).join('') + (failures ? '<tr data-backend="failed"><td class="nacked">failed (' + esc(Object.keys(r.failed).join(', ')) + ')</td><td class="share">' + pct(failures) + '%</td><td><span class="bar failed" style="width:' + pct(failures) + '%"></span></td></tr>' : '');
+      return '<section class="card traffic" data-testid="traffic"><h3><code>' + esc(r.from) + '</code> → <code>' + esc(r.target) + '</code></h3>' +
+        '<table class="shares">' + rows + '</table><div class="desc">the last ' + esc(r.calls) + ' calls · ' + esc(r.rate) + ' calls/s</div></section>';
+    }).join('') : '';
+  }
 
   // ---- proxies -------------------------------------------------------------------------------
   var proxiesView = {

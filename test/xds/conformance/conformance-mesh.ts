@@ -8,7 +8,7 @@ import { CommitStatuses, RecordedStatus } from '../../../reconciler/status/statu
 import { DaemonProcess } from '../../daemon/daemon-process';
 import { eventually } from '../../helpers/eventually';
 import { GitRepo, makeGitRepo, tempDir } from '../../helpers/temp-repo';
-import { Backend, BackendBehaviour, startBackend } from '../e2e/echo-service';
+import { Backend, BackendBehaviour, startBackend } from '../../../reconciler/demo/echo-service';
 
 export const TARGET = 'xds:///serviceb.apps.local:80';
 export const ROUTING = 'environments/apps/routing/service-b.yaml';

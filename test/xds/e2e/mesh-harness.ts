@@ -12,7 +12,7 @@ import { grpcBootstrap } from '../../../reconciler/xds/bootstrap';
 import { TranslatedSnapshotSource } from '../../../reconciler/xds/translated-source';
 import { XdsServer } from '../../../reconciler/xds/xds-server';
 import { makeEnvironmentRepo, TempRepo } from '../../helpers/temp-repo';
-import { Backend, BackendBehaviour, startBackend } from './echo-service';
+import { Backend, BackendBehaviour, startBackend } from '../../../reconciler/demo/echo-service';
 import { CallCommand, CallResult } from './xds-client-child';
 
 export class MeshHarness {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TYPE_URLS } from '../../../provider/envoy/snapshot';
 import { decodeResource } from '../helpers/envoy-resources';
-import { Backend } from './echo-service';
+import { Backend } from '../../../reconciler/demo/echo-service';
 import { MeshHarness } from './mesh-harness';
 
 describe('xds e2e: outlier detection with grpc-js-xds', function () {

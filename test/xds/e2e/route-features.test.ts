@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Backend } from './echo-service';
+import { Backend } from '../../../reconciler/demo/echo-service';
 import { MeshHarness, XdsClientProcess } from './mesh-harness';
 import { eventually } from '../../helpers/eventually';
 

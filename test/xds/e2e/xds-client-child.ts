@@ -3,7 +3,7 @@
 // pushed by the server is seen by the same channel and xDS stream.
 import * as grpc from '@grpc/grpc-js';
 import { register } from '@grpc/grpc-js-xds';
-import { deserializeJson, ECHO_PATH, EchoReply, EchoRequest, serializeJson } from './echo-service';
+import { deserializeJson, ECHO_PATH, EchoReply, EchoRequest, serializeJson } from '../../../reconciler/demo/echo-service';
 
 export interface CallCommand {
   id: number;

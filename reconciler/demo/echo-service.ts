@@ -1,4 +1,4 @@
-// A tiny unary gRPC service for the end-to-end tests: JSON messages, no proto files. Backends
+// A tiny unary gRPC service (the demo's backends and the end-to-end tests): JSON messages, no proto files. Backends
 // answer with their name; they can fail (UNAVAILABLE) on a schedule or answer slowly.
 import * as grpc from '@grpc/grpc-js';
 
