@@ -51,7 +51,7 @@ describe('CI recipes in examples/ci', () => {
     assert.equal(workflow.permissions['pull-requests'], 'write');
     assert.equal(workflow.permissions.checks, 'write');
     const steps = workflow.jobs.review.steps as Array<Record<string, any>>;
-    const review = steps.find((s) => typeof s.run === 'string' && s.run.includes('meshplane'))!;
+    const review = steps.find((s) => typeof s.run === 'string' && s.run.includes('meshplane review'))!;
     assert.equal(review.env.GITHUB_TOKEN, '${{ secrets.GITHUB_TOKEN }}');
     const values = checkOptions(reviewArguments(review.run));
     assert.equal(values.get('--post'), 'github');
@@ -66,7 +66,7 @@ describe('CI recipes in examples/ci', () => {
     const pipeline = parse(fs.readFileSync(path.join(EXAMPLES, 'gitlab-ci.yml'), 'utf8'));
     const job = pipeline['meshplane-review'];
     assert.match(job.rules[0].if, /merge_request_event/);
-    const script = (job.script as string[]).find((line) => line.includes('meshplane'))!;
+    const script = (job.script as string[]).find((line) => line.includes('meshplane review'))!;
     const values = checkOptions(reviewArguments(script));
     assert.equal(values.get('--post'), 'gitlab');
     assertPinnedInstall(job.script as string[], job.variables);
