@@ -20,6 +20,7 @@ import { below, Report } from './report';
 import { until, UntilOptions } from './until';
 import { GeneratorProcess } from './xds/generator-process';
 import type { ProxyPlan } from './xds/load-generator';
+import { allAcked, percentile, routeVersion } from './xds/proxy-acks';
 
 const PROXIES = 100;
 // Short polls: these waits are the latencies measured.
@@ -53,7 +54,7 @@ export async function run(report: Report): Promise<void> {
       endpoints: [...(snapshot.resources.get(TYPE_URLS.clusterLoadAssignment)?.keys() ?? [])],
     };
     await generator.send({ cmd: 'connect', address: daemon.xdsAddress, protocol: 'sotw', proxies: Array.from({ length: PROXIES }, () => plan) }, 'opened');
-    await until(`${PROXIES} proxies to connect and ACK`, () => allAcked(daemon, undefined), WAIT);
+    await until(`${PROXIES} proxies to connect and ACK`, () => allAcked(daemon, PROXIES, undefined), WAIT);
 
     // Commit to all ACKed, through git.
     const commitTimes: number[] = [];
@@ -62,7 +63,7 @@ export async function run(report: Report): Promise<void> {
       fs.writeFileSync(path.join(repo, ROUTING), withWeight(i % 2 === 0 ? 40 + i : 60 - i));
       git('commit', '-q', '-a', '-m', `weights ${i}`);
       const started = performance.now();
-      await until('all proxies to ACK the commit', () => allAcked(daemon, before), WAIT);
+      await until('all proxies to ACK the commit', () => allAcked(daemon, PROXIES, before), WAIT);
       if (i >= WARM_UP) commitTimes.push(performance.now() - started);
       await daemon.idle();
     }
@@ -76,7 +77,7 @@ export async function run(report: Report): Promise<void> {
       const changed = await loadEnvironment(new WorkingTreeSource(repo), 'apps');
       const started = performance.now();
       daemon.sources.of('apps').apply(new MeshModel(changed.resources), loaded.config);
-      await until('all proxies to ACK the direct push', () => allAcked(daemon, before), WAIT);
+      await until('all proxies to ACK the direct push', () => allAcked(daemon, PROXIES, before), WAIT);
       if (i >= WARM_UP) floorTimes.push(performance.now() - started);
     }
 
@@ -95,25 +96,3 @@ export async function run(report: Report): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
-function routeVersion(daemon: Daemon): string | undefined {
-  return daemon.xds.proxies()[0]?.types.routeConfiguration?.acked?.version;
-}
-
-/** Every proxy connected and synced, on a route table other than `before`. */
-function allAcked(daemon: Daemon, before: string | undefined): boolean {
-  const proxies = daemon.xds.proxies();
-  return (
-    proxies.length === PROXIES &&
-    proxies.every((p) => {
-      const route = p.types.routeConfiguration;
-      return route?.acked !== undefined && route.acked.version !== before && Object.values(p.types).every((t) => t.state === 'synced');
-    })
-  );
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-

@@ -81,9 +81,21 @@ class RemoteBranch implements BranchTarget {
     return (await runGit(this.gitDir, ['rev-parse', '--verify', `${ref}^{commit}`])).trim();
   }
 
+  /**
+   * Moves the clone's tracking ref to the pushed commit, so what reads the clone (the API's reads,
+   * the daemon's next check) sees the write at once; never backwards over a newer fetch.
+   */
+  private async follow(commit: string): Promise<void> {
+    const tracking = `refs/remotes/origin/${this.branch}`;
+    const current = (await runGit(this.gitDir, ['rev-parse', '--verify', '-q', tracking]).catch(() => '')).trim();
+    if (current !== '' && (await runGit(this.gitDir, ['merge-base', current, commit]).catch(() => '')).trim() !== current) return;
+    await runGit(this.gitDir, ['update-ref', tracking, commit, ...(current ? [current] : [])]).catch(() => undefined);
+  }
+
   async advance(_from: string, commit: string): Promise<AdvanceOutcome> {
     try {
       await runGit(this.gitDir, ['push', '--porcelain', '--quiet', 'origin', `${commit}:refs/heads/${this.branch}`]);
+      await this.follow(commit);
       return { status: 'advanced' };
     } catch (error) {
       if (!(error instanceof GitCommandError)) throw error;

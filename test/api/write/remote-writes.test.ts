@@ -56,11 +56,12 @@ describe('App Mesh API writes to a remote repository', () => {
     );
   }
 
-  it('pushes the commit to the remote branch, authored by the caller', async () => {
-    const { writer, remote, remoteHead } = await setup();
+  it('pushes the commit to the remote branch, authored by the caller, and the clone follows (read-your-writes)', async () => {
+    const { writer, remote, remoteHead, checkout } = await setup();
     const result = await writer.write('apps', createNode('serviceC'), BOB, 'CreateVirtualNode');
     assert.ok(result.ok, JSON.stringify(result));
     assert.equal(remoteHead(), result.commit);
+    assert.equal(git(checkout.gitDir, 'rev-parse', 'refs/remotes/origin/main'), result.commit);
     assert.equal(git(remote.dir, 'log', '-1', '--format=%an|%cn|%s', 'main'), 'Bob|meshplane|CreateVirtualNode apps/serviceC (via App Mesh API)');
     assert.match(git(remote.dir, 'show', 'main:environments/apps/apps/virtual-node/serviceC.yaml'), /virtualNodeName: serviceC/);
   });
