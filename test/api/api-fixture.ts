@@ -5,6 +5,7 @@ import { createAppMeshApi, AppMeshApi } from '../../reconciler/api/app-mesh-api'
 import { startHttpServer } from '../../reconciler/http/http-server';
 import { ApiKeySettings } from '../../reconciler/operator/api-settings';
 import { SecretSources } from '../../reconciler/operator/secret-source';
+import { LocalRepository } from '../../reconciler/source/local-repository';
 import { FileStateStore } from '../../reconciler/state';
 import { ApiWriter } from '../../reconciler/api/write/api-mutation';
 import { Cleanups } from '../helpers/cleanups';
@@ -38,8 +39,8 @@ export async function startApiFixture(cleanups: Cleanups, options: FixtureOption
   const repo = cleanups.gitRepo();
   const stateDir = cleanups.tempDir('meshplane-api-state-');
   const api = await createAppMeshApi({
-    gitDir: repo.dir,
-    ref: 'refs/heads/main',
+    checkout: await LocalRepository.open(repo.dir, 'main'),
+    branch: 'main',
     store: new FileStateStore(stateDir),
     settings: {
       keys: [
