@@ -5,9 +5,8 @@ import { compareDiagnostics, Diagnostic, hasErrors } from '../model/diagnostic';
 import { MeshModel } from '../model/mesh-model';
 import { Resource } from '../model/resource';
 import { EnvironmentConfig } from '../environment/environment-config';
-import { validateSchema } from './schema-layer';
-import { validateKindRules } from './kind-layer';
 import { validateGraph } from './graph-layer';
+import { DocumentFindingsCache, documentFindings } from './document-findings';
 import { applySeverityPolicy } from './severity-policy';
 
 export interface ValidationInput {
@@ -22,14 +21,14 @@ export interface ValidationResult {
   diagnostics: Diagnostic[];
 }
 
-export function validateEnvironment(input: ValidationInput): ValidationResult {
+/**
+ * With a DocumentFindingsCache, the per-document layers run only for resources it has not seen
+ * (with these settings); without one, for every resource (the full recompute).
+ */
+export function validateEnvironment(input: ValidationInput, cache?: DocumentFindingsCache): ValidationResult {
   const ctx = { environment: input.config };
   const diagnostics: Diagnostic[] = [...(input.diagnostics ?? [])];
-  for (const resource of input.resources) {
-    const schemaDiagnostics = validateSchema(resource);
-    diagnostics.push(...schemaDiagnostics);
-    if (!hasErrors(schemaDiagnostics)) diagnostics.push(...validateKindRules(resource, ctx));
-  }
+  for (const resource of input.resources) diagnostics.push(...(cache ? cache.findings(resource, ctx) : documentFindings(resource, ctx)));
   diagnostics.push(...validateGraph(new MeshModel(input.resources), ctx));
   const tuned = applySeverityPolicy(diagnostics, input.config.validation);
   tuned.sort(compareDiagnostics);

@@ -42,6 +42,7 @@ import { EnvironmentSources } from './environment-sources';
 import { EnvironmentView } from './environment-view';
 import { settleInterrupted } from './interrupted-statuses';
 import { validateRevision, ValidatedRevision } from './load-revision';
+import { RevisionCaches, revisionCaches } from './revision-caches';
 import { badListenAddress, cannotListen, operatorSecretsUnreadable, xdsExposed } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
 import { onSpawnFailure } from './spawn-failures';
@@ -96,6 +97,11 @@ export interface DaemonOptions {
   /** Where state and registry live: embedded (default) or etcd shared by several replicas. */
   store?: StoreSettings;
   replicaId?: string;
+  /**
+   * Load, validate and plan every commit from scratch instead of reusing what the previous commit
+   * left unchanged (--full-recompute): the reference the incremental path is tested against.
+   */
+  fullRecompute?: boolean;
 }
 
 interface DriftState {
@@ -122,6 +128,8 @@ export class Daemon {
   private stopSpawnReports: (() => void) | undefined;
   readonly book: StatusBook;
   readonly reconcilers = new Map<string, EnvironmentReconciler>();
+  /** Per environment: what the previous loads parsed and checked (absent with fullRecompute). */
+  private readonly revisionCaches = new Map<string, RevisionCaches>();
   source!: GitSource;
   http!: RunningHttpServer;
   xdsAddress = '';
@@ -450,12 +458,14 @@ export class Daemon {
   /** The validate stage, knowing which reporter names the operator declared. */
   private validate(files: FileSource, environment: string): Promise<ValidatedRevision | undefined> {
     const declared = Object.keys(this.operator.reporters);
-    return validateRevision(files, environment, {
-      reporters: ['git-notes', ...declared],
-      defaultReporters: this.operator.defaultReporters,
-      limits: this.operator.limits,
-      addressPolicy: this.addressPolicy,
-    });
+    const operator = { reporters: ['git-notes', ...declared], defaultReporters: this.operator.defaultReporters, limits: this.operator.limits, addressPolicy: this.addressPolicy };
+    return validateRevision(files, environment, operator, this.options.fullRecompute ? undefined : this.cachesOf(environment));
+  }
+
+  private cachesOf(environment: string): RevisionCaches {
+    let caches = this.revisionCaches.get(environment);
+    if (!caches) this.revisionCaches.set(environment, (caches = revisionCaches()));
+    return caches;
   }
 
   /** The operator-declared reporters an environment selected (made once each, fenced for HA). */

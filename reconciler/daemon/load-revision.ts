@@ -12,6 +12,7 @@ import { AddressPolicy } from '../registry/address-policy';
 import { PreparedEnvironment, preparedEnvironment, TerraformSettings } from '../terraform';
 import { closestMatch } from '../load/closest-match';
 import { GIT_NOTES_REPORTER } from '../operator/operator-config';
+import { RevisionCaches } from './revision-caches';
 
 /** What the operator declared that an environment.yaml may select (the daemon's validate stage). */
 export interface OperatorSelections {
@@ -40,11 +41,12 @@ export interface ValidatedRevision {
 }
 
 /** Loads and validates one environment of a revision; undefined when the revision does not have it. */
-export async function validateRevision(files: FileSource, environment: string, operator?: OperatorSelections): Promise<ValidatedRevision | undefined> {
+/** With `caches`, unchanged files are neither read nor parsed nor checked again; without, everything is (the full recompute). */
+export async function validateRevision(files: FileSource, environment: string, operator?: OperatorSelections, caches?: RevisionCaches): Promise<ValidatedRevision | undefined> {
   const dir = `${ENVIRONMENTS_DIR}/${environment}`;
   if (!(await files.exists(dir))) return undefined;
-  const loaded = await loadEnvironment(files, environment, operator?.limits);
-  const diagnostics = validateEnvironment(loaded).diagnostics;
+  const loaded = await loadEnvironment(files, environment, operator?.limits, caches?.parse);
+  const diagnostics = validateEnvironment(loaded, caches?.findings).diagnostics;
   const source = loaded.environmentFile;
   const { config } = loaded;
   const reporters = selectReporters(config.status.reporters, source, operator);

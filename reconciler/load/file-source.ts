@@ -24,6 +24,11 @@ export interface FileEntry {
   size: number;
   /** Set for a symlink whose target resolves outside the repository. */
   escapesRepository?: boolean;
+  /**
+   * The Git object id of the content (of the symlink's target for a symlink): equal ids, equal
+   * bytes, so what was parsed from one is reused (ParseCache). Absent outside a Git tree.
+   */
+  blobId?: string;
 }
 
 export interface FileSource {
@@ -36,6 +41,8 @@ export interface FileSource {
   /** The file's content; a FileTooLargeError, without reading it, when it is over `maxBytes`. */
   read(filePath: string, maxBytes?: number): Promise<Buffer>;
   exists(filePath: string): Promise<boolean>;
+  /** The files the loader will read next, in order (it has the others cached): a hint for batching reads. */
+  expectReads?(paths: readonly string[]): void;
 }
 
 /** Files of a directory on disk (a working tree). */

@@ -1,7 +1,7 @@
 // A FileSource reading the tree of a Git commit (`--ref`, `--base/--head`), so a plan can be made
-// from any revision without checking it out. One `git ls-tree -l` lists the tree with every blob's
-// size, so a blob over the reader's limit is refused without being read; `git cat-file --batch`
-// reads the listed blobs in batches of bounded size, and a blob leaves the cache once read.
+// from any revision without checking it out. One `git ls-tree` lists the tree and `git cat-file
+// --batch-check` gives the sizes of blobs the previous listing did not have, so a blob over the
+// reader's limit is refused without being read; `git cat-file --batch` reads the listed blobs in batches of bounded size, and a blob leaves the cache once read.
 // Symlinks are followed only while they stay inside the tree, like the working tree does.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -14,6 +14,9 @@ const MAX_SYMLINK_BYTES = 4096;
 /** Blobs read by one `git cat-file --batch`, at most. */
 const BATCH_FILES = 512;
 const BATCH_BYTES = 8 * 1024 * 1024;
+
+/** Blob sizes of the last tree listed (object id → bytes): the next commit's tree mostly has the same blobs. */
+let knownSizes = new Map<string, number>();
 
 /** A ref that does not name a commit of the repository, or a folder that is not a Git repository. */
 export class GitRefError extends Error {
@@ -73,14 +76,31 @@ export class GitTreeSource implements FileSource {
   static async open(repoDir: string, ref: string): Promise<GitTreeSource> {
     const dir = path.resolve(repoDir);
     const commit = await resolveCommit(dir, ref);
-    const listing = (await runGit(dir, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit])).toString('utf8');
+    // Without -l: asking git for every blob's size costs a lookup per object; sizes come from the
+    // previous listing (same object id, same size) and `cat-file --batch-check` for the new ones.
+    const listing = (await runGit(dir, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8');
     const entries = new Map<string, TreeEntry>();
     for (const record of listing.split('\0')) {
       if (record === '') continue;
       const tab = record.indexOf('\t');
-      const [mode, type, sha, size] = record.slice(0, tab).split(/ +/);
-      if (type === 'blob') entries.set(record.slice(tab + 1), { mode, sha, size: Number(size) });
+      const [mode, type, sha] = record.slice(0, tab).split(/ +/);
+      if (type === 'blob') entries.set(record.slice(tab + 1), { mode, sha, size: knownSizes.get(sha) ?? -1 });
     }
+    const unknown = [...new Set([...entries.values()].filter((e) => e.size < 0).map((e) => e.sha))];
+    const sizes = new Map<string, number>();
+    if (unknown.length > 0) {
+      const checked = (await runGit(dir, ['cat-file', '--batch-check'], unknown.join('\n') + '\n')).toString('utf8').split('\n');
+      unknown.forEach((sha, i) => {
+        const [, , size] = checked[i].split(' ');
+        if (size === undefined) throw new GitRefError(`object ${sha} is missing from ${dir}; the repository is incomplete (shallow or damaged).`);
+        sizes.set(sha, Number(size));
+      });
+    }
+    for (const entry of entries.values()) {
+      if (entry.size < 0) entry.size = sizes.get(entry.sha)!;
+      sizes.set(entry.sha, entry.size);
+    }
+    knownSizes = sizes;
     return new GitTreeSource(dir, ref, commit, entries);
   }
 
@@ -92,11 +112,15 @@ export class GitTreeSource implements FileSource {
     for (const file of paths) {
       const target = await this.resolve(file);
       if (target === undefined) out.push({ path: file, size: 0, escapesRepository: true });
-      else out.push({ path: file, size: this.entries.get(target)!.size });
+      else out.push({ path: file, size: this.entries.get(target)!.size, blobId: this.entries.get(target)!.sha });
     }
+    this.expectReads(paths);
+    return out;
+  }
+
+  expectReads(paths: readonly string[]): void {
     this.listed = paths.filter((p) => !this.isSymlink(p));
     this.listedIndex = new Map(this.listed.map((p, i) => [p, i]));
-    return out;
   }
 
   async listDirectories(dir: string): Promise<string[]> {

@@ -11,6 +11,7 @@ import { readEnvironment } from '../../provider/environment/read-environment';
 import { FileEntry, FileSource, FileTooLargeError, MAX_FILE_BYTES } from './file-source';
 import { ParsedDocument } from '../../provider/load/parsed-document';
 import { parseOffThread } from './parse-off-thread';
+import { BlobOutcome, fileKey, FileOutcome, ParseCache } from './parse-cache';
 import { didYouMean } from '../../provider/validate/did-you-mean';
 
 export const ENVIRONMENTS_DIR = 'environments';
@@ -44,7 +45,13 @@ export async function listEnvironments(source: FileSource): Promise<string[]> {
   return source.listDirectories(ENVIRONMENTS_DIR);
 }
 
-export async function loadEnvironment(source: FileSource, name: string, limits: LoadLimits = {}): Promise<LoadedEnvironment> {
+/**
+ * Loads an environment. With a ParseCache (the daemon keeps one per environment), files whose
+ * content (Git object id) and path were loaded last time give back the same outcome, resources
+ * included, without being read or parsed; without one, everything is read and parsed (the full
+ * recompute, and the reference the cached load is tested against).
+ */
+export async function loadEnvironment(source: FileSource, name: string, limits: LoadLimits = {}, cache?: ParseCache): Promise<LoadedEnvironment> {
   const dir = `${ENVIRONMENTS_DIR}/${name}`;
   const maxFiles = limits.filesPerEnvironment ?? MAX_FILES_PER_ENVIRONMENT;
   const maxBytes = limits.maxFileBytes ?? MAX_FILE_BYTES;
@@ -59,6 +66,9 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
     diagnostics.push({ code: 'LOAD-FILES', severity: 'error', message, file: dir, line: 0, column: 0, pointer: '' });
     return { name, config, resources, diagnostics, files, environmentFile };
   }
+  const cacheKey = (entry: FileEntry) => (cache && entry.blobId ? fileKey(entry.path, entry.blobId, maxBytes) : undefined);
+  // Only the files not cached are read: tell the source, so it batches exactly those.
+  if (cache) source.expectReads?.(entries.filter((entry) => !cache.file(cacheKey(entry) ?? '')).map((entry) => entry.path));
 
   // Many files (or documents) load in one stretch of promise callbacks: let timers, requests and
   // xDS streams run in between.
@@ -68,58 +78,92 @@ export async function loadEnvironment(source: FileSource, name: string, limits: 
     await nextTurn();
     lastTurn = Date.now();
   };
-  for (const entry of entries) {
-    await giveTurn();
-    const text = await readText(source, entry, maxBytes, diagnostics);
-    if (text === undefined) continue;
-    const parsed = await parseOffThread(text, /\.json$/i.test(entry.path) ? 'json' : 'yaml');
-    for (const problem of parsed.problems) {
-      diagnostics.push({ code: problem.code, severity: 'error', message: problem.message, file: entry.path, ...problem.position, pointer: '' });
-    }
-    if (entry.path === `${dir}/${ENVIRONMENT_FILE}`) {
-      const doc = parsed.documents[0];
-      environmentFile = { file: entry.path, locate: doc ? doc.locate : () => ({ line: 1, column: 1 }) };
-      const read = readEnvironment(name, doc?.value, entry.path, environmentFile.locate);
-      config = read.config;
-      diagnostics.push(...read.diagnostics);
-      continue;
-    }
-    files.push(entry.path);
-    for (const document of parsed.documents) {
+  try {
+    for (const entry of entries) {
       await giveTurn();
-      const resource = toResource(entry.path, document, diagnostics);
-      if (resource) resources.push(resource);
+      const key = cacheKey(entry);
+      let outcome = key === undefined ? undefined : cache!.file(key);
+      if (!outcome) {
+        outcome = await loadFile(source, entry, name, maxBytes, giveTurn, cache);
+        if (key !== undefined) cache!.keepFile(key, outcome);
+      }
+      diagnostics.push(...outcome.diagnostics);
+      if (outcome.environment) {
+        config = outcome.environment.config;
+        environmentFile = outcome.environment.file;
+        continue;
+      }
+      if (outcome.read) files.push(entry.path);
+      resources.push(...outcome.resources);
     }
+  } catch (error) {
+    cache?.abandon();
+    throw error;
   }
+  cache?.commit();
   diagnostics.push(...duplicateIdentities(resources));
   return { name, config, resources, diagnostics, files, environmentFile };
 }
 
-async function readText(source: FileSource, entry: FileEntry, maxBytes: number, diagnostics: Diagnostic[]): Promise<string | undefined> {
-  const fail = (code: string, message: string) => {
+function isEnvironmentFile(file: string, name: string): boolean {
+  return file === `${ENVIRONMENTS_DIR}/${name}/${ENVIRONMENT_FILE}`;
+}
+
+/** One file read, parsed (or taken from the cache by its content id) and turned into resources or settings. */
+async function loadFile(source: FileSource, entry: FileEntry, name: string, maxBytes: number, giveTurn: () => Promise<void>, cache?: ParseCache): Promise<FileOutcome> {
+  const diagnostics: Diagnostic[] = [];
+  const fail = (code: string, message: string): FileOutcome => {
     diagnostics.push({ code, severity: 'error', message, file: entry.path, line: 0, column: 0, pointer: '' });
-    return undefined;
+    return { read: false, resources: [], diagnostics };
   };
   const tooLarge = (size: number) => fail('LOAD-SIZE', `file is ${size} bytes; files over ${maxBytes} bytes are refused (operator setting limits.maxFileBytes). Split it into several files.`);
   if (entry.escapesRepository) {
     return fail('LOAD-SYMLINK', 'this symlink points outside the repository; meshplane reads only files inside it. Copy the file into the repository instead.');
   }
   if (entry.size > maxBytes) return tooLarge(entry.size);
-  let bytes: Buffer;
+  const format = /\.json$/i.test(entry.path) ? 'json' : 'yaml';
+  const parse = () => readBlob(source, entry.path, maxBytes, format);
+  let blob: BlobOutcome | FileTooLargeError;
   try {
-    bytes = await source.read(entry.path, maxBytes);
+    blob = cache && entry.blobId ? await cache.blob(`${format}\0${entry.blobId}`, parse) : await parse();
   } catch (error) {
     if (error instanceof FileTooLargeError) return tooLarge(error.size);
     throw error;
   }
+  if ('refused' in blob) return fail(blob.refused.code, blob.refused.message);
+  const parsed = blob.parsed;
+  for (const problem of parsed.problems) {
+    diagnostics.push({ code: problem.code, severity: 'error', message: problem.message, file: entry.path, ...problem.position, pointer: '' });
+  }
+  if (isEnvironmentFile(entry.path, name)) {
+    const doc = parsed.documents[0];
+    const file = { file: entry.path, locate: doc ? doc.locate : () => ({ line: 1, column: 1 }) };
+    const read = readEnvironment(name, doc?.value, entry.path, file.locate);
+    diagnostics.push(...read.diagnostics);
+    return { read: true, resources: [], diagnostics, environment: { config: read.config, file } };
+  }
+  const resources: Resource[] = [];
+  for (const document of parsed.documents) {
+    await giveTurn();
+    const resource = toResource(entry.path, document, diagnostics);
+    if (resource) resources.push(resource);
+  }
+  return { read: true, resources, diagnostics };
+}
+
+/** A file's bytes, parsed; refused when binary or not UTF-8 (what only its content decides). */
+async function readBlob(source: FileSource, file: string, maxBytes: number, format: 'yaml' | 'json'): Promise<BlobOutcome> {
+  const bytes = await source.read(file, maxBytes);
   if (bytes.includes(0)) {
-    return fail('LOAD-BINARY', 'file contains NUL bytes: it is binary, not YAML or JSON. Remove it from environments/ or rename it without a .yaml/.yml/.json extension.');
+    return { refused: { code: 'LOAD-BINARY', message: 'file contains NUL bytes: it is binary, not YAML or JSON. Remove it from environments/ or rename it without a .yaml/.yml/.json extension.' } };
   }
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return fail('LOAD-ENCODING', 'file is not valid UTF-8. Save it as UTF-8.');
+    return { refused: { code: 'LOAD-ENCODING', message: 'file is not valid UTF-8. Save it as UTF-8.' } };
   }
+  return { parsed: await parseOffThread(text, format) };
 }
 
 function toResource(file: string, document: ParsedDocument, diagnostics: Diagnostic[]): Resource | undefined {

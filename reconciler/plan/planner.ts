@@ -28,6 +28,21 @@ function effectiveMeshOwner(resource: PlanResource, account: string): string {
   return resource.identity.kind === 'Mesh' ? account : (resource.doc.meshOwner ?? account);
 }
 
+/**
+ * The canonical text of a document's body, kept per document object: the daemon hands the planner
+ * the same objects for unchanged files (ParseCache) and the same applied revision (state store),
+ * so a commit canonicalizes only what it changed.
+ */
+const bodyTexts = new WeakMap<PlanResource['doc'], { account: string; text: string }>();
+
+function bodyText(resource: PlanResource, account: string): string {
+  const kept = bodyTexts.get(resource.doc);
+  if (kept && kept.account === account) return kept.text;
+  const text = stableStringify(canonicalize(body(resource, account)));
+  bodyTexts.set(resource.doc, { account, text });
+  return text;
+}
+
 function contentKey(resource: PlanResource): string {
   return stableStringify(canonicalize({ spec: resource.doc.spec, tags: resource.doc.tags }));
 }
@@ -49,9 +64,7 @@ export function computePlan(desired: readonly PlanResource[], applied: readonly 
       changes.push(change('replace', before, after, options.account));
       continue;
     }
-    const beforeBody = canonicalize(body(before, options.account));
-    const afterBody = canonicalize(body(after, options.account));
-    if (stableStringify(beforeBody) !== stableStringify(afterBody)) changes.push(change('update', before, after, options.account));
+    if (before.doc !== after.doc && bodyText(before, options.account) !== bodyText(after, options.account)) changes.push(change('update', before, after, options.account));
   }
   const deleted = applied.filter((resource) => !desiredIndex.byKey.has(resource.key));
   const { replaces, creates, deletes } = pairIdentityChanges(created, deleted, options.account);

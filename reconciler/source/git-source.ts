@@ -265,6 +265,10 @@ class GuardedFileSource implements FileSource {
     return this.guard(() => this.inner.exists(filePath));
   }
 
+  expectReads(paths: readonly string[]): void {
+    this.inner.expectReads?.(paths);
+  }
+
   private async guard<T>(action: () => Promise<T>): Promise<T> {
     try {
       return await action();

@@ -20,6 +20,13 @@ const HISTORY_FILE = /^([1-9][0-9]*)\.json$/;
 
 export class FileStateStore implements StateStore {
   readonly location: string;
+  /**
+   * Per environment, the last state.json text read or written and its revision: a read of the
+   * same text returns the same object instead of parsing and checksumming megabytes again (the
+   * daemon reads the state several times per commit, and its planner recognises unchanged
+   * documents by object). Callers treat revisions as read-only.
+   */
+  private readonly lastState = new Map<string, { text: string; revision: AppliedRevision }>();
 
   constructor(dir: string) {
     this.location = path.resolve(dir);
@@ -52,8 +59,11 @@ export class FileStateStore implements StateStore {
       }
       return undefined;
     }
+    const last = this.lastState.get(environment);
+    if (last?.text === text) return last.revision;
     const decoded = decodeRevision(text);
     if (!decoded.ok) throw new StateCorruptError(file, decoded.problem, await this.recovery(environment, file));
+    this.lastState.set(environment, { text, revision: decoded.revision });
     return decoded.revision;
   }
 
@@ -91,6 +101,8 @@ export class FileStateStore implements StateStore {
     const text = encodeRevision(next);
     await writeFileAtomic(this.historyFile(environment, next.revision), text);
     await writeFileAtomic(this.stateFile(environment), text);
+    // What was written reads back as `next` (JSON drops only undefined members, which readers treat as absent).
+    this.lastState.set(environment, { text, revision: next });
   }
 
   async lock(environment: string, operation: string, options: LockOptions = {}): Promise<StateLock> {

@@ -1,0 +1,14 @@
+// What the daemon keeps of one environment's previous loads so the next commit costs what it
+// changed: parsed files by Git object id, per-document findings by Resource object. Both give the
+// results a full load and validation would (test/daemon/incremental-equals-full.test.ts).
+import { DocumentFindingsCache } from '../../provider/validate/document-findings';
+import { ParseCache } from '../load/parse-cache';
+
+export interface RevisionCaches {
+  parse: ParseCache;
+  findings: DocumentFindingsCache;
+}
+
+export function revisionCaches(): RevisionCaches {
+  return { parse: new ParseCache(), findings: new DocumentFindingsCache() };
+}
