@@ -1,6 +1,7 @@
 // A reconcile loads and parses its revision once: validation, the plan, the apply, Terraform
 // synthesis and the Envoy translation all take the same loaded model. Counted as reads of the
-// commit's files (every stage that loaded on its own read them again).
+// commit's files (every stage that loaded on its own read them again): a file the commit changed
+// is read once, a file it did not change not at all (the previous load's parse is reused).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ describe('one load per reconcile', function () {
     return reads;
   }
 
-  async function reconcileCounted(changes: (environmentYaml: string) => Record<string, string>): Promise<{ reads: Map<string, number>; files: string[]; result: string; description: string }> {
+  async function reconcileCounted(changes: (environmentYaml: string) => Record<string, string>): Promise<{ reads: Map<string, number>; files: string[]; changed: string[]; result: string; description: string }> {
     const r: GitRepo = cleanups.gitRepo();
     const daemon = await Daemon.start({ repo: r.dir, dataDir: cleanups.tempDir('meshplane-one-load-'), xdsListen: '127.0.0.1:0', httpListen: '127.0.0.1:0', ackTimeoutMs: 2000, driftIntervalMs: 600_000 });
     cleanups.push(() => daemon.stop());
@@ -41,7 +42,8 @@ describe('one load per reconcile', function () {
     commit = r.commit('a change', changes(fs.readFileSync(path.join(r.dir, 'environments/apps/environment.yaml'), 'utf8')));
     const last = await eventually('the commit reconciled', () => (apps()?.last?.commit === commit ? apps()!.last : undefined), 30_000);
     const files = git(r.dir, 'ls-tree', '-r', '--name-only', commit, 'environments/apps/').split('\n').filter(Boolean);
-    return { reads, files, result: last.result, description: last.description };
+    const changed = git(r.dir, 'diff-tree', '-r', '--name-only', `${commit}~1`, commit, '--', 'environments/apps/').split('\n').filter(Boolean);
+    return { reads, files, changed, result: last.result, description: last.description };
   }
 
   const cases = [
@@ -60,14 +62,15 @@ describe('one load per reconcile', function () {
     },
   ];
   for (const { name, changes, expected, description: describes } of cases) {
-    it(`reads every file of the commit once: ${name}`, async () => {
-      const { reads, files, result, description } = await reconcileCounted(changes);
+    it(`reads every file the commit changed once, and no other: ${name}`, async () => {
+      const { reads, files, changed, result, description } = await reconcileCounted(changes);
       assert.equal(result, expected, description);
       assert.match(description, describes);
       assert.ok(files.includes('environments/apps/environment.yaml') && files.length > 3, 'the environment has its files');
+      assert.equal(changed.length, 1, 'the commit changes one file');
       assert.deepEqual(
         files.map((file) => [file, reads.get(file) ?? 0]),
-        files.map((file) => [file, 1]),
+        files.map((file) => [file, changed.includes(file) ? 1 : 0]),
       );
     });
   }
