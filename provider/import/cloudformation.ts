@@ -12,12 +12,16 @@ import { InputFile } from './input-files';
 import { ImportReport, SourceLocation } from './report';
 import { convertValue, Dialect, isRecord, kindShape } from './shape';
 
+// Document members that are no resource properties. Only at the document's root (its members
+// include `spec`): inside a gRPC match, `Metadata` is the API's `metadata` match list.
 const NOT_PROPERTIES = new Set(['kind', 'clientToken', 'metadata', 'status']);
 
 /** PascalCase of the API name; acronyms may be upper case (`TLS`, `HTTP2`, `AWSCloudMap`), camelCase is refused. */
 export const CLOUDFORMATION_DIALECT: Dialect = {
-  memberName: (key, members) =>
-    members.find((m) => !NOT_PROPERTIES.has(m) && (key === pascal(m) || (/^[A-Z]/.test(key) && key.toLowerCase() === m.toLowerCase()))),
+  memberName: (key, members) => {
+    const atRoot = members.includes('spec');
+    return members.find((m) => !(atRoot && NOT_PROPERTIES.has(m)) && (key === pascal(m) || (/^[A-Z]/.test(key) && key.toLowerCase() === m.toLowerCase())));
+  },
   coerceScalars: true,
 };
 

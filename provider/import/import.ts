@@ -8,8 +8,8 @@ import { importDescribe } from './describe';
 import { importCloudFormation } from './cloudformation';
 import { importKubernetes } from './k8s';
 import { importTerraform, isTerraformInput } from './terraform';
-import { readInputs } from './input-files';
-import { ImportReport } from './report';
+import { InputFile, readInputs, TERRAFORM_FILE } from './input-files';
+import { ImportReport, wholeFile } from './report';
 
 export const IMPORT_DIALECTS = ['describe', 'cloudformation', 'k8s', 'terraform'] as const;
 export type ImportDialect = (typeof IMPORT_DIALECTS)[number];
@@ -41,7 +41,7 @@ export interface ImportResult {
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const report = new ImportReport();
   const accept = options.dialect === 'terraform' ? isTerraformInput : undefined;
-  const files = readInputs(options.inputs, options.cwd, report, accept);
+  const files = readInputs(options.inputs, options.cwd, report, accept).filter((file) => options.dialect === 'terraform' || !refusedAsTerraform(file, options.dialect, report));
   let resources: ImportedResource[];
   switch (options.dialect) {
     case 'describe':
@@ -61,9 +61,26 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     for (const resource of resources) if (resource.doc.meshName === undefined) resource.doc.meshName = options.mesh;
   }
   resources = latestDefinitions(resources, report);
+  // Headers name the input by its checkout-independent label (a describe input keeps the header it had).
+  const labels = new Map(files.map((f) => [f.path, f.label]));
+  for (const resource of resources) resource.source = labels.get(resource.source) ?? resource.source;
   report.findings.sort(compareDiagnostics);
   return { resources, findings: report.findings, files: files.length, malformed: report.malformed, complete: report.complete };
 }
+
+/** A Terraform file given to another dialect: say which dialect reads it instead of a confusing parse error. */
+function refusedAsTerraform(file: InputFile, dialect: ImportDialect, report: ImportReport): boolean {
+  if (!TERRAFORM_FILE.test(file.path)) return false;
+  report.error('IMPORT-INPUT', `this is a Terraform file, not ${DIALECT_NOUNS[dialect]}; import Terraform configuration (.tf, .tf.json), variables and state with --from terraform.`, wholeFile(file.path));
+  return true;
+}
+
+const DIALECT_NOUNS: Record<ImportDialect, string> = {
+  describe: 'App Mesh describe output',
+  cloudformation: 'a CloudFormation template',
+  k8s: 'a Kubernetes manifest',
+  terraform: 'Terraform',
+};
 
 /** A resource defined again later (a later stage, a later file) replaces the earlier definition. */
 function latestDefinitions(resources: ImportedResource[], report: ImportReport): ImportedResource[] {

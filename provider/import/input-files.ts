@@ -6,10 +6,15 @@ import { TextDecoder } from 'node:util';
 import { ImportReport, wholeFile } from './report';
 
 export interface InputFile {
-  /** The path as shown in reports and headers: relative to the working directory, `/`-separated. */
+  /** The path as shown in reports: relative to the working directory when inside it, `/`-separated. */
   path: string;
+  /** The path written in the headers of imported files: the same wherever the checkout lives (provenanceLabel). */
+  label: string;
   text: string;
 }
+
+/** Terraform configuration, variables and state: only `--from terraform` reads them. */
+export const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json|tfstate)$/i;
 
 /** Extensions read from directories; a file named explicitly is read whatever its name. */
 export const DIRECTORY_EXTENSIONS = /\.(ya?ml|json|template)$/i;
@@ -26,13 +31,18 @@ export function readInputs(inputs: readonly string[], cwd: string, report: Impor
   const seen = new Set<string>();
   for (const input of inputs) {
     const absolute = path.resolve(cwd, input);
-    const found = fs.statSync(absolute).isDirectory() ? walk(absolute).filter(accept) : [absolute];
+    const directory = fs.statSync(absolute).isDirectory();
+    const found = directory ? walk(absolute).filter(accept) : [absolute];
+    if (directory && found.length === 0) {
+      const terraform = walk(absolute).some((f) => TERRAFORM_FILE.test(f));
+      report.error('IMPORT-INPUT', `nothing to import under this folder: none of its files is of a kind this import reads${terraform ? '. It holds Terraform files: import them with --from terraform' : ''}.`, wholeFile(displayPath(absolute, cwd)));
+    }
     for (const file of found) {
       if (seen.has(file)) continue;
       seen.add(file);
       const display = displayPath(file, cwd);
       const text = readText(file, display, report);
-      if (text !== undefined) files.push({ path: display, text });
+      if (text !== undefined) files.push({ path: display, label: provenanceLabel(file, absolute, cwd), text });
     }
   }
   return files;
@@ -52,6 +62,30 @@ function displayPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
   const outside = relative === '' || relative.startsWith('..') || path.isAbsolute(relative);
   return (outside ? file : relative).split(path.sep).join('/');
+}
+
+/**
+ * Where an imported file came from, independent of where the checkout lives, so that importing
+ * the same inputs from another clone or another machine writes the same files: relative to the
+ * working directory when inside it, else relative to the enclosing Git work tree, else to the
+ * folder holding the input named on the command line (`templates/app.yaml` for input `…/templates`).
+ */
+function provenanceLabel(file: string, input: string, cwd: string): string {
+  const root = isInside(file, cwd) ? cwd : (gitWorkTree(file) ?? path.dirname(input));
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** The nearest folder above `file` holding `.git` (a directory, or a file for linked work trees). */
+function gitWorkTree(file: string): string | undefined {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 function readText(file: string, display: string, report: ImportReport): string | undefined {

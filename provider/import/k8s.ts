@@ -112,7 +112,8 @@ function latestObjects(objects: KubernetesObject[], report: ImportReport): Kuber
     if (earlier) {
       const [before, after] = [awsNameOf(earlier), awsNameOf(object)];
       if (before !== after) {
-        report.error('IMPORT-AWSNAME', `${object.kind} ${object.namespace}/${object.name} was applied with awsName "${before}" (${earlier.at.file}:${earlier.at.locate(earlier.pointer).line}); the controller refuses to change it to "${after}". Keep the awsName, or delete and recreate the object under a new name.`, object.at, joinPointer(object.pointer, 'spec', 'awsName'));
+        report.error('IMPORT-AWSNAME', `${object.kind} ${object.namespace}/${object.name} was applied with awsName "${before}" (${earlier.at.file}:${earlier.at.locate(earlier.pointer).line}); the controller refuses to change it to "${after}", so the accepted definition is kept. Keep the awsName, or delete and recreate the object under a new name.`, object.at, joinPointer(object.pointer, 'spec', 'awsName'));
+        continue; // the cluster keeps the object it accepted
       } else {
         report.add('IMPORT-DUPLICATE', 'warning', `${object.kind} ${object.namespace}/${object.name} was already defined at ${earlier.at.file}:${earlier.at.locate(earlier.pointer).line}; this later definition is the one imported.`, object.at, object.pointer);
       }
@@ -151,14 +152,17 @@ class Conversion {
       const spec: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(object.spec)) if (!ENVELOPE.has(key)) spec[key] = value;
       doc.spec = this.convert(object.kind, spec, object, mesh.name, joinPointer(object.pointer, 'spec'));
-      out.push(this.imported(doc, object, object.pointer));
-      if (object.kind === 'VirtualRouter') out.push(...this.routes(object, doc));
+      const routes = object.kind === 'VirtualRouter' ? this.routes(object, doc) : [];
+      if (routes) out.push(this.imported(doc, object, object.pointer), ...routes);
     }
     return out;
   }
 
-  /** Routes nested in a VirtualRouter become Route resources of that router. */
-  private routes(router: KubernetesObject, routerDoc: Record<string, unknown>): ImportedResource[] {
+  /**
+   * Routes nested in a VirtualRouter become Route resources of that router; undefined when the
+   * controller refuses the whole router (two routes of one name), so that nothing of it is imported.
+   */
+  private routes(router: KubernetesObject, routerDoc: Record<string, unknown>): ImportedResource[] | undefined {
     const routes = router.spec.routes;
     if (routes === undefined) return [];
     const base = joinPointer(router.pointer, 'spec', 'routes');
@@ -167,12 +171,22 @@ class Conversion {
       return [];
     }
     const out: ImportedResource[] = [];
+    const firstByName = new Map<string, number>();
+    let refused = false;
     routes.forEach((route, i) => {
       const pointer = joinPointer(base, i);
       if (!isRecord(route) || typeof route.name !== 'string') {
         this.report.error('IMPORT-SHAPE', 'every route of a VirtualRouter needs a name.', router.at, pointer);
         return;
       }
+      const first = firstByName.get(route.name);
+      if (first !== undefined) {
+        const firstLine = router.at.locate(joinPointer(base, first)).line;
+        this.report.error('IMPORT-ROUTE-NAME', `routes ${first} (line ${firstLine}) and ${i} of VirtualRouter ${router.namespace}/${router.name} are both named "${route.name}"; the App Mesh controller refuses the whole VirtualRouter, so neither it nor its routes were imported. Rename one of them.`, router.at, joinPointer(pointer, 'name'));
+        refused = true;
+        return;
+      }
+      firstByName.set(route.name, i);
       const { name, ...spec } = route;
       const doc: Record<string, unknown> = { kind: 'Route', meshName: routerDoc.meshName };
       if (routerDoc.meshOwner) doc.meshOwner = routerDoc.meshOwner;
@@ -181,7 +195,7 @@ class Conversion {
       doc.spec = this.convert('Route', spec, router, String(routerDoc.meshName), pointer);
       out.push(this.imported(doc, router, pointer));
     });
-    return out;
+    return refused ? undefined : out;
   }
 
   private imported(doc: Record<string, unknown>, object: KubernetesObject, pointer: string): ImportedResource {

@@ -45,7 +45,8 @@ describe('meshplane import', () => {
     const files = filesUnder(path.join(repo.dir, 'environments/prod'));
     const gateway = files['howto-k8s-ingress-gateway/virtual-gateway/ingress-gw_howto-k8s-ingress-gateway.yaml'];
     assert.ok(gateway, Object.keys(files).join('\n'));
-    assert.match(gateway, /^# Imported by meshplane from .*howto-k8s-ingress-gateway\/k8s\/v1beta2\/manifest\.yaml\nkind: VirtualGateway\nmeshName: howto-k8s-ingress-gateway\nvirtualGatewayName: ingress-gw_howto-k8s-ingress-gateway\nspec:\n/);
+    // The input is outside the working directory: the header is relative to the folder holding it.
+    assert.match(gateway, /^# Imported by meshplane from k8s\/v1beta2\/manifest\.yaml\nkind: VirtualGateway\nmeshName: howto-k8s-ingress-gateway\nvirtualGatewayName: ingress-gw_howto-k8s-ingress-gateway\nspec:\n/);
     assert.ok(files['howto-k8s-ingress-gateway/gateway-route/ingress-gw_howto-k8s-ingress-gateway/gateway-route-paths_howto-k8s-ingress-gateway.yaml']);
     assert.match(result.out, /info IMPORT-NOT-IMPORTED: podSelector exists only in Kubernetes/);
     assert.match(result.out, /import complete: \d+ resources from 1 file/);
