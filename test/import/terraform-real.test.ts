@@ -17,6 +17,20 @@ function readFolder(folder: string): Record<string, string> {
   return Object.fromEntries(fs.readdirSync(path.join(FIXTURES, folder)).map((name) => [`${folder}/${name}`, fs.readFileSync(path.join(FIXTURES, folder, name), 'utf8')]));
 }
 
+/** `terraform show -json` of a plan of the fixture folder, made offline in a sandbox. */
+function planFixture(mirror: { dir: string; version: string }, sandbox: TerraformSandbox, folder: string): string {
+  const workdir = path.join(sandbox.dir, folder);
+  fs.cpSync(path.join(FIXTURES, folder), workdir, { recursive: true });
+  fs.writeFileSync(
+    path.join(workdir, 'provider.tf'),
+    `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "${mirror.version}" }\n  }\n}\n` + offlineAwsProviderHcl({ appmeshEndpoint: 'http://127.0.0.1:9' }),
+  );
+  const run = (...args: string[]) => execFileSync(TERRAFORM, args, { cwd: workdir, env: sandbox.env(workdir), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  run('init', '-input=false', '-no-color');
+  run('plan', '-input=false', '-no-color', '-refresh=false', '-out=tfplan');
+  return run('show', '-json', 'tfplan');
+}
+
 describe('import --from terraform: HCL, plan JSON and .tf.json of one mesh (real terraform, offline)', function () {
   this.timeout(300_000);
   let sandbox: TerraformSandbox;
@@ -25,16 +39,7 @@ describe('import --from terraform: HCL, plan JSON and .tf.json of one mesh (real
   before(function () {
     const mirror = requireAwsProvider(this);
     sandbox = terraformSandbox(mirror);
-    const workdir = path.join(sandbox.dir, 'shop');
-    fs.cpSync(path.join(FIXTURES, 'shop'), workdir, { recursive: true });
-    fs.writeFileSync(
-      path.join(workdir, 'provider.tf'),
-      `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "${mirror.version}" }\n  }\n}\n` + offlineAwsProviderHcl({ appmeshEndpoint: 'http://127.0.0.1:9' }),
-    );
-    const run = (...args: string[]) => execFileSync(TERRAFORM, args, { cwd: workdir, env: sandbox.env(workdir), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    run('init', '-input=false', '-no-color');
-    run('plan', '-input=false', '-no-color', '-refresh=false', '-out=tfplan');
-    planJson = run('show', '-json', 'tfplan');
+    planJson = planFixture(mirror, sandbox, 'shop');
   });
   after(() => sandbox?.remove());
 
@@ -82,5 +87,39 @@ describe('import --from terraform: HCL, plan JSON and .tf.json of one mesh (real
     assert.match(unresolved.message, /pass --param aws_appmesh_virtual_gateway\.ingress\.mesh_name=<value>/);
     const given = await importTerraformFiles({ 'plan.json': bare }, { params: { 'aws_appmesh_virtual_gateway.ingress.mesh_name': 'shop' } });
     assert.ok(byKey(given).has('VirtualGateway/shop/ingress'));
+  });
+});
+
+describe("import --from terraform: terraform-provider-aws's own App Mesh acceptance configurations (real terraform, offline)", function () {
+  this.timeout(300_000);
+  let sandbox: TerraformSandbox;
+  let planJson: string;
+
+  before(function () {
+    const mirror = requireAwsProvider(this);
+    sandbox = terraformSandbox(mirror);
+    // main.tf calls every configuration as a module: one plan, resources under module.<name>.
+    planJson = planFixture(mirror, sandbox, 'provider-acceptance');
+  });
+  after(() => sandbox?.remove());
+
+  it('imports each configuration\'s HCL and the plan of all of them as modules to identical documents', async () => {
+    const files = Object.fromEntries(
+      fs.readdirSync(path.join(FIXTURES, 'provider-acceptance'), { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.tf'))
+        .map((name) => [`acc/${name}`, fs.readFileSync(path.join(FIXTURES, 'provider-acceptance', name), 'utf8')]),
+    );
+    const hcl = await importTerraformFiles(files, { inputs: ['acc'] });
+    const plan = await importTerraformFiles({ 'plan.json': planJson });
+    assert.deepEqual(errors(hcl), []);
+    assert.deepEqual(errors(plan), []);
+    assert.deepEqual(byKey(plan), byKey(hcl));
+    assert.equal(hcl.resources.length, 11);
+    const docs = byKey(hcl);
+    // The provider writes grpc_route.match.prefix = null and metadata invert = false into the plan.
+    assert.deepEqual((docs.get('Route/tf-acc-route-grpc/tf-acc-router/tf-acc-route') as { spec: Record<string, any> }).spec.grpcRoute.match, { metadata: [{ name: 'X-Testing1' }] });
+    assert.deepEqual((docs.get('VirtualNode/tf-acc-node-cloud-map/tf-acc-node') as { spec: Record<string, any> }).spec.serviceDiscovery, {
+      awsCloudMap: { namespaceName: 'tf-acc-namespace', serviceName: 'tf-acc-namespace', attributes: [{ key: 'serviceName', value: 'serviceb1' }] },
+    });
   });
 });

@@ -2,7 +2,11 @@
 // documents it came from, for every field of every kind; `terraform show -json` state and
 // raw state import too; what cannot be evaluated is reported at its line.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runSynth } from '../../reconciler/cli/commands/synth';
+import { captureTerminal } from '../helpers/capture-terminal';
+import { tempDir } from '../helpers/temp-repo';
 import { KINDS } from '../../provider/model/kinds';
 import { describeIdentity } from '../../provider/model/identity';
 import { splitPointer } from '../../provider/model/diagnostic';
@@ -64,6 +68,21 @@ describe('import --from terraform', () => {
       assert.deepEqual(byKey(result), new Map([...byKey(original)].map(([key, doc]) => [key, inSetOrder(doc)])));
     });
   }
+
+  it('imports what `meshplane synth` writes (cdktf.out with its manifest, "//" metadata) back to the environment', async () => {
+    const out = tempDir('meshplane-synth-');
+    try {
+      const terminal = captureTerminal();
+      assert.equal(await runSynth({ repo: REPO_ROOT, env: ['apps'], out }, terminal), 0, terminal.stdout + terminal.stderr);
+      assert.match(fs.readFileSync(path.join(out, 'stacks', 'apps', 'cdk.tf.json'), 'utf8'), /"\/\/"/);
+      const result = await runImport({ dialect: 'terraform', inputs: [out], cwd: out, params: {} });
+      assert.deepEqual(errors(result), []);
+      const original = await runImport({ dialect: 'describe', inputs: [path.join('environments', 'apps')], cwd: REPO_ROOT, params: {} });
+      assert.deepEqual(byKey(result), new Map([...byKey(original)].map(([key, doc]) => [key, inSetOrder(doc)])));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
 
   it('imports `terraform show -json` state: single blocks as lists, computed attributes dropped, tags as a map', async () => {
     const state = {
