@@ -1,0 +1,33 @@
+resource "aws_appmesh_virtual_node" "counter_blue" {
+  mesh_name = aws_appmesh_mesh.default.name
+  name      = "counter_blue"
+
+  spec {
+    listener {
+      port_mapping {
+        port     = 8080
+        protocol = "http"
+      }
+    }
+
+    service_discovery {
+      dns {
+        hostname = "counter_blue.apps"
+      }
+    }
+
+    backend {
+      virtual_service {
+        virtual_service_name = aws_appmesh_virtual_service.redis_blue.name
+      }
+    }
+
+    logging {
+      access_log {
+        file {
+          path = "/dev/stdout"
+        }
+      }
+    }
+  }
+}
