@@ -66,6 +66,7 @@ export class TerraformModule {
   private readonly parsed = new Map<string, Expr>();
   private readonly cache = new Map<string, { value: unknown } | { error: unknown }>();
   private readonly evaluating = new Set<string>();
+  private readonly reported = new Set<string>();
   private readonly instancesOf = new Map<string, Array<{ address: string; context: InstanceContext }> | undefined>();
 
   constructor(files: readonly ConfigFile[], private readonly inputs: ModuleInputs, private readonly report: ImportReport) {
@@ -182,7 +183,13 @@ export class TerraformModule {
         failures.push(pointer);
         const subject = block ? `${block.type}.${block.name}: ` : '';
         const fix = error instanceof Unknowable ? '' : ' Write the value itself, or pass the variable or reference it comes from with --param.';
-        this.report.error('IMPORT-UNRESOLVED', `${subject}${JSON.stringify(value)}: ${error.message.replace(/\.$/, '')}.${fix}`, where, pointer);
+        const message = `${subject}${JSON.stringify(value)}: ${error.message.replace(/\.$/, '')}.${fix}`;
+        // A value another resource refers to is evaluated again there: report it once.
+        const key = `${where.file}#${pointer}#${message}`;
+        if (!this.reported.has(key)) {
+          this.reported.add(key);
+          this.report.error('IMPORT-UNRESOLVED', message, where, pointer);
+        }
         return undefined;
       }
     }
@@ -369,7 +376,7 @@ export class TerraformModule {
         const failures: string[] = [];
         // Failures are reported where the value is defined; the referring value fails too.
         const value = this.evaluateValue(block.body[attr], context, block, joinPointer(block.pointer, attr), failures);
-        if (failures.length > 0) throw new EvaluationError(`${address}.${attr} cannot be evaluated (see the finding at its definition)`);
+        if (failures.length > 0) throw new Unknowable(`${address}.${attr}`, `${address}.${attr} cannot be evaluated (see the finding at its definition)`);
         return value;
       });
     }

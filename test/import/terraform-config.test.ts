@@ -3,6 +3,11 @@
 // dynamic blocks, data sources through --param; every failure says which --param to pass, at
 // the line of the HCL it is about; everything is bounded.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runImportCommand } from '../../reconciler/cli/commands/import';
+import { captureTerminal } from '../helpers/capture-terminal';
+import { makeTempRepo } from '../helpers/temp-repo';
 import { byKey, errors, importTerraformFiles } from './terraform-import';
 
 const VARIABLES_TF = `
@@ -293,5 +298,23 @@ describe('import --from terraform: configuration', () => {
       grpcRoute: { match: { methodName: 'Get', serviceName: 'orders.Orders', port: 0 }, action: { weightedTargets: [{ virtualNode: 'n', weight: 1, port: 0 }] } },
       priority: 0,
     });
+  });
+
+  it('meshplane import passes --var-file and --param to the Terraform import', async () => {
+    const repo = makeTempRepo({
+      'environments/prod/environment.yaml': 'account: "111122223333"\nregion: us-west-2\n',
+      'infra/variables.tf': VARIABLES_TF,
+      'infra/main.tf': MAIN_TF,
+      'prod.tfvars': 'services = ["billing"]\n',
+    });
+    try {
+      const terminal = captureTerminal();
+      const code = await runImportCommand(['infra'], { from: 'terraform', out: 'environments/prod', varFile: ['prod.tfvars'], param: ['mesh_name=prod'], format: 'text' }, terminal, repo.dir);
+      assert.equal(code, 0, terminal.stdout + terminal.stderr);
+      assert.ok(fs.existsSync(path.join(repo.dir, 'environments/prod/prod/mesh.yaml')));
+      assert.ok(fs.existsSync(path.join(repo.dir, 'environments/prod/prod/virtual-node/billing-node.yaml')));
+    } finally {
+      repo.remove();
+    }
   });
 });
