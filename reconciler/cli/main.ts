@@ -1,6 +1,7 @@
 // The `meshplane` command line: one sub-command per file under commands/.
 import { Command, CommanderError } from 'commander';
 import { validateCommand } from './commands/validate';
+import { initCommand } from './commands/init';
 import { startCommand } from './commands/start';
 import { importCommand } from './commands/import';
 import { synthCommand } from './commands/synth';
@@ -30,7 +31,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     .exitOverride()
     .configureOutput({ writeOut: terminal.out, writeErr: terminal.err })
     .showHelpAfterError('(run meshplane <command> --help for usage)');
-  for (const command of [validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done), statusCommand(terminal, done), serveCommand(terminal, done), bootstrapCommand(terminal, done), graphCommand(terminal, done), routeCommand(terminal, done), reviewCommand(terminal, done)]) {
+  for (const command of [initCommand(terminal, done), validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done), statusCommand(terminal, done), serveCommand(terminal, done), bootstrapCommand(terminal, done), graphCommand(terminal, done), routeCommand(terminal, done), reviewCommand(terminal, done)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: terminal.out, writeErr: terminal.err }));
   }
   try {
