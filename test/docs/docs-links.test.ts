@@ -9,8 +9,12 @@ import { docPages } from './doc-blocks';
 // [text](target) outside code: fenced blocks and `inline code` are removed first.
 const LINK = /\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
+function withoutFences(markdown: string): string {
+  return markdown.replace(/^([ \t]*)(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\2[^\n]*$/gm, '');
+}
+
 function prose(markdown: string): string {
-  return markdown.replace(/^([ \t]*)(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\2[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
+  return withoutFences(markdown).replace(/`[^`\n]*`/g, '');
 }
 
 function links(file: string): string[] {
@@ -21,7 +25,7 @@ function links(file: string): string[] {
 function anchors(file: string): Set<string> {
   const seen = new Map<string, number>();
   const result = new Set<string>();
-  for (const [, heading] of prose(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+  for (const [, heading] of withoutFences(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const base = heading.replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
