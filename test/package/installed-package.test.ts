@@ -89,6 +89,16 @@ describe('the installed package (npm pack, npm install into an empty directory)'
     }
   });
 
+  it('meshplane init scaffolds a repository from the installed package (its schemas and CI recipes ship with it)', async () => {
+    const repo = path.join(cleanups.tempDir('meshplane-installed-init-'), 'mesh-config');
+    await run(process.execPath, [bin, 'init', repo], { cwd: installDir, timeout: 60_000 });
+    assert.ok(fs.existsSync(path.join(repo, '.github', 'workflows', 'meshplane-review.yml')));
+    const [, schema] = /\$schema=(\S+)/.exec(fs.readFileSync(path.join(repo, 'environments', 'dev', 'mesh.yaml'), 'utf8'))!;
+    assert.ok(fs.existsSync(path.resolve(repo, 'environments', 'dev', schema)), schema);
+    const validated = await run(process.execPath, [bin, 'validate', '--repo', repo], { cwd: installDir, timeout: 60_000 });
+    assert.match(validated.stdout, /valid: 0 errors, 0 warnings/);
+  });
+
   it('meshplane route and review explain a change, with the Envoy diff', async () => {
     const repo = cleanups.tempDir('meshplane-installed-repo-');
     fs.cpSync(path.join(installDir, 'node_modules', 'meshplane', 'environments'), path.join(repo, 'environments'), { recursive: true });

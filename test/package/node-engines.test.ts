@@ -13,7 +13,7 @@ interface LockedPackage {
   engines?: { node?: string } | string[];
 }
 
-/** mocha 12 needs ^20.19.0: developing (not running) meshplane on Node 20 needs 20.19 or later (README). */
+/** mocha 12 needs ^20.19.0: developing (not running) meshplane on Node 20 needs 20.19 or later (docs/development.md). */
 const DEVELOPMENT_NODE_20 = '20.19.0';
 
 function lockedPackages(): Array<[string, LockedPackage]> {
