@@ -1,5 +1,6 @@
 // One TerraformStack per environment, named after it: the AWS provider for the environment's
-// account and region, the state backend, and the enabled targets (discovery, appmesh).
+// account and region (version and block settings from the operator), the state backend, and the
+// enabled targets (discovery, appmesh).
 import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, S3BackendConfig, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -7,6 +8,7 @@ import { compareDiagnostics, Diagnostic } from '../model/diagnostic';
 import { Resource } from '../model/resource';
 import { EnvironmentConfig } from '../environment/environment-config';
 import { addAppMeshTarget } from './appmesh-target';
+import { AwsProviderSettings, awsProviderProblems, defaultAwsProviderSettings } from './aws-provider-settings';
 import { addDiscoveryTarget } from './discovery-target';
 import { LogicalNames } from './logical-names';
 import { AwsStackSettings, BackendSettings, SettingsSource } from './stack-settings';
@@ -27,8 +29,12 @@ export class EnvironmentStack extends TerraformStack {
   constructor(scope: Construct, input: StackInput) {
     super(scope, input.name);
     const { config, settings } = input;
-    // allowed_account_ids stops a plan from ever touching another account by mistake.
-    new AwsProvider(this, 'aws', { region: config.region, allowedAccountIds: [config.account] });
+    const provider = settings.provider ?? defaultAwsProviderSettings();
+    for (const { key, message } of awsProviderProblems(provider)) {
+      // The operator's file is not at hand here; the message names the setting in it.
+      this.diagnostics.push({ code: 'TF-PROVIDER', severity: 'error', message: `terraform.provider.${key} of the operator configuration: ${message}`, file: input.settingsSource.file, line: 1, column: 1, pointer: '' });
+    }
+    addProvider(this, config, provider);
     addBackend(this, input.name, settings.backend);
     const names = new LogicalNames();
     const discovery = settings.targets.includes('discovery')
@@ -44,6 +50,30 @@ export class EnvironmentStack extends TerraformStack {
     }
     this.diagnostics.sort(compareDiagnostics);
   }
+}
+
+function addProvider(stack: TerraformStack, config: EnvironmentConfig, settings: AwsProviderSettings): void {
+  const { assumeRole, endpoints, defaultTags } = settings;
+  const provider = new AwsProvider(stack, 'aws', {
+    region: config.region,
+    // allowed_account_ids stops a plan from ever touching another account by mistake.
+    ...(settings.allowedAccountIds ? { allowedAccountIds: [config.account] } : {}),
+    profile: settings.profile,
+    assumeRole: assumeRole && [
+      { roleArn: assumeRole.roleArn.split('{account}').join(config.account), sessionName: assumeRole.sessionName, externalId: assumeRole.externalId, duration: assumeRole.duration },
+    ],
+    defaultTags: defaultTags && [{ tags: defaultTags }],
+    skipCredentialsValidation: settings.skipCredentialsValidation,
+    skipRequestingAccountId: settings.skipRequestingAccountId,
+    // A string in the provider's schema (it also takes "false" to force the check).
+    skipMetadataApiCheck: settings.skipMetadataApiCheck === undefined ? undefined : String(settings.skipMetadataApiCheck),
+    skipRegionValidation: settings.skipRegionValidation,
+  });
+  // Verbatim: cdktf's typed endpoints block would drop a service name it does not know without a word,
+  // while Terraform names an unknown one in its error.
+  if (endpoints) provider.addOverride('endpoints', [endpoints]);
+  // cdktf pins the version the bindings were generated from; the operator chooses the version installed.
+  stack.addOverride('terraform.required_providers.aws.version', settings.version);
 }
 
 function addBackend(stack: TerraformStack, env: string, backend: BackendSettings | undefined): void {

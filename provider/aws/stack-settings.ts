@@ -1,7 +1,9 @@
 // What a per-environment stack needs beyond the mesh documents: which targets to synthesize,
-// the private DNS zone and VPC for the discovery target, and where Terraform keeps state.
+// the private DNS zone and VPC for the discovery target, and — from the operator configuration
+// only — where Terraform keeps state and how the AWS provider is configured.
 // Read from the `terraform` section of environment.yaml by reconciler/terraform/settings.ts.
 import { Position } from '../model/resource';
+import { AwsProviderSettings } from './aws-provider-settings';
 
 export const SYNTH_TARGETS = ['discovery', 'appmesh'] as const;
 export type SynthTarget = (typeof SYNTH_TARGETS)[number];
@@ -34,7 +36,12 @@ export interface AwsStackSettings {
   /** TTL of the virtual service records, in seconds. */
   recordTtl: number;
   backend?: BackendSettings;
+  /** The provider version and block (the operator's terraform.provider); defaults without one. */
+  provider?: AwsProviderSettings;
 }
+
+/** What only the operator configuration sets in a stack. */
+export type OperatorStackSettings = Pick<AwsStackSettings, 'backend' | 'provider'>;
 
 export const DEFAULT_SERVICE_ADDRESS = '10.10.10.10';
 export const DEFAULT_RECORD_TTL = 300;

@@ -55,8 +55,8 @@ export interface MeshXdsSettings {
   proxyLimit: number | 'quota' | undefined;
 }
 
-/** What the environment's Terraform stack holds; the binary and the state backend are the operator's. */
-export interface TerraformEnvironmentSettings extends Omit<AwsStackSettings, 'backend'> {
+/** What the environment's Terraform stack holds; the binary, the state backend and the provider are the operator's. */
+export interface TerraformEnvironmentSettings extends Omit<AwsStackSettings, 'backend' | 'provider'> {
   /** Run Terraform in plan/apply/the daemon. */
   enabled: boolean;
 }

@@ -17,6 +17,11 @@ export const OPERATOR_KEYS: readonly OperatorKey[] = [
   { key: 'terraform.binary', reason: 'it names an executable the daemon runs', fix: 'move it to terraform.binary in meshplane.yaml' },
   { key: 'terraform.backend', reason: 'it names where Terraform state and its credentials live', fix: 'move it to terraform.backend in meshplane.yaml' },
   {
+    key: 'terraform.provider',
+    reason: 'it names the AWS endpoints, profile and role that credentials go to, and the provider version installed',
+    fix: 'move it to terraform.provider in meshplane.yaml',
+  },
+  {
     key: 'status.reporter',
     reason: 'reporters send tokens to the hosts they name',
     fix: 'declare the reporter under reporters in meshplane.yaml, then select it here by name with status.reporters: [<name>]',

@@ -1,7 +1,7 @@
 // The app cdktf-cli runs (cdktf.json: `node dist/reconciler/cli/cdktf-app.js`): one stack per
 // environment of the repository it runs in, so `cdktf synth` and `cdktf plan <env>` work.
 // cdktf-cli passes the output directory in CDKTF_OUTDIR; MESHPLANE_REPO overrides the repository,
-// and MESHPLANE_CONFIG names the operator configuration whose terraform.backend the stacks use.
+// and MESHPLANE_CONFIG names the operator configuration whose terraform.backend and terraform.provider the stacks use.
 import * as path from 'node:path';
 import { formatDiagnostic } from './format-diagnostics';
 import { processTerminal } from './terminal';
@@ -21,8 +21,8 @@ async function main(): Promise<number> {
     terminal.err(`meshplane: ${repo} has no environments/<env>/ folders, so there is nothing to synthesize. Run cdktf in a mesh repository.\n`);
     return 1;
   }
-  const { backend } = await commandTerraform(undefined);
-  const result = await synthesizeEnvironments(source, environments, outdir, backend);
+  const { operatorStack } = await commandTerraform(undefined);
+  const result = await synthesizeEnvironments(source, environments, outdir, operatorStack);
   for (const d of result.diagnostics) terminal.err(formatDiagnostic(d, terminal) + '\n');
   if (!result.synthesized) {
     terminal.err('meshplane: not synthesized: fix the errors above (meshplane validate shows them too).\n');

@@ -13,6 +13,7 @@ import { parseFile } from '../../provider/load/parsed-document';
 import { parseNodeId } from '../xds/proxy-identity';
 import { apiKeyFindings } from './api-key-rules';
 import { OperatorConfigError, operatorUsage } from './errors';
+import { terraformProviderProblems } from './terraform-provider';
 import { GIT_NOTES_REPORTER, operatorConfig, OperatorConfig, OperatorConfigInput } from './operator-config';
 
 export const OPERATOR_SCHEMA_FILE = 'operator-config.schema.json';
@@ -113,6 +114,7 @@ function ruleDiagnostics(config: OperatorConfigInput, file: string, locate: (poi
     report('/terraform/backend/s3', 'terraform.backend.s3 sets both dynamodbTable and useLockfile: choose one way of locking state (useLockfile needs Terraform 1.10 or later).');
   }
   for (const finding of apiKeyFindings(config.api)) report(finding.pointer, finding.message);
+  terraformProviderProblems(config.terraform?.provider, report);
   const etcd = config.store?.etcd;
   if (config.store?.backend === 'etcd' && (etcd?.endpoints?.length ?? 0) === 0) report('/store', 'store.backend etcd needs store.etcd.endpoints, e.g. [http://10.0.0.5:2379].');
   if (etcd?.tls && (etcd.tls.cert === undefined) !== (etcd.tls.key === undefined)) report('/store/etcd/tls', 'store.etcd.tls needs cert and key together (client certificate authentication), or neither.');

@@ -3,6 +3,7 @@
 // changes the mesh and nothing else; the repository's environment.yaml at most selects among the
 // names declared here (status.reporters). docs/configuration.md is the reference.
 import { apiSettings, ApiOperatorSettings } from './api-settings';
+import type { TerraformProviderInput } from './terraform-provider';
 
 /** A secret is read from the daemon's environment or from a file; never written in the configuration or on argv. */
 export type SecretRef = { env: string } | { file: string };
@@ -37,6 +38,8 @@ export interface TerraformOperatorSettings {
   /** The child's environment: these names passed from the daemon's, these values set (besides PATH, HOME and TF_*). */
   env: { pass: string[]; set: Record<string, string> };
   backend?: { s3: { bucket: string; key: string; region?: string; dynamodbTable?: string; useLockfile?: boolean; encrypt?: boolean } } | { local: { dir: string } };
+  /** The hashicorp/aws version and provider block (terraform-provider.ts). */
+  provider?: TerraformProviderInput;
 }
 
 export interface XdsOperatorSettings {

@@ -1,12 +1,13 @@
 // How the daemon runs Terraform, from the operator's `terraform` section only: the binary, the
 // child's whole environment (PATH, a private HOME, the TF_* meshplane sets, terraform.env), the CLI
-// configuration and the state backend. Nothing of it comes from the repository. Commands a user
-// runs take the binary and backend from the same file when given one (--config).
+// configuration, the state backend and the AWS provider. Nothing of it comes from the repository.
+// Commands a user runs take the binary, backend and provider from the same file when given one (--config).
 import * as path from 'node:path';
-import { BackendSettings } from '../../provider/aws/stack-settings';
+import { BackendSettings, OperatorStackSettings } from '../../provider/aws/stack-settings';
 import { InfrastructureOptions } from '../terraform/infrastructure';
 import { loadOperatorConfig } from './load-operator-config';
 import { TerraformOperatorSettings } from './operator-config';
+import { awsProviderSettings } from './terraform-provider';
 
 export type DaemonTerraformOptions = Omit<InfrastructureOptions, 'log' | 'workRoot'>;
 
@@ -20,12 +21,19 @@ export function daemonTerraformOptions(terraform: TerraformOperatorSettings, wor
       ...(terraform.cliConfigFile ? { TF_CLI_CONFIG_FILE: terraform.cliConfigFile } : {}),
       ...terraform.env.set,
     },
-    backend: backendFor(terraform),
+    operatorStack: operatorStackFor(terraform),
   };
 }
 
+/** What the operator sets in each environment's stack: its state backend and the AWS provider. */
+export function operatorStackFor(terraform: TerraformOperatorSettings): (env: string) => OperatorStackSettings {
+  const backend = backendFor(terraform);
+  const provider = awsProviderSettings(terraform.provider);
+  return (env) => ({ ...(backend ? { backend: backend(env) } : {}), provider });
+}
+
 /** The state backend of each environment's stack, when the operator declared one. */
-export function backendFor(terraform: TerraformOperatorSettings): ((env: string) => BackendSettings) | undefined {
+function backendFor(terraform: TerraformOperatorSettings): ((env: string) => BackendSettings) | undefined {
   const backend = terraform.backend;
   return backend ? (env) => backendOf(backend, env) : undefined;
 }
@@ -38,12 +46,12 @@ export async function commandTerraform(configFile: string | undefined, variables
   const file = configFile ?? (variables.MESHPLANE_CONFIG || undefined);
   if (!file) return {};
   const { terraform } = await loadOperatorConfig(file);
-  return { binary: terraform.binary, backend: backendFor(terraform) };
+  return { binary: terraform.binary, operatorStack: operatorStackFor(terraform) };
 }
 
 export interface CommandTerraform {
   binary?: string;
-  backend?: (env: string) => BackendSettings;
+  operatorStack?: (env: string) => OperatorStackSettings;
 }
 
 function backendOf(backend: NonNullable<TerraformOperatorSettings['backend']>, env: string): BackendSettings {

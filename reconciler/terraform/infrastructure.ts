@@ -6,15 +6,15 @@ import { synthesizeStacks } from '../../provider/aws/synthesize';
 import { TerraformStepError } from './errors';
 import { applyTerraformPlan, checkTerraformDrift, runTerraformPlan, TerraformDriftReport, TerraformPlanResult } from './runner';
 import { TerraformRunOptions } from './run-terraform';
-import { BackendSettings } from '../../provider/aws/stack-settings';
+import { OperatorStackSettings } from '../../provider/aws/stack-settings';
 import { TerraformSettings } from './settings';
-import { PreparedEnvironment } from './synth-environments';
+import { PreparedEnvironment, withOperatorStack } from './synth-environments';
 
 export interface InfrastructureOptions extends TerraformRunOptions {
   /** Where stacks are synthesized: the stack of `<env>` runs in `<workRoot>/stacks/<env>`. */
   workRoot: string;
-  /** The state backend of an environment's stack (the operator's terraform.backend). */
-  backend?: (env: string) => BackendSettings | undefined;
+  /** The state backend and AWS provider of an environment's stack (the operator's terraform.backend and terraform.provider). */
+  operatorStack?: (env: string) => OperatorStackSettings;
 }
 
 export interface InfrastructurePlan {
@@ -47,9 +47,7 @@ export async function planInfrastructure(prepared: PreparedEnvironment, options:
   const env = prepared.loaded.name;
   if (!prepared.settings.enabled) return undefined;
   if (hasErrors(prepared.diagnostics)) throw new InfrastructureSynthError(env, prepared.diagnostics);
-  const backend = options.backend?.(env);
-  const input = backend ? { ...prepared.input, settings: { ...prepared.input.settings, backend } } : prepared.input;
-  const synth = synthesizeStacks([input], options.workRoot);
+  const synth = synthesizeStacks([withOperatorStack(prepared.input, options.operatorStack)], options.workRoot);
   if (!synth.synthesized) throw new InfrastructureSynthError(env, synth.diagnostics);
   const workdir = synth.stacks[0].workdir;
   // The binary is the caller's (the operator's, or the CLI user's PATH): never the repository's.

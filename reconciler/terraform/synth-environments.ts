@@ -3,7 +3,7 @@
 // so all three write byte-identical output for the same commit.
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { StackInput } from '../../provider/aws/environment-stack';
-import { BackendSettings } from '../../provider/aws/stack-settings';
+import { OperatorStackSettings } from '../../provider/aws/stack-settings';
 import { SynthesizedStack, synthesizeStacks } from '../../provider/aws/synthesize';
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
@@ -42,18 +42,23 @@ export function preparedEnvironment(loaded: LoadedEnvironment, settings: Terrafo
   };
 }
 
-/** `backend`: each stack's state backend from the operator configuration (local state without one). */
+/** The stack input with what the operator sets in it (state backend, AWS provider); the repository's settings otherwise. */
+export function withOperatorStack(input: StackInput, operatorStack: ((env: string) => OperatorStackSettings) | undefined): StackInput {
+  return operatorStack ? { ...input, settings: { ...input.settings, ...operatorStack(input.name) } } : input;
+}
+
+/** `operatorStack`: each stack's state backend and AWS provider from the operator configuration (local state and defaults without one). */
 export async function synthesizeEnvironments(
   source: FileSource,
   names: readonly string[],
   outdir: string,
-  backend?: (env: string) => BackendSettings,
+  operatorStack?: (env: string) => OperatorStackSettings,
 ): Promise<SynthEnvironmentsResult> {
   const prepared = await Promise.all(names.map((name) => prepareEnvironment(source, name)));
   const diagnostics = prepared.flatMap((p) => p.diagnostics);
   if (hasErrors(diagnostics)) return { synthesized: false, stacks: [], diagnostics: diagnostics.sort(compareDiagnostics) };
   const result = synthesizeStacks(
-    prepared.map((p) => (backend ? { ...p.input, settings: { ...p.input.settings, backend: backend(p.input.name) } } : p.input)),
+    prepared.map((p) => withOperatorStack(p.input, operatorStack)),
     outdir,
   );
   return { ...result, diagnostics: [...diagnostics, ...result.diagnostics].sort(compareDiagnostics) };

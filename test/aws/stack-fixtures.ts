@@ -9,8 +9,8 @@ import { Resource, ResourceDocument, syntheticSource } from '../../provider/mode
 import { defaultEnvironment } from '../../provider/environment/environment-config';
 import { WorkingTreeSource } from '../../reconciler/load/file-source';
 import { OperatorConfig } from '../../reconciler/operator/operator-config';
-import { backendFor } from '../../reconciler/operator/terraform-options';
-import { prepareEnvironment } from '../../reconciler/terraform/synth-environments';
+import { operatorStackFor } from '../../reconciler/operator/terraform-options';
+import { prepareEnvironment, withOperatorStack } from '../../reconciler/terraform/synth-environments';
 
 export function resourceOf(doc: Record<string, unknown>, file = 'environments/test/doc.yaml'): Resource {
   const kind = isKind(doc.kind) ? doc.kind : inferKind(doc);
@@ -43,10 +43,9 @@ export function stackOfResources(resources: Resource[], settings: Partial<AwsSta
   return synthesize(stack);
 }
 
-/** `operator`: the operator configuration whose terraform.backend the stack uses (as synth --config does). */
+/** `operator`: the operator configuration whose terraform.backend and terraform.provider the stack uses (as synth --config does). */
 export async function stackOfEnvironment(repoDir: string, env: string, operator?: OperatorConfig): Promise<SynthesizedTestStack & { validation: Diagnostic[] }> {
   const prepared = await prepareEnvironment(new WorkingTreeSource(repoDir), env);
-  const backend = operator && backendFor(operator.terraform)?.(env);
-  const input = backend ? { ...prepared.input, settings: { ...prepared.input.settings, backend } } : prepared.input;
+  const input = withOperatorStack(prepared.input, operator && operatorStackFor(operator.terraform));
   return { ...synthesize(new EnvironmentStack(Testing.app(), input)), validation: prepared.diagnostics };
 }

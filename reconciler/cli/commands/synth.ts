@@ -24,7 +24,7 @@ export function synthCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--env <name...>', 'environment(s) to synthesize (default: all under environments/)')
     .option('--repo <dir>', 'mesh repository holding environments/ (default: current directory)')
     .option('--out <dir>', `output directory (default: <repo>/${DEFAULT_OUTDIR})`)
-    .option('--config <file>', 'operator configuration whose terraform.backend the stacks use (default: $MESHPLANE_CONFIG)')
+    .option('--config <file>', 'operator configuration whose terraform.backend and terraform.provider the stacks use (default: $MESHPLANE_CONFIG)')
     .action(async (options: SynthOptions) => done(await runSynth(options, terminal)));
 }
 
@@ -32,8 +32,8 @@ export async function runSynth(options: SynthOptions, terminal: Terminal): Promi
   const source = openRepository(options.repo);
   const environments = await selectEnvironments(source, options.env);
   const outdir = path.resolve(options.out ?? path.join(source.label, DEFAULT_OUTDIR));
-  const { backend } = await operatorTerraform(options.config);
-  const result = await synthesizeEnvironments(source, environments, outdir, backend);
+  const { operatorStack } = await operatorTerraform(options.config);
+  const result = await synthesizeEnvironments(source, environments, outdir, operatorStack);
   for (const d of result.diagnostics) terminal.out(formatDiagnostic(d, terminal) + '\n');
   const counts = summarize(result.diagnostics);
   if (!result.synthesized) {
