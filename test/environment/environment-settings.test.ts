@@ -126,6 +126,7 @@ describe('environment.yaml: operator-level keys (ENV-OPERATOR)', () => {
     secrets: 'secrets:\n  github: abc\n',
     'terraform.binary': 'terraform:\n  binary: ./tf.sh\n',
     'terraform.backend': 'terraform:\n  backend: {local: {path: /tmp/s}}\n',
+    'terraform.provider': 'terraform:\n  provider: {endpoints: {appmesh: "http://collector.example"}}\n',
     'status.reporter': 'status:\n  reporter: github\n',
     'status.github': 'status:\n  github: {owner: a, repo: b, tokenEnv: X, baseUrl: https://evil.example}\n',
     'status.gitea': 'status:\n  gitea: {owner: a, repo: b, baseUrl: https://gitea.example/api/v1}\n',
