@@ -24,6 +24,7 @@ import {
   TERRAFORM_REVIEW_DIR,
 } from '../../review';
 import { resolveDataDir } from '../../state';
+import { addOperatorConfigOption, operatorTerraform } from '../operator-terraform';
 import { Terminal } from '../terminal';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../usage-error';
 
@@ -40,13 +41,14 @@ export interface ReviewCommandOptions {
   project?: string;
   apiUrl?: string;
   dataDir?: string;
+  config?: string;
 }
 
 /** Where GitLab looks for the code-quality report when the job declares it (see examples/ci/gitlab-ci.yml). */
 export const DEFAULT_CODE_QUALITY_FILE = 'gl-code-quality-report.json';
 
 export function reviewCommand(terminal: Terminal, done: (code: number) => void): Command {
-  return new Command('review')
+  const command = new Command('review')
     .description('Review a pull request: validate the head, plan base → head, diff every affected proxy’s Envoy configuration, plan Terraform; print it and optionally post it as one comment updated on each push.')
     .requiredOption('--base <ref>', 'the target branch side (e.g. origin/main)')
     .requiredOption('--head <ref>', 'the pull request side (e.g. HEAD)')
@@ -59,13 +61,14 @@ export function reviewCommand(terminal: Terminal, done: (code: number) => void):
     .option('--pr <number>', 'pull request number / merge request IID (default: from the CI variables)')
     .option('--project <slug>', 'owner/name on GitHub and Gitea, project ID or group/project on GitLab (default: GITHUB_REPOSITORY / CI_PROJECT_ID)')
     .option('--api-url <url>', 'API base URL (default: GITHUB_API_URL or https://api.github.com; CI_API_V4_URL or https://gitlab.com/api/v4)')
-    .option('--data-dir <dir>', 'where Terraform stacks are planned for environments with terraform.enabled, under terraform-review/ (default: $MESHPLANE_DATA_DIR, else <repo>/.meshplane)')
-    .action(async (options: ReviewCommandOptions) => done(await runReview(options, terminal)));
+    .option('--data-dir <dir>', 'where Terraform stacks are planned for environments with terraform.enabled, under terraform-review/ (default: $MESHPLANE_DATA_DIR, else <repo>/.meshplane)');
+  return addOperatorConfigOption(command).action(async (options: ReviewCommandOptions) => done(await runReview(options, terminal)));
 }
 
 export async function runReview(options: ReviewCommandOptions, terminal: Terminal, variables: NodeJS.ProcessEnv = process.env): Promise<number> {
   if ((options.pr || options.project || options.apiUrl) && !options.post) throw new UsageError('--pr, --project and --api-url say where to post: add --post github|gitea|gitlab.');
   const repoDir = path.resolve(options.repo ?? '.');
+  const operator = await operatorTerraform(options.config);
   let review: Review;
   try {
     review = await buildReview({
@@ -74,6 +77,7 @@ export async function runReview(options: ReviewCommandOptions, terminal: Termina
       head: options.head,
       environments: options.env,
       terraform: {
+        ...operator,
         workRoot: path.join(resolveDataDir(options, repoDir, variables), TERRAFORM_REVIEW_DIR),
         inherit: 'all',
         log: (line, _stream, step) => terminal.err(`${terminal.paint('dim', `terraform ${step}:`)} ${line}\n`),
