@@ -31,7 +31,7 @@ const DOCS: Json[] = [
   {
     kind: 'VirtualNode', meshName: 'm', virtualNodeName: 'client',
     // R8: missing.m.local is defined nowhere (in another stack, or never).
-    spec: { backends: [{ virtualService: { virtualServiceName: 'web.m.local' } }, { virtualService: { virtualServiceName: 'missing.m.local' } }] },
+    spec: { backends: [{ virtualService: { virtualServiceName: 'web.m.local' } }, { virtualService: { virtualServiceName: 'missing.m.local' } }, { virtualService: { virtualServiceName: 'quiet.m.local' } }] },
   },
   { kind: 'VirtualRouter', meshName: 'm', virtualRouterName: 'r', spec: { listeners: [http(80)] } },
   // RT-T-4 (protocol): an httpRoute to an http2 node listener.
@@ -45,6 +45,10 @@ const DOCS: Json[] = [
   { kind: 'Route', meshName: 'm', virtualRouterName: 'r', routeName: 'grpc-on-http', spec: { grpcRoute: { match: { serviceName: 'x.v1.X' }, action: targets(['orders', 100]) } } },
   { kind: 'Route', meshName: 'm', virtualRouterName: 'r', routeName: 'web', spec: { httpRoute: { match: { prefix: '/' }, action: targets(['web', 100]) } } },
   { kind: 'VirtualService', meshName: 'm', virtualServiceName: 'web.m.local', spec: { provider: { virtualRouter: { virtualRouterName: 'r' } } } },
+  // VR-1: a router with a route but no listener; its service gets no route.
+  { kind: 'VirtualRouter', meshName: 'm', virtualRouterName: 'quiet', spec: {} },
+  { kind: 'Route', meshName: 'm', virtualRouterName: 'quiet', routeName: 'never', spec: { httpRoute: { match: { prefix: '/' }, action: targets(['web', 100]) } } },
+  { kind: 'VirtualService', meshName: 'm', virtualServiceName: 'quiet.m.local', spec: { provider: { virtualRouter: { virtualRouterName: 'quiet' } } } },
   // VS-4: a virtual service provided by a node (no finding at all).
   { kind: 'VirtualService', meshName: 'm', virtualServiceName: 'orders.m.local', spec: { provider: { virtualNode: { virtualNodeName: 'orders' } } } },
   { kind: 'VirtualGateway', meshName: 'm', virtualGatewayName: 'gw', spec: { listeners: [listener(8443, 'grpc')] } },
@@ -67,12 +71,12 @@ function decoded(s: ProxySnapshot, type: TypeUrl): Json[] {
 describe('envoy translation of meshes App Mesh accepted (docs/validation-rules.md)', () => {
   const config = defaultEnvironment('accepted');
 
-  it('validate with warnings only: RT-T-4, RT-T-5, RT-P-2, R8, GR-5, and no VS-4', () => {
+  it('validate with warnings only: RT-T-4, RT-T-5, RT-P-2, R8, GR-5, VR-1, and no VS-4', () => {
     const result = validateEnvironment({ config, resources: model().resources });
     assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
     assert.ok(result.valid);
     const codes = [...new Set(result.diagnostics.map((d) => d.code))].sort();
-    for (const code of ['GR-5', 'R8', 'RT-P-2', 'RT-T-4', 'RT-T-5']) assert.ok(codes.includes(code), `${code} in ${codes.join(', ')}`);
+    for (const code of ['GR-5', 'R8', 'RT-P-2', 'RT-T-4', 'RT-T-5', 'VR-1']) assert.ok(codes.includes(code), `${code} in ${codes.join(', ')}`);
     assert.ok(!codes.includes('VS-4'));
   });
 
@@ -112,10 +116,11 @@ describe('envoy translation of meshes App Mesh accepted (docs/validation-rules.m
     assert.ok(api?.typed_extension_protocol_options, 'the http2 target cluster speaks HTTP/2');
   });
 
-  it('give a missing backend no route: the DROP_ALL egress filter refuses it', () => {
+  it('give a missing backend, and a service of a router without listener, no route: the DROP_ALL egress filter refuses them', () => {
     const client = snap('VirtualNode', 'client');
     const text = JSON.stringify(decoded(client, TYPE_URLS.routeConfiguration)) + JSON.stringify(decoded(client, TYPE_URLS.listener));
     assert.ok(!text.includes('missing.m.local'));
+    assert.ok(!text.includes('quiet.m.local'));
     assert.ok(text.includes('web.m.local'));
   });
 

@@ -42,7 +42,7 @@ const cases: Case[] = [
   { name: 'R8 missing backend is a warning', input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = 'nope.apps.local') } }, expected: ['R8 warning VirtualNode/apps/batch-client /spec/backends/0/virtualService/virtualServiceName'] },
   { name: 'R8 a backend ARN of the same mesh resolves', input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = arn('apps', 'serviceb.apps.local')) } }, expected: [] },
   { name: 'R8 a backend ARN of another mesh is an error', input: { patch: { 'VirtualNode/apps/batch-client': (d) => (d.spec.backends[0].virtualService.virtualServiceName = arn('prod', 'serviceb.apps.local')) } }, expected: ['R8 error VirtualNode/apps/batch-client /spec/backends/0/virtualService/virtualServiceName'] },
-  { name: 'VR-1 router with routes and no listener', input: { patch: { 'VirtualRouter/apps/db': (d) => (d.spec = {}) } }, expected: ['VR-1 error VirtualRouter/apps/db /spec'] },
+  { name: 'VR-1 router with routes and no listener', input: { patch: { 'VirtualRouter/apps/db': (d) => (d.spec = {}) } }, expected: ['VR-1 warning VirtualRouter/apps/db /spec'] },
   { name: 'VR-1 router with neither listener nor route', input: { add: [{ kind: 'VirtualRouter', meshName: 'apps', virtualRouterName: 'idle', spec: {} }] }, expected: ['VR-1 warning VirtualRouter/apps/idle /spec'] },
   {
     name: 'RT-P-1 two router listeners and no match.port',

@@ -16,8 +16,9 @@ export function checkRouteBindings(index: GraphIndex, out: Diagnostic[]): void {
     if (index.listeners(router).length > 0) {
       for (const route of routes) checkRoute(route, router, index, out);
     } else if (routes.length > 0) {
-      out.push(diagnosticAt(router, '/spec', 'VR-1', 'error',
-        `router ${router.identity.name} has ${routes.length} route(s) but no listener, so no route can match; add "listeners: [{portMapping: {port: 80, protocol: http}}]" with the port and protocol clients use.`));
+      // The App Mesh API accepted it (only the Kubernetes CRD requires a listener); nothing is routed through it.
+      out.push(diagnosticAt(router, '/spec', 'VR-1', 'warning',
+        `router ${router.identity.name} has ${routes.length} route(s) but no listener, so no route can match and clients of the services it provides get no route; add "listeners: [{portMapping: {port: 80, protocol: http}}]" with the port and protocol clients use.`));
     } else {
       out.push(diagnosticAt(router, '/spec', 'VR-1', 'warning',
         `router ${router.identity.name} has no listener and no route; add a listener (port and protocol) and routes, or remove the router.`));
