@@ -40,7 +40,22 @@ export interface ModuleInputs {
   params: Record<string, string>;
   /** Variable values from var files, later files winning. */
   varFileValues: Record<string, unknown>;
+  /** For a module called by another: the call's arguments, its only variable values besides defaults. */
+  arguments?: Record<string, unknown>;
 }
+
+/** One instance of a `module` block whose source is a local directory. */
+export interface ModuleCall {
+  /** `module.name`, `module.name[0]`, `module.name["k"]`. */
+  address: string;
+  /** The source as written (`./modules/mesh`). */
+  source: string;
+  /** The evaluated arguments, or undefined when some could not be evaluated (reported). */
+  arguments?: Record<string, unknown>;
+}
+
+/** Arguments of a `module` block that Terraform itself interprets. */
+const MODULE_META_ARGUMENTS = new Set(['source', 'version', 'providers']);
 
 interface Block {
   type: string;
@@ -63,6 +78,7 @@ export class TerraformModule {
   private readonly locals = new Map<string, { value: unknown; at: SourceLocation; pointer: string }>();
   private readonly resources = new Map<string, Block>();
   private readonly data = new Map<string, Block>();
+  private readonly modules = new Map<string, Block>();
   private readonly parsed = new Map<string, Expr>();
   private readonly cache = new Map<string, { value: unknown } | { error: unknown }>();
   private readonly evaluating = new Set<string>();
@@ -97,6 +113,22 @@ export class TerraformModule {
     return out;
   }
 
+  /** Every instance of the `module` blocks calling a local directory, with its arguments evaluated here. */
+  moduleCalls(): ModuleCall[] {
+    const out: ModuleCall[] = [];
+    for (const block of this.modules.values()) {
+      const source = block.body.source;
+      if (typeof source !== 'string' || !/^\.\.?\//.test(source)) continue; // registry and remote modules are not read
+      for (const instance of this.instances(block) ?? []) {
+        const failures: string[] = [];
+        const body = Object.fromEntries(Object.entries(withoutMetaArguments(block.body)).filter(([key]) => !MODULE_META_ARGUMENTS.has(key)));
+        const evaluated = this.evaluateValue(body, instance.context, block, block.pointer, failures) as Record<string, unknown>;
+        out.push({ address: instance.address, source, arguments: failures.length === 0 ? evaluated : undefined });
+      }
+    }
+    return out;
+  }
+
   private add(file: ConfigFile): void {
     const config = file.value;
     for (const [name, body, pointer] of labelled(config.variable, '/variable')) {
@@ -105,6 +137,9 @@ export class TerraformModule {
     asBlocks(config.locals, '/locals').forEach(([block, pointer]) => {
       for (const [name, value] of Object.entries(block)) if (name !== '//') this.locals.set(name, { value, at: file.at, pointer: joinPointer(pointer, name) });
     });
+    for (const [name, body, pointer] of labelled(config.module, '/module')) {
+      if (isRecord(body)) this.modules.set(name, { type: 'module', name, body, at: file.at, pointer });
+    }
     for (const [kind, into] of [['resource', this.resources], ['data', this.data]] as const) {
       asBlocks(config[kind], `/${kind}`).forEach(([byType, typePointer]) => {
         for (const [type, byName] of Object.entries(byType)) {
@@ -279,11 +314,15 @@ export class TerraformModule {
   private variable(name: string): unknown {
     return this.memo(`var.${name}`, () => {
       const declared = this.variables.get(name);
-      const given = this.param(name) ?? this.param(`var.${name}`);
+      if (this.inputs.arguments && Object.prototype.hasOwnProperty.call(this.inputs.arguments, name)) return this.inputs.arguments[name];
+      const given = this.inputs.arguments ? undefined : (this.param(name) ?? this.param(`var.${name}`));
       if (given !== undefined) return this.fromParam(given, declared?.body.type);
-      if (Object.prototype.hasOwnProperty.call(this.inputs.varFileValues, name)) return this.constant(this.inputs.varFileValues[name]);
+      if (!this.inputs.arguments && Object.prototype.hasOwnProperty.call(this.inputs.varFileValues, name)) return this.constant(this.inputs.varFileValues[name]);
       if (!declared) throw new EvaluationError(`no variable "${name}" is declared`);
-      if (declared.body.default === undefined) return unknowable(name, `variable ${name} has no default`);
+      if (declared.body.default === undefined) {
+        if (this.inputs.arguments) throw new EvaluationError(`the module call sets no variable ${name}, which has no default`);
+        return unknowable(name, `variable ${name} has no default`);
+      }
       const failures: string[] = [];
       const value = this.evaluateValue(declared.body.default, {}, undefined, joinPointer(declared.pointer, 'default'), failures, declared.at);
       if (failures.length > 0) throw new EvaluationError(`the default of variable ${name} cannot be evaluated`);

@@ -39,6 +39,9 @@ function isAutoVarFile(file: string): boolean {
   return /(^|[\\/])(terraform\.tfvars|[^\\/]*\.auto\.tfvars)(\.json)?$/i.test(file);
 }
 
+/** Local modules calling local modules, at most. */
+const MAX_MODULE_DEPTH = 8;
+
 /** Configuration files read in one import: far more than any real root module. */
 export const MAX_TERRAFORM_FILES = 1000;
 
@@ -99,14 +102,40 @@ export async function importTerraform(files: readonly InputFile[], report: Impor
   };
   const candidates: Array<{ type: string; address: string; body: Record<string, unknown>; at: SourceLocation; pointer: string; state: boolean }> = [];
   const types = new Set(Object.keys(TERRAFORM_TYPES));
-  for (const [, module] of [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  // Directories another imported directory calls with a local `module` block are evaluated with
+  // the call's arguments (once per instance of the call), not on their own.
+  const childOf = (dir: string, source: string) => path.posix.normalize(path.posix.join(dir, source));
+  const called = new Set<string>();
+  for (const [dir, module] of modules) {
+    for (const { value } of module.config) {
+      for (const calls of Array.isArray(value.module) ? value.module : [value.module]) {
+        if (!isRecord(calls)) continue;
+        for (const call of Object.values(calls).flatMap((c) => (Array.isArray(c) ? c : [c]))) {
+          if (isRecord(call) && typeof call.source === 'string' && modules.has(childOf(dir, call.source))) called.add(childOf(dir, call.source));
+        }
+      }
+    }
+  }
+  const evaluate = (dir: string, moduleArguments: Record<string, unknown> | undefined, depth: number) => {
+    const module = modules.get(dir)!;
     // As Terraform: terraform.tfvars, then *.auto.tfvars in name order, then --var-file, then --param.
     const autoVars = module.autoVars.sort((a, b) => Number(!/^terraform\./.test(a.file)) - Number(!/^terraform\./.test(b.file)) || (a.file < b.file ? -1 : 1));
-    const evaluated = new TerraformModule(module.config, { params: inputs.params, varFileValues: Object.assign({}, ...autoVars.map((v) => v.values), varFileValues) }, report);
+    const evaluated = new TerraformModule(module.config, { params: inputs.params, varFileValues: Object.assign({}, ...autoVars.map((v) => v.values), varFileValues), arguments: moduleArguments }, report);
     evaluated.resourceBlocks.forEach((block) => count(block.type));
     refuseUnknownTypes(evaluated.resourceBlocks, report);
-    if (!report.malformed) candidates.push(...evaluated.evaluateResources(types).map((r) => ({ ...r, state: false })));
-  }
+    if (report.malformed) return;
+    candidates.push(...evaluated.evaluateResources(types).map((r) => ({ ...r, state: false })));
+    for (const call of evaluated.moduleCalls()) {
+      const child = childOf(dir, call.source);
+      if (!modules.has(child) || !call.arguments) continue;
+      if (depth >= MAX_MODULE_DEPTH) {
+        report.error('IMPORT-LIMIT', `${call.address}: modules nested deeper than ${MAX_MODULE_DEPTH} levels are not evaluated.`, wholeFile(dir));
+        continue;
+      }
+      evaluate(child, call.arguments, depth + 1);
+    }
+  };
+  for (const dir of [...modules.keys()].sort()) if (!called.has(dir)) evaluate(dir, undefined, 0);
   for (const resource of states) {
     count(resource.type);
     if (resource.type.startsWith('aws_appmesh_') && !(resource.type in TERRAFORM_TYPES)) refuseUnknownTypes([{ type: resource.type, at: resource.at, pointer: resource.pointer }], report);

@@ -237,6 +237,43 @@ describe('import --from terraform: configuration', () => {
     assert.deepEqual(docs.get('VirtualService/apps/svc')?.spec, { provider: { virtualNode: { virtualNodeName: 'beta' } } });
   });
 
+  it('evaluates local modules with the arguments of each module call (count/for_each on the call too)', async () => {
+    const root = [
+      'resource "aws_appmesh_mesh" "m" {',
+      '  name = "apps"',
+      '}',
+      'module "service" {',
+      '  for_each  = { orders = 8080, payments = 9090 }',
+      '  source    = "./modules/service"',
+      '  mesh_name = aws_appmesh_mesh.m.id',
+      '  name      = each.key',
+      '  port      = each.value',
+      '}',
+    ].join('\n');
+    const child = [
+      'variable "mesh_name" {}',
+      'variable "name" {}',
+      'variable "port" {}',
+      'resource "aws_appmesh_virtual_node" "this" {',
+      '  name      = "${var.name}-node"',
+      '  mesh_name = var.mesh_name',
+      '  spec {',
+      '    listener {',
+      '      port_mapping {',
+      '        port     = var.port',
+      '        protocol = "http"',
+      '      }',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    const result = await importTerraformFiles({ 'infra/main.tf': root, 'infra/modules/service/main.tf': child }, { inputs: ['infra'] });
+    assert.deepEqual(errors(result), []);
+    const docs = byKey(result);
+    assert.deepEqual([...docs.keys()].sort(), ['Mesh/apps', 'VirtualNode/apps/orders-node', 'VirtualNode/apps/payments-node']);
+    assert.deepEqual(docs.get('VirtualNode/apps/payments-node')?.spec, { listeners: [{ portMapping: { port: 9090, protocol: 'http' } }] });
+  });
+
   it('reports HCL syntax errors at their line and writes nothing', async () => {
     const result = await importTerraformFiles({ 'main.tf': 'resource "aws_appmesh_mesh" "m" {\n  name = \n}\n' });
     assert.equal(result.malformed, true);
