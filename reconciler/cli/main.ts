@@ -16,6 +16,7 @@ import { graphCommand } from './commands/graph';
 import { routeCommand } from './commands/route';
 import { serveCommand } from './commands/serve';
 import { reviewCommand } from './commands/review';
+import { apiCommand } from './commands/api';
 import { packageVersion } from '../../provider/package-root';
 import { processTerminal, Terminal } from './terminal';
 import { EXIT_USAGE, UsageError } from './usage-error';
@@ -31,7 +32,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     .exitOverride()
     .configureOutput({ writeOut: terminal.out, writeErr: terminal.err })
     .showHelpAfterError('(run meshplane <command> --help for usage)');
-  for (const command of [initCommand(terminal, done), validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done), statusCommand(terminal, done), serveCommand(terminal, done), bootstrapCommand(terminal, done), graphCommand(terminal, done), routeCommand(terminal, done), reviewCommand(terminal, done)]) {
+  for (const command of [initCommand(terminal, done), validateCommand(terminal, done), startCommand(terminal, done), synthCommand(terminal, done), importCommand(terminal, done), planCommand(terminal, done), applyCommand(terminal, done), historyCommand(terminal, done), rollbackCommand(terminal, done), describeCommand(terminal, done), statusCommand(terminal, done), serveCommand(terminal, done), bootstrapCommand(terminal, done), graphCommand(terminal, done), routeCommand(terminal, done), reviewCommand(terminal, done), apiCommand(terminal, done)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: terminal.out, writeErr: terminal.err }));
   }
   try {

@@ -32,6 +32,7 @@ import { DaemonTerraform } from '../terraform/pipeline-stage';
 import { CommitStatuses, makeStatus, StatusState } from '../status/status';
 import { proxiesRoutes } from '../xds/proxies-api';
 import { XdsServer, XdsServerOptions } from '../xds/xds-server';
+import { AppMeshApi, createAppMeshApi } from '../api/app-mesh-api';
 import { dashboardRoutes } from '../dashboard';
 import { daemonDashboardSource } from './daemon-dashboard-source';
 import type { TrafficReport } from '../demo/traffic-window';
@@ -41,7 +42,7 @@ import { EnvironmentReconciler } from './environment-reconciler';
 import { EnvironmentSources } from './environment-sources';
 import { EnvironmentView } from './environment-view';
 import { settleInterrupted } from './interrupted-statuses';
-import { validateRevision, ValidatedRevision } from './load-revision';
+import { OperatorSelections, validateRevision, ValidatedRevision } from './load-revision';
 import { RevisionCaches, revisionCaches } from './revision-caches';
 import { badListenAddress, cannotListen, operatorSecretsUnreadable, xdsExposed } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
@@ -131,6 +132,8 @@ export class Daemon {
   /** Per environment: what the previous loads parsed and checked (absent with fullRecompute). */
   private readonly revisionCaches = new Map<string, RevisionCaches>();
   source!: GitSource;
+  /** The App Mesh API (docs/appmesh-api.md), mounted on the HTTP port. */
+  private appMeshApi!: AppMeshApi;
   http!: RunningHttpServer;
   xdsAddress = '';
   /** The operator configuration in effect (options.operator, or the built-in defaults). */
@@ -222,6 +225,19 @@ export class Daemon {
       lastKnownHead,
       log: this.log.child({ area: 'source' }),
     });
+    this.appMeshApi = await createAppMeshApi({
+      checkout: this.source.checkout,
+      branch: this.source.branch,
+      store: this.store,
+      settings: this.operator.api,
+      secrets: this.secrets,
+      operator: this.operatorSelections(),
+      environments: this.options.environments,
+      // Read-your-writes for the pipeline too: the commit is reconciled without waiting for a poll.
+      afterCommit: () => void this.source.check(),
+      log: this.log.child({ area: 'api' }),
+    });
+    if (this.appMeshApi.problems.length > 0) throw operatorSecretsUnreadable(this.appMeshApi.problems);
     const resumed = await Promise.all(
       resumable.map(async ({ environment, applied }) => {
         const files = applied.commit ? await this.source.files(applied.commit).catch(() => undefined) : undefined;
@@ -457,9 +473,17 @@ export class Daemon {
 
   /** The validate stage, knowing which reporter names the operator declared. */
   private validate(files: FileSource, environment: string): Promise<ValidatedRevision | undefined> {
-    const declared = Object.keys(this.operator.reporters);
-    const operator = { reporters: ['git-notes', ...declared], defaultReporters: this.operator.defaultReporters, limits: this.operator.limits, addressPolicy: this.addressPolicy };
-    return validateRevision(files, environment, operator, this.options.fullRecompute ? undefined : this.cachesOf(environment));
+    return validateRevision(files, environment, this.operatorSelections(), this.options.fullRecompute ? undefined : this.cachesOf(environment));
+  }
+
+  /** What the operator declared that a revision may select, and its limits (validate stage, API writes). */
+  private operatorSelections(): OperatorSelections {
+    return {
+      reporters: ['git-notes', ...Object.keys(this.operator.reporters)],
+      defaultReporters: this.operator.defaultReporters,
+      limits: this.operator.limits,
+      addressPolicy: this.addressPolicy,
+    };
   }
 
   private cachesOf(environment: string): RevisionCaches {
@@ -642,7 +666,8 @@ export class Daemon {
       .mount(proxiesRoutes(this.xds))
       .mount(dashboardRoutes(daemonDashboardSource(this), { token: this.secretValue(this.operator.dashboard.token, SECRET_VARIABLES.dashboard)() }))
       .mount(registryRoutes(this.registry, { writeToken: this.secretValue(this.operator.registry.writeToken, SECRET_VARIABLES.registryWrite), allowUnauthenticatedWrites: this.operator.registry.allowUnauthenticatedWrites, addressPolicy: this.addressPolicy }))
-      .mount(coordinationRoutes(this.coordination));
+      .mount(coordinationRoutes(this.coordination))
+      .mount(this.appMeshApi.routes);
   }
 
   /** Shows where live calls go on the dashboard (`meshplane start --demo` measures its client's calls). */
@@ -690,7 +715,7 @@ export class Daemon {
   }
 }
 
-function splitListen(flag: string, value: string): { host: string; port: number } {
+export function splitListen(flag: string, value: string): { host: string; port: number } {
   const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
   if (!match || Number(match[2]) > 65535) throw badListenAddress(flag, value);
   return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
