@@ -36,15 +36,19 @@ export interface GitHeadViewOptions {
 }
 
 export class GitHeadView {
-  private readonly git: SimpleGit;
+  private gitHandle: SimpleGit | undefined;
   private head: { commit: string; at: number } | undefined;
   private written: string | undefined;
   private readonly applied = new Map<string, { revision: AppliedRevision | undefined; at: number }>();
   private readonly snapshots = new Map<string, { id: string; snapshot: Promise<EnvironmentSnapshot | undefined> }>();
   private readonly listings = new Map<string, Promise<string[]>>();
 
-  constructor(private readonly options: GitHeadViewOptions) {
-    this.git = gitAt(options.gitDir);
+  constructor(private readonly options: GitHeadViewOptions) {}
+
+  /** Opened on first use: a daemon's clone is made after the API is created. */
+  private get git(): SimpleGit {
+    this.gitHandle ??= gitAt(this.options.gitDir);
+    return this.gitHandle;
   }
 
   /** An API write committed `commit` on the branch: reads see it from now on. */
