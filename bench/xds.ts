@@ -1,5 +1,6 @@
-// xDS server benchmark (issue 5): a load generator in another process opens N real ADS streams
-// (state of the world, then delta) as N distinct Envoy proxies, each on its own connection. A
+// xDS server benchmark (issues 5, 18): load-generator processes (one per 2,500 proxies, at most
+// four; bench/xds/generator-pool.ts) open N real ADS streams (state of the world, then delta) as N
+// distinct Envoy proxies, each on its own connection, 1,000 and 10,000 by default. A
 // one-route change that every proxy reaches is applied; we time translation + push until all N
 // have ACKed the new route table, the server's CPU time, and resident memory per connected proxy
 // (marginal: the growth from N/2 to N connected proxies, per proxy; total RSS printed beside it).
@@ -12,7 +13,8 @@ import * as path from 'node:path';
 import { below, Report } from './report';
 import type { FloorMeasurement, Measurement, MeasureCommand, Protocol } from './xds/measure';
 
-const SIZES = [100, 1000];
+/** Proxy counts measured; MESHPLANE_BENCH_XDS_SIZES=10000 (comma-separated) runs only those. */
+const SIZES = (process.env.MESHPLANE_BENCH_XDS_SIZES ?? '1000,10000').split(',').map(Number);
 const CONVERGE_TARGET_MS = 2000;
 const KB_PER_PROXY_TARGET = 30;
 
@@ -49,7 +51,13 @@ export async function run(report: Report): Promise<void> {
         unit: 'KB',
         floor: floor.kbPerProxy,
         target: below(KB_PER_PROXY_TARGET),
-        details: { rss_mb: measured.rssMb, floor_rss_mb: floor.rssMb },
+        details: {
+          heap_kb: measured.heapKbPerProxy,
+          external_kb: measured.externalKbPerProxy,
+          floor_heap_kb: floor.heapKbPerProxy,
+          rss_mb: measured.rssMb,
+          floor_rss_mb: floor.rssMb,
+        },
       });
     }
   }

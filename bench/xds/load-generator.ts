@@ -31,10 +31,25 @@ function node(id: string) {
   return { id, cluster: id, user_agent_name: 'envoy', user_agent_version: 'bench' };
 }
 
-function open(address: string, protocol: 'sotw' | 'delta', plan: ProxyPlan): void {
+/** Connections opened at once: more would overflow the server's accept backlog (SYNs dropped, connects retried for seconds). */
+const BATCH = 200;
+const CONNECT_TIMEOUT_MS = 60_000;
+
+/** Connects one proxy; resolves once its connection is up (or could not be made). */
+function connect(address: string): Promise<Client> {
   // One connection per proxy, like a fleet of sidecars.
   const client = new AdsClient(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
   clients.push(client);
+  return new Promise((resolve) =>
+    client.waitForReady(Date.now() + CONNECT_TIMEOUT_MS, (error) => {
+      if (error) failed++;
+      resolve(client);
+    }),
+  );
+}
+
+/** Opens one proxy's stream on its connection and subscribes as an Envoy would. */
+function open(client: Client, protocol: 'sotw' | 'delta', plan: ProxyPlan): void {
   const method = protocol === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources';
   const call = (client as unknown as Record<string, () => Call>)[method]();
   calls.push(call);
@@ -75,10 +90,19 @@ function open(address: string, protocol: 'sotw' | 'delta', plan: ProxyPlan): voi
   }
 }
 
+let failed = 0;
+
+async function openAll(address: string, protocol: 'sotw' | 'delta', plans: ProxyPlan[]): Promise<void> {
+  for (let i = 0; i < plans.length; i += BATCH) {
+    const batch = plans.slice(i, i + BATCH);
+    const connected = await Promise.all(batch.map(() => connect(address)));
+    batch.forEach((plan, k) => open(connected[k], protocol, plan));
+  }
+}
+
 process.on('message', (command: GeneratorCommand) => {
   if (command.cmd === 'connect') {
-    for (const plan of command.proxies) open(command.address, command.protocol, plan);
-    process.send!({ event: 'opened', streams: calls.length });
+    void openAll(command.address, command.protocol, command.proxies).then(() => process.send!({ event: 'opened', streams: calls.length, failed }));
   } else {
     for (const call of calls) call.end();
     for (const client of clients) client.close();

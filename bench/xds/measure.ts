@@ -17,20 +17,30 @@ import { TranslatedSnapshotSource } from '../../reconciler/xds/translated-source
 import { versionOf } from '../../reconciler/xds/versions';
 import { XdsServer } from '../../reconciler/xds/xds-server';
 import { until } from '../until';
-import { GeneratorProcess } from './generator-process';
+import { GeneratorPool } from './generator-pool';
 import { ProxyPlan } from './load-generator';
 
 export type Protocol = 'sotw' | 'delta';
 const BACKEND_SERVICES = 50;
 const MESH = 'bench';
+/** Waiting for thousands of proxies to connect: a status poll of 10,000 sessions is not free, so not too often. */
+const SYNC_WAIT = { timeoutMs: 300_000, everyMs: 500 };
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-function rss(): number {
+/** Resident memory after a full collection, and what of it is V8's heap and off-heap buffers. */
+function memory(): { rss: number; heap: number; external: number } {
   gc();
   gc();
-  return process.memoryUsage().rss;
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return { rss, heap: heapUsed, external };
+}
+
+/** Per-proxy growth between two memory readings, in KB. */
+function perProxyKb(before: ReturnType<typeof memory>, after: ReturnType<typeof memory>, proxies: number) {
+  const kb = (bytes: number) => bytes / proxies / 1024;
+  return { rss: kb(after.rss - before.rss), heap: kb(after.heap - before.heap), external: kb(after.external - before.external) };
 }
 
 function toResource(doc: Record<string, unknown>): Resource {
@@ -90,6 +100,9 @@ export interface Measurement {
   cpuMs: number;
   /** Marginal resident memory per connected proxy (growth from N/2 to N proxies). */
   kbPerProxy: number;
+  /** Of that, V8 heap and off-heap (Buffer) growth per proxy. */
+  heapKbPerProxy: number;
+  externalKbPerProxy: number;
   /** Resident memory of the whole process with N proxies connected. */
   rssMb: number;
   /** The RDS response each proxy was sent for the change, as written (base64, for the floor). */
@@ -105,7 +118,8 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   // Subscribed before the server, so it runs first: the moment translation is done and pushing starts.
   let translated = 0n;
   source.subscribe(() => (translated = process.hrtime.bigint()));
-  const server = new XdsServer({ source });
+  // The bench process holds nothing but this port: it may use most of its descriptors for proxies.
+  const server = new XdsServer({ source, maxConnections: n + 100, openFilesShare: 0.9 });
   const address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
   const proxies: ProxyIdentity[] = Array.from({ length: n }, (_, i) => ({ kind: 'VirtualNode', meshName: MESH, name: `proxy-${i}` }));
   const plans: ProxyPlan[] = proxies.map((proxy) => {
@@ -116,7 +130,7 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
       endpoints: [...(snapshot.resources.get(TYPE_URLS.clusterLoadAssignment)?.keys() ?? [])],
     };
   });
-  const generator = await GeneratorProcess.start();
+  const generator = await GeneratorPool.start(n);
   const synced = (count: number) => () => {
     const statuses = server.proxies();
     return statuses.length === count && statuses.every((p) => Object.keys(p.types).length >= 4 && Object.values(p.types).every((t) => t.state === 'synced'));
@@ -124,13 +138,13 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   // Half the proxies first: the marginal memory of the second half is what a proxy costs, without
   // one-off costs (lazily loaded code, V8's young generation growing to its working size).
   const WARM_UP = n / 2;
-  await generator.send({ cmd: 'connect', address, protocol, proxies: plans.slice(0, WARM_UP) }, 'opened');
-  await until(`${WARM_UP} ${protocol} proxies to sync`, synced(WARM_UP));
-  const before = rss();
-  await generator.send({ cmd: 'connect', address, protocol, proxies: plans.slice(WARM_UP) }, 'opened');
-  await until(`${n} ${protocol} proxies to sync`, synced(n));
-  const after = rss();
-  const kbPerProxy = (after - before) / (n - WARM_UP) / 1024;
+  await generator.connect(address, protocol, plans.slice(0, WARM_UP));
+  await until(`${WARM_UP} ${protocol} proxies to sync`, synced(WARM_UP), SYNC_WAIT);
+  const before = memory();
+  await generator.connect(address, protocol, plans.slice(WARM_UP));
+  await until(`${n} ${protocol} proxies to sync`, synced(n), SYNC_WAIT);
+  const after = memory();
+  const perProxy = perProxyKb(before, after, n - WARM_UP);
 
   // The change: shared's weights 50/50 → 60/40. Every proxy reaches shared, so all N get new routes.
   const previous = new Map(server.proxies().map((p) => [p.identity, p.types.routeConfiguration.acked?.version]));
@@ -144,7 +158,7 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   source.apply(changed, config);
   const translateMs = Number(translated - started) / 1e6;
   const pushMs = Number(process.hrtime.bigint() - translated) / 1e6;
-  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n);
+  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n, { everyMs: 2 });
   const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
 
@@ -158,7 +172,7 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   await generator.stop();
   await server.stop(1000);
   source.close();
-  return { convergeMs, translateMs, pushMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy, rssMb: after / 2 ** 20, responses };
+  return { convergeMs, translateMs, pushMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy: perProxy.rss, heapKbPerProxy: perProxy.heap, externalKbPerProxy: perProxy.external, rssMb: after.rss / 2 ** 20, responses };
 }
 
 /** The floor: a bare ADS server that only holds the streams and writes the given bytes to them. */
@@ -166,6 +180,8 @@ export interface FloorMeasurement {
   convergeMs: number;
   cpuMs: number;
   kbPerProxy: number;
+  heapKbPerProxy: number;
+  externalKbPerProxy: number;
   rssMb: number;
 }
 
@@ -193,26 +209,26 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   const plans: ProxyPlan[] = Array.from({ length: n }, (_, i) => ({ nodeId: `mesh/${MESH}/virtualNode/proxy-${i}`, routes: ['r'], endpoints: ['e'] }));
-  const generator = await GeneratorProcess.start();
+  const generator = await GeneratorPool.start(n);
   const WARM_UP = n / 2;
   const opened = (count: number) => () => streams.length === count && streams.every((s) => s.requests >= 4);
-  await generator.send({ cmd: 'connect', address: `127.0.0.1:${port}`, protocol, proxies: plans.slice(0, WARM_UP) }, 'opened');
-  await until(`${WARM_UP} floor streams`, opened(WARM_UP));
-  const before = rss();
-  await generator.send({ cmd: 'connect', address: `127.0.0.1:${port}`, protocol, proxies: plans.slice(WARM_UP) }, 'opened');
-  await until(`${n} floor streams`, opened(n));
-  const after = rss();
-  const kbPerProxy = (after - before) / (n - WARM_UP) / 1024;
+  await generator.connect(`127.0.0.1:${port}`, protocol, plans.slice(0, WARM_UP));
+  await until(`${WARM_UP} floor streams`, opened(WARM_UP), SYNC_WAIT);
+  const before = memory();
+  await generator.connect(`127.0.0.1:${port}`, protocol, plans.slice(WARM_UP));
+  await until(`${n} floor streams`, opened(n), SYNC_WAIT);
+  const after = memory();
+  const perProxy = perProxyKb(before, after, n - WARM_UP);
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   triggered = true;
   streams.forEach((stream, i) => stream.call.write(responses[i % responses.length]));
-  await until(`${n} floor ACKs`, () => acks === n);
+  await until(`${n} floor ACKs`, () => acks === n, { everyMs: 2 });
   const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
   await generator.stop();
   server.forceShutdown();
-  return { convergeMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy, rssMb: after / 2 ** 20 };
+  return { convergeMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy: perProxy.rss, heapKbPerProxy: perProxy.heap, externalKbPerProxy: perProxy.external, rssMb: after.rss / 2 ** 20 };
 }
 
 export type MeasureCommand = { mode: 'server'; n: number; protocol: Protocol } | { mode: 'floor'; n: number; protocol: Protocol; responses: string[] };

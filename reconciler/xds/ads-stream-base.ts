@@ -27,14 +27,14 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
   protected closed = false;
   private released = false;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly nackBudget: NackBudget;
+  /** Created at the stream's first NACK: most streams never send one. */
+  private nackBudget: NackBudget | undefined;
 
   constructor(
     protected readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
     protected readonly host: StreamHost,
   ) {
-    const { idleTimeoutMs, nacksPerMinute } = host.limits;
-    this.nackBudget = new NackBudget(nacksPerMinute);
+    const { idleTimeoutMs } = host.limits;
     if (idleTimeoutMs > 0) {
       this.idleTimer = setTimeout(() => this.close(xdsErrors.idleStream(idleTimeoutMs)), idleTimeoutMs);
       this.idleTimer.unref();
@@ -97,6 +97,7 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
   protected nacked(session: ProxySession, typeUrl: TypeUrl, version: string, message: string, code: number): void {
     const text = truncateNackText(message);
     session.nacked(typeUrl, version, text, code);
+    this.nackBudget ??= new NackBudget(this.host.limits.nacksPerMinute);
     const budget = this.nackBudget.take();
     session.nacksSuppressed = this.nackBudget.suppressed;
     if (budget.report) this.host.nacked(session, typeUrl, version, text, code, budget.suppressedBefore);

@@ -14,8 +14,8 @@ interface TypeState {
   client: Map<string, string>;
   /** Explicitly subscribed names we told the proxy do not exist. */
   toldAbsent: Set<string>;
-  /** `name@hash` the proxy rejected: never sent to it again. */
-  rejected: Set<string>;
+  /** `name@hash` the proxy rejected: never sent to it again (created on the first NACK). */
+  rejected?: Set<string>;
   nonce?: string;
   /** The last response: its version, what it carried, and the versions it replaced (restored if the proxy rejects it). */
   last?: { version: string; updates: EncodedResource[]; removals: string[]; replaced: Map<string, string | undefined> };
@@ -41,11 +41,11 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     const session = this.admitOnce(request.node, 'delta', typeUrl, request.resource_names_subscribe);
     if (!isServedType(typeUrl)) return;
     if (!state) {
-      state = { wildcard: false, names: new Set(), client: new Map(), toldAbsent: new Set(), rejected: new Set() };
+      state = { wildcard: false, names: new Set(), client: new Map(), toldAbsent: new Set() };
       this.types.set(typeUrl, state);
       for (const [name, version] of Object.entries(request.initial_resource_versions)) state.client.set(name, version);
       // A reconnecting proxy holds what it lists (versions are content hashes).
-      session.holds(typeUrl, Object.entries(request.initial_resource_versions).map(([name, hash]) => ({ name, hash })), false);
+      session.holds(typeUrl, Object.entries(request.initial_resource_versions).map(([name, hash]) => ({ name, hash })));
     }
     if (request.response_nonce) {
       if (request.response_nonce !== state.nonce) return; // answers an older response: ignore it
@@ -54,7 +54,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
         // The proxy keeps what it had: restore our view of it, and never resend what it rejected.
         for (const [name, previous] of last.replaced) {
           const rejectedHash = state.client.get(name);
-          if (rejectedHash !== undefined) state.rejected.add(`${name}@${rejectedHash}`);
+          if (rejectedHash !== undefined) (state.rejected ??= new Set()).add(`${name}@${rejectedHash}`);
           if (previous === undefined) state.client.delete(name);
           else state.client.set(name, previous);
         }
@@ -62,7 +62,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
         session.rejects(typeUrl, last.updates, truncateNackText(request.error_detail.message));
         this.nacked(session, typeUrl, last.version, request.error_detail.message, request.error_detail.code);
       } else {
-        session.holds(typeUrl, last.updates, false);
+        session.holds(typeUrl, last.updates);
         session.drops(typeUrl, last.removals);
         this.host.acked(session, typeUrl, last.version);
       }
@@ -99,7 +99,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     const desired = this.subscribed(typeUrl, state);
     const updates: EncodedResource[] = [];
     for (const resource of desired.values()) {
-      if (state.client.get(resource.name) !== resource.hash && !state.rejected.has(`${resource.name}@${resource.hash}`)) updates.push(resource);
+      if (state.client.get(resource.name) !== resource.hash && !state.rejected?.has(`${resource.name}@${resource.hash}`)) updates.push(resource);
     }
     const removals: string[] = [];
     for (const name of state.client.keys()) if (!desired.has(name)) removals.push(name);

@@ -1,5 +1,5 @@
 // The ADS wire messages: requests decoded with Envoy's protos, responses written directly from
-// pre-encoded resources (the resource bytes are shared by every proxy; only the envelope is per stream).
+// pre-encoded resources (the resource bytes are shared by every proxy; only the envelope is per response).
 import * as protobuf from 'protobufjs';
 import { EncodedResource } from '../../provider/envoy/snapshot';
 import { envoyType } from './envoy-protos';
@@ -78,32 +78,19 @@ export function decodeDeltaDiscoveryRequest(bytes: Buffer): DeltaDiscoveryReques
   return deltaRequest.toObject(deltaRequest.decode(bytes), TO_OBJECT) as DeltaDiscoveryRequest;
 }
 
-/** `google.protobuf.Any` wrapping of each resource, built once per resource object. */
-const anyCache = new WeakMap<EncodedResource, Uint8Array>();
-/** `envoy.service.discovery.v3.Resource` (name, version = content hash, Any) for delta, once per resource object. */
-const deltaResourceCache = new WeakMap<EncodedResource, Uint8Array>();
-
-function encodedAny(resource: EncodedResource): Uint8Array {
-  let bytes = anyCache.get(resource);
-  if (!bytes) {
-    bytes = protobuf.Writer.create().uint32(10).string(resource.typeUrl).uint32(18).bytes(resource.bytes).finish();
-    anyCache.set(resource, bytes);
-  }
-  return bytes;
+/**
+ * `google.protobuf.Any` (type_url 1, value 2) around a resource's bytes, written straight into the
+ * response: the bytes are copied into the response once, and no wrapped copy is kept per resource
+ * (one was, for every resource of every proxy, as long as the resource lived).
+ */
+function writeAny(writer: protobuf.Writer, resource: EncodedResource): protobuf.Writer {
+  return writer.fork().uint32(10).string(resource.typeUrl).uint32(18).bytes(resource.bytes).ldelim();
 }
 
-function encodedDeltaResource(resource: EncodedResource): Uint8Array {
-  let bytes = deltaResourceCache.get(resource);
-  if (!bytes) {
-    // Field numbers of envoy.service.discovery.v3.Resource: version 1, resource 2, name 3.
-    bytes = protobuf.Writer.create()
-      .uint32(10).string(resource.hash)
-      .uint32(18).bytes(encodedAny(resource))
-      .uint32(26).string(resource.name)
-      .finish();
-    deltaResourceCache.set(resource, bytes);
-  }
-  return bytes;
+/** `envoy.service.discovery.v3.Resource` for delta: version (the content hash) 1, resource (Any) 2, name 3. */
+function writeDeltaResource(writer: protobuf.Writer, resource: EncodedResource): protobuf.Writer {
+  writer.fork().uint32(10).string(resource.hash).uint32(18);
+  return writeAny(writer, resource).uint32(26).string(resource.name).ldelim();
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
@@ -113,7 +100,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
 /** envoy.service.discovery.v3.DiscoveryResponse: version_info 1, resources 2, type_url 4, nonce 5. */
 export function encodeDiscoveryResponse(version: string, typeUrl: string, nonce: string, resources: Iterable<EncodedResource>): Buffer {
   const writer = protobuf.Writer.create().uint32(10).string(version);
-  for (const resource of resources) writer.uint32(18).bytes(encodedAny(resource));
+  for (const resource of resources) writeAny(writer.uint32(18), resource);
   return toBuffer(writer.uint32(34).string(typeUrl).uint32(42).string(nonce).finish());
 }
 
@@ -126,7 +113,7 @@ export function encodeDeltaDiscoveryResponse(
   removed: Iterable<string>,
 ): Buffer {
   const writer = protobuf.Writer.create().uint32(10).string(systemVersion);
-  for (const resource of resources) writer.uint32(18).bytes(encodedDeltaResource(resource));
+  for (const resource of resources) writeDeltaResource(writer.uint32(18), resource);
   writer.uint32(34).string(typeUrl).uint32(42).string(nonce);
   for (const name of removed) writer.uint32(50).string(name);
   return toBuffer(writer.finish());

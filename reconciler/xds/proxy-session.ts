@@ -64,15 +64,34 @@ export interface HeldResource {
 /** Names of missing resources listed per type in the status (the count is what matters beyond). */
 const MAX_MISSING = 3;
 
+/** A version with the time in epoch milliseconds: a number per mark instead of an ISO string (10,000 proxies × types × marks). */
+interface Mark {
+  version: string;
+  at: number;
+}
+
+interface TypeMarks {
+  sent?: Mark;
+  acked?: Mark;
+  lastNack?: Omit<NackRecord, 'at'> & { at: number };
+}
+
+const iso = (mark: { at: number }) => new Date(mark.at).toISOString();
+
 export class ProxySession {
   readonly key: string;
-  readonly connectedSince = new Date();
+  private readonly connectedAt = Date.now();
   nacksSuppressed = 0;
-  private readonly types = new Map<TypeUrl, TypeStatus>();
-  /** Per type, name → content hash of what the proxy ACKed. */
-  private readonly held = new Map<TypeUrl, Map<string, string>>();
-  /** `type|name|hash` the proxy rejected → its error text. */
-  private readonly rejected = new Map<string, string>();
+  private readonly types = new Map<TypeUrl, TypeMarks>();
+  /**
+   * Per type, name → what the proxy ACKed (its content hash). After a state-of-the-world ACK this is
+   * the very map the stream sent — usually the snapshot's own, shared by every proxy — not a copy;
+   * a delta ACK on top of it copies it first (`owned`).
+   */
+  private readonly held = new Map<TypeUrl, ReadonlyMap<string, HeldResource>>();
+  private readonly owned = new Set<TypeUrl>();
+  /** `type|name|hash` the proxy rejected → its error text (created on the first NACK). */
+  private rejected: Map<string, string> | undefined;
   private view: ServedView | undefined;
 
   constructor(
@@ -87,7 +106,7 @@ export class ProxySession {
     this.key = proxyKey(proxy);
   }
 
-  private type(typeUrl: TypeUrl): TypeStatus {
+  private type(typeUrl: TypeUrl): TypeMarks {
     let status = this.types.get(typeUrl);
     if (!status) {
       status = {};
@@ -97,15 +116,15 @@ export class ProxySession {
   }
 
   sent(typeUrl: TypeUrl, version: string): void {
-    this.type(typeUrl).sent = { version, at: new Date().toISOString() };
+    this.type(typeUrl).sent = { version, at: Date.now() };
   }
 
   acked(typeUrl: TypeUrl, version: string): void {
-    this.type(typeUrl).acked = { version, at: new Date().toISOString() };
+    this.type(typeUrl).acked = { version, at: Date.now() };
   }
 
   nacked(typeUrl: TypeUrl, version: string, error: string, code: number): void {
-    this.type(typeUrl).lastNack = { version, error, code, at: new Date().toISOString() };
+    this.type(typeUrl).lastNack = { version, error, code, at: Date.now() };
   }
 
   /** The stream that serves this proxy (set once admitted). */
@@ -113,23 +132,40 @@ export class ProxySession {
     this.view = view;
   }
 
-  /** The proxy ACKed these resources; `complete`: they are all it holds of the type (a SotW response). */
-  holds(typeUrl: TypeUrl, resources: Iterable<HeldResource>, complete: boolean): void {
-    let held = this.held.get(typeUrl);
-    if (!held || complete) this.held.set(typeUrl, (held = new Map()));
-    for (const { name, hash } of resources) held.set(name, hash);
+  /** The proxy ACKed a state-of-the-world response: these are all it holds of the type. Kept by reference; never modified. */
+  holdsExactly(typeUrl: TypeUrl, resources: ReadonlyMap<string, HeldResource>): void {
+    this.held.set(typeUrl, resources);
+    this.owned.delete(typeUrl);
+  }
+
+  /** The proxy ACKed these resources (delta), on top of what it held. */
+  holds(typeUrl: TypeUrl, resources: Iterable<HeldResource>): void {
+    const held = this.ownHeld(typeUrl);
+    for (const resource of resources) held.set(resource.name, resource);
   }
 
   /** The proxy ACKed the removal of these resources. */
   drops(typeUrl: TypeUrl, names: Iterable<string>): void {
-    const held = this.held.get(typeUrl);
-    for (const name of names) held?.delete(name);
+    if (!this.held.has(typeUrl)) return;
+    const held = this.ownHeld(typeUrl);
+    for (const name of names) held.delete(name);
+  }
+
+  private ownHeld(typeUrl: TypeUrl): Map<string, HeldResource> {
+    const current = this.held.get(typeUrl);
+    if (current && this.owned.has(typeUrl)) return current as Map<string, HeldResource>;
+    const copy = new Map(current);
+    this.held.set(typeUrl, copy);
+    this.owned.add(typeUrl);
+    return copy;
   }
 
   /** The proxy NACKed a response with these resources: the ones it did not already hold are rejected. */
   rejects(typeUrl: TypeUrl, resources: Iterable<HeldResource>, error: string): void {
     const held = this.held.get(typeUrl);
-    for (const { name, hash } of resources) if (held?.get(name) !== hash) this.rejected.set(`${typeUrl}|${name}|${hash}`, error);
+    for (const { name, hash } of resources) {
+      if (held?.get(name)?.hash !== hash) (this.rejected ??= new Map()).set(`${typeUrl}|${name}|${hash}`, error);
+    }
   }
 
   /** The version the proxy runs for a type (its last ACK), if any. */
@@ -146,7 +182,13 @@ export class ProxySession {
           : status.lastNack?.version === status.sent.version
             ? 'nacked'
             : 'pending';
-      types[TYPE_NAMES.get(typeUrl) ?? typeUrl] = { typeUrl, ...status, state };
+      types[TYPE_NAMES.get(typeUrl) ?? typeUrl] = {
+        typeUrl,
+        ...(status.sent ? { sent: { version: status.sent.version, at: iso(status.sent) } } : {}),
+        ...(status.acked ? { acked: { version: status.acked.version, at: iso(status.acked) } } : {}),
+        ...(status.lastNack ? { lastNack: { ...status.lastNack, at: iso(status.lastNack) } } : {}),
+        state,
+      };
     }
     this.foldClosure(types);
     return {
@@ -160,7 +202,7 @@ export class ProxySession {
       protocol: this.protocol,
       userAgent: this.userAgent,
       peer: this.peer,
-      connectedSince: this.connectedSince.toISOString(),
+      connectedSince: new Date(this.connectedAt).toISOString(),
       nacksSuppressed: this.nacksSuppressed,
       types,
     };
@@ -172,8 +214,8 @@ export class ProxySession {
     if (!snapshot || !this.view) return;
     const view = this.view;
     const gaps = closureGaps(snapshot, closureRoots(snapshot, (typeUrl) => view.subscription(typeUrl)), {
-      heldHash: (typeUrl, name) => this.held.get(typeUrl)?.get(name),
-      rejection: (typeUrl, name, hash) => this.rejected.get(`${typeUrl}|${name}|${hash}`),
+      heldHash: (typeUrl, name) => this.held.get(typeUrl)?.get(name)?.hash,
+      rejection: (typeUrl, name, hash) => this.rejected?.get(`${typeUrl}|${name}|${hash}`),
     });
     for (const gap of gaps) {
       const key = TYPE_NAMES.get(gap.typeUrl) ?? gap.typeUrl;

@@ -13,9 +13,11 @@ interface TypeState {
   sent: ReadonlyMap<string, EncodedResource>;
   sentVersion?: string;
   nonce?: string;
-  /** Versions this proxy rejected: never sent to it again. */
-  rejected: Set<string>;
+  /** Versions this proxy rejected: never sent to it again (created on the first NACK). */
+  rejected?: Set<string>;
 }
+
+const NOTHING_SENT: ReadonlyMap<string, EncodedResource> = new Map();
 
 export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
   protected decode(bytes: Buffer): DiscoveryRequest {
@@ -33,19 +35,19 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
     let state = this.types.get(typeUrl);
     const first = state === undefined;
     if (!state) {
-      state = { wildcard: false, names: new Set(), sent: new Map(), rejected: new Set() };
+      state = { wildcard: false, names: new Set(), sent: NOTHING_SENT };
       this.types.set(typeUrl, state);
     }
     if (request.response_nonce) {
       if (request.response_nonce !== state.nonce) return; // answers an older response: ignore it
       if (request.error_detail) {
         const version = state.sentVersion ?? '';
-        state.rejected.add(version);
+        (state.rejected ??= new Set()).add(version);
         session.rejects(typeUrl, state.sent.values(), truncateNackText(request.error_detail.message));
         this.nacked(session, typeUrl, version, request.error_detail.message, request.error_detail.code);
       } else if (state.sentVersion !== undefined) {
         // A state-of-the-world response is everything the proxy holds of the type.
-        session.holds(typeUrl, state.sent.values(), true);
+        session.holdsExactly(typeUrl, state.sent);
         this.host.acked(session, typeUrl, state.sentVersion);
       }
     } else if (request.version_info) {
@@ -73,12 +75,12 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
 
   private send(typeUrl: TypeUrl, state: TypeState, resources: ReadonlyMap<string, EncodedResource>, clientHas?: string): void {
     const version = state.wildcard && resources === this.snapshot?.resources.get(typeUrl) ? versionOfMap(resources) : versionOf(resources.values());
-    if (version === state.sentVersion || state.rejected.has(version)) return;
+    if (version === state.sentVersion || state.rejected?.has(version)) return;
     state.sentVersion = version;
     state.sent = resources;
     if (clientHas === version) {
       // It already runs exactly this (reconnect, or another replica).
-      this.session!.holds(typeUrl, resources.values(), true);
+      this.session!.holdsExactly(typeUrl, resources);
       return;
     }
     const nonce = this.nextNonce();

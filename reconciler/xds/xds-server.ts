@@ -40,6 +40,8 @@ export interface XdsServerOptions {
   credentials?: grpc.ServerCredentials;
   /** TCP connections held at once (default 10,000; lowered to what the open-files limit affords). */
   maxConnections?: number;
+  /** The share of the process's open-files budget the xDS port may take (default half: the daemon's HTTP port takes a quarter). */
+  openFilesShare?: number;
   /** Per-stream bounds: subscriptions, name length, NACK reporting, idle timeout (also for connections without a stream). */
   limits?: Partial<StreamLimits>;
   /** Problems that do not stop the server: a lowered connection cap, accept failures (EMFILE). */
@@ -65,8 +67,7 @@ export interface XdsServerEvents {
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
-/** The share of the open-files budget the xDS port may take (HTTP takes a quarter). */
-const OPEN_FILES_SHARE = 0.5;
+const DEFAULT_OPEN_FILES_SHARE = 0.5;
 const CONNECTION_IDLE_GRACE_MS = 1_000;
 
 export class XdsServer extends EventEmitter<XdsServerEvents> {
@@ -86,7 +87,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     const limits = { ...DEFAULT_STREAM_LIMITS, ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined)) };
     this.host = this.streamHost(limits);
     const requested = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    const { cap, lowered, limit } = capByOpenFiles(requested, OPEN_FILES_SHARE);
+    const { cap, lowered, limit } = capByOpenFiles(requested, options.openFilesShare ?? DEFAULT_OPEN_FILES_SHARE);
     if (lowered) this.warn(`xDS connection cap lowered from ${requested} to ${cap}: the process may open only ${limit} files; raise it (ulimit -n) to allow more`, { limit, cap });
     // A connection outlives its streams' idle timeout by a little, so a silent stream is closed with its own message.
     const connectionIdleMs = limits.idleTimeoutMs > 0 ? limits.idleTimeoutMs + CONNECTION_IDLE_GRACE_MS : 0;
