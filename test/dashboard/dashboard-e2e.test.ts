@@ -170,8 +170,12 @@ describe('dashboard end to end (headless Chromium)', function () {
       assert.equal(await page.locator(`#graph svg .node[data-id="${id}"]`).count(), 1, id);
     }
     assert.equal(await page.locator('#graph svg .edge.weighted text').count(), 2);
-    const box = await page.locator('#graph svg').boundingBox();
-    assert.ok(box && box.width > 300 && box.height > 100, `the graph is drawn (${JSON.stringify(box)})`);
+    // A push may redraw the graph meanwhile (the SVG is replaced): measure the one that is shown.
+    const box = await eventually('the graph to be drawn larger than 300×100', async () => {
+      const drawn = await page.locator('#graph svg').boundingBox();
+      return drawn && drawn.width > 300 && drawn.height > 100 ? drawn : undefined;
+    }, 10_000, 100);
+    assert.ok(box);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 42, 'still the same page');
     await shot('6-graph-nack');
   });
