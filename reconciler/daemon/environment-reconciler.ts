@@ -14,7 +14,7 @@ import { errorText } from '../source/git';
 import { StateStore } from '../state/state-store';
 import { AppliedRevision } from '../state/state-types';
 import { StatusReporter } from '../status/reporter';
-import { applyTerraformStage, DaemonTerraform, planTerraformStage } from '../terraform/pipeline-stage';
+import { applyTerraformStage, DaemonTerraform, planTerraformStage, terraformPlanText } from '../terraform/pipeline-stage';
 import { makeStatus, Stage, Status, StatusState } from '../status/status';
 import type { ProxyDirectory, ProxySummary } from '../ha';
 import { XdsServer } from '../xds/xds-server';
@@ -216,7 +216,8 @@ export class EnvironmentReconciler {
       return finish('blocked', describeFindings(applied.plan.diagnostics));
     }
     const revisionNumber = applied.revision?.revision ?? applied.previous?.revision ?? 0;
-    const planText = applied.status === 'applied' ? summaryLine(applied.plan.summary) : 'No changes: the applied revision matches this commit.';
+    const meshPlanText = applied.status === 'applied' ? summaryLine(applied.plan.summary) : 'No changes: the applied revision matches this commit.';
+    const planText = [meshPlanText, terraformPlanText(terraform)].filter(Boolean).join(' ');
     const meshApplyText = applied.status === 'applied' ? `revision ${revisionNumber} applied` : `no changes; revision ${revisionNumber} stays applied`;
     const infrastructure = await applyTerraformStage(terraform, this.ctx.terraform, log);
     const applyText = infrastructure ? `${meshApplyText}; ${infrastructure.description}` : meshApplyText;

@@ -36,6 +36,13 @@ export async function planTerraformStage(prepared: PreparedEnvironment, terrafor
   }
 }
 
+/** The Terraform plan's summary for the commit's plan status (and so the dashboard's commit page); '' without a plan. */
+export function terraformPlanText(stage: TerraformPlanStage): string {
+  const s = stage.plan?.summary;
+  if (!s) return '';
+  return s.hasChanges ? `terraform: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy` : 'terraform: no changes';
+}
+
 /** Applies the planned stack; undefined when there was nothing to run. */
 export async function applyTerraformStage(stage: TerraformPlanStage, terraform: DaemonTerraform, log: Logger): Promise<StatusReport | undefined> {
   if (!stage.plan) return undefined;
