@@ -44,7 +44,7 @@ function sandbox(emptyDir: boolean): Sandbox {
     fs.cpSync(path.join(REPO_ROOT, 'environments'), path.join(workDir, 'environments'), { recursive: true });
     fs.writeFileSync(path.join(workDir, '.gitignore'), '.meshplane/\ncdktf.out/\n');
     const inRepo = (...args: string[]) => git(workDir, ...args);
-    inRepo('-c', `include.path=${path.join(home, '.gitconfig')}`, 'init', '-q', '-b', 'main');
+    inRepo('init', '-q', '-b', 'main');
     inRepo('add', '-A');
     inRepo('-c', 'user.name=Docs Reader', '-c', 'user.email=reader@example.com', 'commit', '-q', '-m', 'the example environments');
   }
