@@ -21,12 +21,13 @@ const HISTORY_FILE = /^([1-9][0-9]*)\.json$/;
 export class FileStateStore implements StateStore {
   readonly location: string;
   /**
-   * Per environment, the last state.json text read or written and its revision: a read of the
-   * same text returns the same object instead of parsing and checksumming megabytes again (the
-   * daemon reads the state several times per commit, and its planner recognises unchanged
-   * documents by object). Callers treat revisions as read-only.
+   * Per environment, the last state.json read or written, its revision and the file's stat: while
+   * the file is the same (inode, size, mtime — every commit renames a new file into place, an edit
+   * changes size or mtime) a read returns the same object instead of reading, parsing and
+   * checksumming megabytes again (the daemon reads the state several times per commit, and its
+   * planner recognises unchanged documents by object). Callers treat revisions as read-only.
    */
-  private readonly lastState = new Map<string, { text: string; revision: AppliedRevision }>();
+  private readonly lastState = new Map<string, { stamp: string; revision: AppliedRevision }>();
 
   constructor(dir: string) {
     this.location = path.resolve(dir);
@@ -47,6 +48,9 @@ export class FileStateStore implements StateStore {
 
   async read(environment: string): Promise<AppliedRevision | undefined> {
     const file = this.stateFile(environment);
+    const stamp = await stampOf(file);
+    const last = this.lastState.get(environment);
+    if (last && stamp !== undefined && last.stamp === stamp) return last.revision;
     const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
@@ -59,11 +63,10 @@ export class FileStateStore implements StateStore {
       }
       return undefined;
     }
-    const last = this.lastState.get(environment);
-    if (last?.text === text) return last.revision;
     const decoded = decodeRevision(text);
     if (!decoded.ok) throw new StateCorruptError(file, decoded.problem, await this.recovery(environment, file));
-    this.lastState.set(environment, { text, revision: decoded.revision });
+    // Kept only if the file did not change while it was read.
+    if (stamp !== undefined && stamp === (await stampOf(file))) this.lastState.set(environment, { stamp, revision: decoded.revision });
     return decoded.revision;
   }
 
@@ -102,7 +105,8 @@ export class FileStateStore implements StateStore {
     await writeFileAtomic(this.historyFile(environment, next.revision), text);
     await writeFileAtomic(this.stateFile(environment), text);
     // What was written reads back as `next` (JSON drops only undefined members, which readers treat as absent).
-    this.lastState.set(environment, { text, revision: next });
+    const stamp = await stampOf(this.stateFile(environment));
+    if (stamp !== undefined) this.lastState.set(environment, { stamp, revision: next });
   }
 
   async lock(environment: string, operation: string, options: LockOptions = {}): Promise<StateLock> {
@@ -155,4 +159,10 @@ export class FileStateStore implements StateStore {
     }
     return `No intact revision exists in ${path.join(path.dirname(stateFile), 'history')}; restore the state directory from a backup, or remove ${stateFile} and the history folder to start over (the next apply then creates everything).`;
   }
+}
+
+/** What changes whenever state.json is replaced or edited; undefined when it is missing. */
+async function stampOf(file: string): Promise<string | undefined> {
+  const stat = await fs.stat(file, { bigint: true }).catch(() => undefined);
+  return stat && `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
