@@ -4,6 +4,7 @@ import { joinPointer, splitPointer } from '../model/diagnostic';
 import { Position } from '../model/resource';
 import { duplicateKeys } from './duplicate-keys';
 import { jsonSyntaxError } from './json-syntax';
+import { intern, internValue } from './intern';
 
 export interface ParseProblem {
   code: 'LOAD-YAML' | 'LOAD-DUPKEY' | 'LOAD-ALIAS' | 'LOAD-DEPTH' | 'LOAD-NODES';
@@ -145,6 +146,8 @@ export function fromPortable(parsed: PortableParse): ParsedFile {
     return { line, column: col };
   };
   const documents = parsed.documents.map(({ index, value, offset, pointers, offsets }): ParsedDocument => {
+    internValue(value);
+    pointers.forEach((p, i) => (pointers[i] = intern(p)));
     let table: Map<string, number> | undefined;
     // The offset of the node at a pointer, or of its nearest existing ancestor (e.g. for a missing member).
     const locate = (pointer: string): Position => {
