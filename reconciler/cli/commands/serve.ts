@@ -28,6 +28,7 @@ export interface ServeOptions extends StoreFlags {
   publicUrl?: string;
   pollInterval?: string;
   watchWorktree?: boolean;
+  fullRecompute?: boolean;
   /** Refused: secrets never come from argv. */
   webhookSecret?: string;
   xdsInsecure?: boolean;
@@ -50,6 +51,7 @@ export function serveCommand(terminal: Terminal, done: (code: number) => void): 
     .option('--public-url <url>', 'base of the commit statuses\' links (default: publicUrl, else http://<http-listen>)')
     .option('--poll-interval <seconds>', 'how often to check the branch (default: 10 for a directory, which is also watched, 30 for a URL)')
     .option('--watch-worktree', 'also reconcile uncommitted edits of a directory\'s environments/ (no commit statuses for them)')
+    .option('--full-recompute', 'read, parse and validate every file of every commit instead of only the files it changed (same results, slower; see docs/incremental-reconcile.md)')
     .option('--xds-insecure', 'allow xDS without proxy authentication on a non-loopback address (xds.insecure; warned at every start)')
     .addOption(new Option('--webhook-secret <secret>').hideHelp())
     .option('--ack-timeout <seconds>', 'how long to wait for proxies to ACK a push', String(DAEMON_DEFAULTS.ackTimeoutMs / 1000))
@@ -131,6 +133,7 @@ export async function resolveServe(options: ServeOptions, variables: NodeJS.Proc
     publicUrl: operator.publicUrl,
     pollIntervalMs: operator.source.pollInterval === undefined ? undefined : Math.round(operator.source.pollInterval * 1000),
     watchWorktree: options.watchWorktree,
+    fullRecompute: options.fullRecompute,
     ackTimeoutMs: seconds('--ack-timeout', options.ackTimeout, 0.1),
     driftIntervalMs: seconds('--drift-interval', options.driftInterval, 0.1),
     log: daemonLogger({ level: operator.logging.level ?? logLevel(variables.LOG_LEVEL ?? 'info'), format: operator.logging.format }),
