@@ -32,9 +32,9 @@ export interface AwsProviderSettings {
 export const GENERATED_AWS_PROVIDER_VERSION = '6.25.0';
 
 /**
- * Versions whose schema has every resource and attribute the stacks use: 5.100.0 is the oldest
- * checked (test/terraform/provider-schema.test.ts validates synthesized stacks against it with real
- * Terraform), 6.25.0 the schema the bindings were generated from; hashicorp/aws removes attributes
+ * Versions whose schema has the resources and attributes the stacks use: 5.100.0 is the oldest
+ * checked (the real-plan tests in test/terraform plan the bundled environments and a generated one
+ * with it), 6.25.0 the schema the bindings were generated from; hashicorp/aws removes attributes
  * only in major versions, so the range ends before 7.0.0.
  */
 export const SUPPORTED_AWS_PROVIDER = { minimum: '5.100.0', below: '7.0.0' } as const;
