@@ -31,6 +31,10 @@ describe('App Mesh API on the daemon', function () {
     cleanups.push(() => daemon.stop());
     const client = new AppMesh({ endpoint: daemon.httpUrl, region: REGION, credentials: { accessKeyId: KEYS.admin.accessKeyId, secretAccessKey: KEYS.admin.secret } });
     cleanups.push(() => client.destroy());
+    // The uid a create answers is the next revision's: a create made while another commit is still
+    // being reconciled is applied one revision later (a known limit, docs/appmesh-api.md).
+    const initial = repo.git('rev-parse', 'main');
+    await eventually('the initial commit to be applied', () => daemon.environments().find((e) => e.name === 'apps')?.live?.commit === initial || undefined, 60_000);
     const created = (
       await client.createVirtualNode({ meshName: 'apps', virtualNodeName: 'serviceC', spec: { listeners: [{ portMapping: { port: 80, protocol: 'http' } }], serviceDiscovery: { dns: { hostname: 'c.apps.local' } } } })
     ).virtualNode!;

@@ -85,7 +85,9 @@ describe('the daemon after 200 random commits', function () {
         () => fs.rmSync(path.join(dir, 'broken.yaml'), { force: true }),
         () => write(serviceFile(i), group(i)),
       ];
-      edits[next(edits.length)]();
+      // Every 50 commits a broken file comes and goes, whatever the random draws: invalid commits are always among them.
+      const forced = n % 50 === 25 ? 5 : n % 50 === 26 ? 6 : undefined;
+      edits[forced ?? next(edits.length)]();
       const commit = repo.commit(`random commit ${n}`);
       const last = await eventually(`commit ${n} reconciled`, () => (reconciler()?.last?.commit === commit ? reconciler()!.last : undefined), 60_000);
       results.set(last.result, (results.get(last.result) ?? 0) + 1);
