@@ -47,11 +47,17 @@ export interface WaitOptions {
   interrupted: () => 'superseded' | 'stopping' | undefined;
 }
 
-/** Resolves when no proxy of the environment is pending, or the wait ends otherwise. */
+/**
+ * Resolves when no proxy of the environment is pending, or the wait ends otherwise. Driven by the
+ * server's events, but a burst of them (1,000 proxies ACKing one push) is judged once: a check
+ * builds every proxy's status, so one per event would cost N × N.
+ */
 export function waitForSync(server: XdsServer, proxies: () => ProxySummary[], options: WaitOptions): Promise<{ report: SyncReport; end: SyncEnd }> {
   return new Promise((resolve) => {
     const started = Date.now();
+    let scheduled: NodeJS.Immediate | undefined;
     const check = () => {
+      scheduled = undefined;
       const report = syncReport(proxies());
       const interruption = options.interrupted();
       let end: SyncEnd | undefined;
@@ -60,12 +66,17 @@ export function waitForSync(server: XdsServer, proxies: () => ProxySummary[], op
       else if (Date.now() - started >= options.timeoutMs) end = 'timeout';
       if (!end) return;
       clearInterval(timer);
-      server.off('ack', check).off('nack', check).off('stream', check);
+      if (scheduled) clearImmediate(scheduled);
+      server.off('ack', onEvent).off('nack', onEvent).off('stream', onEvent);
       resolve({ report, end });
     };
-    // Events answer at once; the interval catches timeouts and interruptions.
-    const timer = setInterval(check, 100);
-    server.on('ack', check).on('nack', check).on('stream', check);
+    // After the events already read from the sockets in this turn of the event loop.
+    const onEvent = () => {
+      scheduled ??= setImmediate(check);
+    };
+    // Events answer within the turn; the interval catches timeouts and interruptions.
+    const timer = setInterval(onEvent, 100);
+    server.on('ack', onEvent).on('nack', onEvent).on('stream', onEvent);
     check();
   });
 }

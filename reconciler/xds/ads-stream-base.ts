@@ -62,7 +62,16 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
     } catch (error) {
       if (error instanceof XdsStreamError) return this.close(error);
       throw error;
+    } finally {
+      // The session's dependency closure reads the subscriptions.
+      this.session?.changed();
     }
+  }
+
+  /** Takes the proxy's current snapshot (before a push). */
+  protected refreshSnapshot(): void {
+    this.snapshot = this.host.snapshot(this.session!);
+    this.session!.changed();
   }
 
   /** On every request: refuses v2 types; on the stream's first request: admits the proxy (identity, auth, limits) and takes its snapshot. */

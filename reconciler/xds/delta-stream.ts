@@ -129,7 +129,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
 
   push(): void {
     if (this.closed || !this.session) return;
-    this.snapshot = this.host.snapshot(this.session);
+    this.refreshSnapshot();
     const pending: { typeUrl: TypeUrl; state: TypeState; delta: Delta }[] = [];
     for (const typeUrl of PUSH_ORDER) {
       const state = this.types.get(typeUrl);

@@ -1,7 +1,7 @@
 // One connected proxy stream: who it is, and per resource type what it was sent, what it ACKed and
 // what it last rejected. This is the introspection model behind GET /api/proxies.
 import { Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl, proxyKey } from '../../provider/envoy/snapshot';
-import { closureGaps, closureRoots, SubscribedNames } from './dependency-closure';
+import { ClosureGap, closureGaps, closureRoots, SubscribedNames } from './dependency-closure';
 
 export type Protocol = 'sotw' | 'delta';
 
@@ -76,6 +76,9 @@ interface TypeMarks {
   lastNack?: Omit<NackRecord, 'at'> & { at: number };
 }
 
+/** One empty list for every proxy that holds all it needs. */
+const NO_GAPS: readonly ClosureGap[] = [];
+
 const iso = (mark: { at: number }) => new Date(mark.at).toISOString();
 
 export class ProxySession {
@@ -93,6 +96,11 @@ export class ProxySession {
   /** `type|name|hash` the proxy rejected → its error text (created on the first NACK). */
   private rejected: Map<string, string> | undefined;
   private view: ServedView | undefined;
+  /**
+   * The needed resources not held (dependency closure), until anything it reads changes: the sync
+   * wait reads every proxy's status on each burst of ACKs, and most proxies did not change.
+   */
+  private gaps: readonly ClosureGap[] | undefined;
 
   constructor(
     readonly connectionId: string,
@@ -129,11 +137,13 @@ export class ProxySession {
 
   /** The stream that serves this proxy (set once admitted). */
   serve(view: ServedView): void {
+    this.gaps = undefined;
     this.view = view;
   }
 
   /** The proxy ACKed a state-of-the-world response: these are all it holds of the type. Kept by reference; never modified. */
   holdsExactly(typeUrl: TypeUrl, resources: ReadonlyMap<string, HeldResource>): void {
+    this.gaps = undefined;
     this.held.set(typeUrl, resources);
     this.owned.delete(typeUrl);
   }
@@ -152,6 +162,7 @@ export class ProxySession {
   }
 
   private ownHeld(typeUrl: TypeUrl): Map<string, HeldResource> {
+    this.gaps = undefined;
     const current = this.held.get(typeUrl);
     if (current && this.owned.has(typeUrl)) return current as Map<string, HeldResource>;
     const copy = new Map(current);
@@ -162,10 +173,16 @@ export class ProxySession {
 
   /** The proxy NACKed a response with these resources: the ones it did not already hold are rejected. */
   rejects(typeUrl: TypeUrl, resources: Iterable<HeldResource>, error: string): void {
+    this.gaps = undefined;
     const held = this.held.get(typeUrl);
     for (const { name, hash } of resources) {
       if (held?.get(name)?.hash !== hash) (this.rejected ??= new Map()).set(`${typeUrl}|${name}|${hash}`, error);
     }
+  }
+
+  /** What the stream serves changed: a new snapshot, or a request (subscriptions). */
+  changed(): void {
+    this.gaps = undefined;
   }
 
   /** The version the proxy runs for a type (its last ACK), if any. */
@@ -208,16 +225,21 @@ export class ProxySession {
     };
   }
 
-  /** Marks the types with needed resources the proxy does not hold (yet) as pending, or nacked if it rejected them. */
-  private foldClosure(types: ProxyStatus['types']): void {
+  private closureGaps(): readonly ClosureGap[] {
     const snapshot = this.view?.snapshot();
-    if (!snapshot || !this.view) return;
+    if (!snapshot || !this.view) return NO_GAPS;
     const view = this.view;
     const gaps = closureGaps(snapshot, closureRoots(snapshot, (typeUrl) => view.subscription(typeUrl)), {
       heldHash: (typeUrl, name) => this.held.get(typeUrl)?.get(name)?.hash,
       rejection: (typeUrl, name, hash) => this.rejected?.get(`${typeUrl}|${name}|${hash}`),
     });
-    for (const gap of gaps) {
+    return gaps.length > 0 ? gaps : NO_GAPS;
+  }
+
+  /** Marks the types with needed resources the proxy does not hold (yet) as pending, or nacked if it rejected them. */
+  private foldClosure(types: ProxyStatus['types']): void {
+    this.gaps ??= this.closureGaps();
+    for (const gap of this.gaps) {
       const key = TYPE_NAMES.get(gap.typeUrl) ?? gap.typeUrl;
       const type = (types[key] ??= { typeUrl: gap.typeUrl, state: 'pending' });
       if (gap.nack !== undefined) {

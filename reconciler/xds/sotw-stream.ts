@@ -91,7 +91,7 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
 
   push(): void {
     if (this.closed || !this.session) return;
-    this.snapshot = this.host.snapshot(this.session);
+    this.refreshSnapshot();
     const removalsPending: TypeUrl[] = [];
     for (const typeUrl of PUSH_ORDER) {
       const state = this.types.get(typeUrl);
