@@ -16,10 +16,10 @@ export class GeneratorPool {
     return new GeneratorPool(await Promise.all(Array.from({ length: count }, () => GeneratorProcess.start())));
   }
 
-  /** Opens the proxies' streams, dealt round-robin over the processes; resolves once all are opened. */
+  /** Opens the proxies' streams, dealt round-robin over the processes; resolves once all are opened, rejects if any could not be. */
   async connect(address: string, protocol: 'sotw' | 'delta', proxies: ProxyPlan[]): Promise<void> {
     const shares = this.generators.map((_, g) => proxies.filter((__, i) => i % this.generators.length === g));
-    await Promise.all(this.generators.map((generator, g) => (shares[g].length > 0 ? generator.send({ cmd: 'connect', address, protocol, proxies: shares[g] }, 'opened') : undefined)));
+    await Promise.all(this.generators.map((generator, g) => (shares[g].length > 0 ? generator.connect(address, protocol, shares[g]) : undefined)));
   }
 
   async stop(): Promise<void> {

@@ -21,6 +21,12 @@ export type GeneratorCommand =
   | { cmd: 'connect'; address: string; protocol: 'sotw' | 'delta'; proxies: ProxyPlan[] }
   | { cmd: 'close' };
 
+export interface GeneratorEvent {
+  event: 'ready' | 'opened' | 'closed';
+  /** Proxies that could not be connected (`opened`). */
+  failed?: number;
+}
+
 type Client = InstanceType<typeof AdsClient>;
 type Call = grpc.ClientDuplexStream<Buffer, Buffer>;
 
@@ -31,25 +37,53 @@ function node(id: string) {
   return { id, cluster: id, user_agent_name: 'envoy', user_agent_version: 'bench' };
 }
 
-/** Connections opened at once: more would overflow the server's accept backlog (SYNs dropped, connects retried for seconds). */
-const BATCH = 200;
-const CONNECT_TIMEOUT_MS = 60_000;
+/**
+ * Proxies being connected at once (connection up, stream opened, first response not yet read): a
+ * sliding window, so connecting is paced by how fast the server admits proxies, and a loaded
+ * server is not handed more connects than its accept backlog holds.
+ */
+const IN_FLIGHT = 100;
+/** One attempt: connection ready and first response read. */
+const ATTEMPT_TIMEOUT_MS = 30_000;
+const ATTEMPTS = 5;
+/** The whole fleet's bound: a fixed part plus a share per proxy (10,000 proxies: 5 minutes). */
+const FLEET_TIMEOUT_MS = (proxies: number) => 60_000 + 24 * proxies;
 
-/** Connects one proxy; resolves once its connection is up (or could not be made). */
-function connect(address: string): Promise<Client> {
+/** One proxy's connection and stream, resolved once the server answered its first request (false: the attempt failed). */
+function attempt(address: string, protocol: 'sotw' | 'delta', plan: ProxyPlan): Promise<boolean> {
   // One connection per proxy, like a fleet of sidecars.
   const client = new AdsClient(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-  clients.push(client);
-  return new Promise((resolve) =>
-    client.waitForReady(Date.now() + CONNECT_TIMEOUT_MS, (error) => {
-      if (error) failed++;
-      resolve(client);
-    }),
-  );
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (ok) clients.push(client);
+      else client.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => settle(false), ATTEMPT_TIMEOUT_MS);
+    client.waitForReady(Date.now() + ATTEMPT_TIMEOUT_MS, (error) => {
+      if (error) return settle(false);
+      const call = open(client, protocol, plan);
+      call.once('data', () => settle(true));
+      call.once('error', () => settle(false));
+    });
+  });
+}
+
+/** Connects one proxy, retrying a failed attempt with a new connection after a growing pause. */
+async function connect(address: string, protocol: 'sotw' | 'delta', plan: ProxyPlan, deadline: number): Promise<boolean> {
+  for (let i = 0; i < ATTEMPTS && Date.now() < deadline; i++) {
+    if (await attempt(address, protocol, plan)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** i));
+  }
+  return false;
 }
 
 /** Opens one proxy's stream on its connection and subscribes as an Envoy would. */
-function open(client: Client, protocol: 'sotw' | 'delta', plan: ProxyPlan): void {
+function open(client: Client, protocol: 'sotw' | 'delta', plan: ProxyPlan): Call {
   const method = protocol === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources';
   const call = (client as unknown as Record<string, () => Call>)[method]();
   calls.push(call);
@@ -88,21 +122,28 @@ function open(client: Client, protocol: 'sotw' | 'delta', plan: ProxyPlan): void
       first = false;
     }
   }
+  return call;
 }
 
-let failed = 0;
-
-async function openAll(address: string, protocol: 'sotw' | 'delta', plans: ProxyPlan[]): Promise<void> {
-  for (let i = 0; i < plans.length; i += BATCH) {
-    const batch = plans.slice(i, i + BATCH);
-    const connected = await Promise.all(batch.map(() => connect(address)));
-    batch.forEach((plan, k) => open(connected[k], protocol, plan));
-  }
+/** Connects every proxy, IN_FLIGHT at a time; resolves with how many could not be connected in time. */
+async function openAll(address: string, protocol: 'sotw' | 'delta', plans: ProxyPlan[]): Promise<number> {
+  const deadline = Date.now() + FLEET_TIMEOUT_MS(plans.length);
+  let next = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(IN_FLIGHT, plans.length) }, async () => {
+      while (next < plans.length) {
+        const plan = plans[next++];
+        if (!(await connect(address, protocol, plan, deadline))) failed++;
+      }
+    }),
+  );
+  return failed;
 }
 
 process.on('message', (command: GeneratorCommand) => {
   if (command.cmd === 'connect') {
-    void openAll(command.address, command.protocol, command.proxies).then(() => process.send!({ event: 'opened', streams: calls.length, failed }));
+    void openAll(command.address, command.protocol, command.proxies).then((failed) => process.send!({ event: 'opened', failed } satisfies GeneratorEvent));
   } else {
     for (const call of calls) call.end();
     for (const client of clients) client.close();
