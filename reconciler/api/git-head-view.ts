@@ -5,10 +5,11 @@
 // writer's commit is noted, and used while the branch has not moved past it).
 import { SimpleGit } from 'simple-git';
 import { EnvironmentConfig } from '../../provider/environment/environment-config';
+import { GitObjects } from '../load/git-objects';
 import { GitTreeSource } from '../load/git-tree-source';
 import { listEnvironments, loadEnvironment, LoadLimits } from '../load/load-environment';
 import { gitAt, isAncestor, resolveCommit } from '../source/git';
-import { describeCommit } from '../source/git';
+import { readCommit } from '../source/commit-object';
 import { AppliedResource, AppliedRevision, StateStore } from '../state';
 import { headResource } from './head-metadata';
 
@@ -110,7 +111,9 @@ export class GitHeadView {
     const tree = await GitTreeSource.open(this.options.gitDir, commit);
     if (!(await tree.exists(`environments/${environment}`))) return undefined;
     const loaded = await loadEnvironment(tree, environment, this.options.limits);
-    const { committedAt } = await describeCommit(this.git, commit);
+    const described = await readCommit(GitObjects.of(this.options.gitDir), commit);
+    if (!described) throw new Error(`commit ${commit} is missing from ${this.options.gitDir}`);
+    const { committedAt } = described.info;
     const appliedByKey = new Map((applied?.resources ?? []).map((r) => [r.key, r]));
     const context = { config: loaded.config, applied, committedAt: new Date(committedAt).toISOString() };
     const byKey = new Map<string, AppliedResource>();

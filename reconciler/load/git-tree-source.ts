@@ -1,21 +1,34 @@
 // A FileSource reading the tree of a Git commit (`--ref`, `--base/--head`), so a plan can be made
-// from any revision without checking it out. One `git ls-tree` lists the tree and `git cat-file
-// --batch-check` gives the sizes of blobs the previous listing did not have, so a blob over the
-// reader's limit is refused without being read; `git cat-file --batch` reads the listed blobs in batches of bounded size, and a blob leaves the cache once read.
+// from any revision without checking it out. Everything goes through the repository's long-lived
+// `git cat-file --batch-command` (git-objects.ts): the commit's trees are read as objects (a tree
+// the previous listing read is not read again: same object id, same entries), blob sizes come from
+// the previous listing or an `info` request, so a blob over the reader's limit is refused without
+// being read, and the listed blobs are read in batches of bounded size; a blob leaves the cache once read.
 // Symlinks are followed only while they stay inside the tree, like the working tree does.
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { FileEntry, FileSource, FileTooLargeError, MAX_FILE_BYTES } from './file-source';
+import { GitObjects, GitObjectsError, ObjectTooLargeError } from './git-objects';
 
 const SYMLINK_MODE = '120000';
+const TREE_MODE = '40000';
+const SUBMODULE_MODE = '160000';
 const MAX_SYMLINK_HOPS = 8;
 /** A symlink's blob is its target path: longer than a path can be, it is not followed. */
 const MAX_SYMLINK_BYTES = 4096;
-/** Blobs read by one `git cat-file --batch`, at most. */
+/** Blobs read by one batch of requests, at most. */
 const BATCH_FILES = 512;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** A tree object larger than this (about a million entries) is refused. */
+export const MAX_TREE_BYTES = 64 * 1024 * 1024;
 
-/** Blob sizes of the last tree listed (object id → bytes): the next commit's tree mostly has the same blobs. */
+interface TreeItem {
+  mode: string;
+  name: string;
+  oid: string;
+}
+
+/** Trees and blob sizes of the last listing (object id → entries, bytes): the next commit's tree mostly has the same objects. */
+let knownTrees = new Map<string, TreeItem[]>();
 let knownSizes = new Map<string, number>();
 
 /** A ref that does not name a commit of the repository, or a folder that is not a Git repository. */
@@ -29,32 +42,62 @@ interface TreeEntry {
   size: number;
 }
 
-function runGit(cwd: string, args: string[], input?: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    // git may exit before reading stdin (it does in a bare repository); the exit code says how it went.
-    child.stdin.on('error', () => undefined);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new GitRefError(`git ${args[0]} failed in ${cwd}: ${Buffer.concat(err).toString('utf8').trim() || `exit code ${code}`}`));
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
 /** The commit a ref names, or a GitRefError saying how to name one. */
 export async function resolveCommit(repoDir: string, ref: string): Promise<string> {
+  const explain = () => new GitRefError(`"${ref}" does not name a commit in ${repoDir}. Use a branch, tag or commit that exists there (see \`git log --oneline\`), and make sure ${repoDir} is a Git repository.`);
   if (ref.startsWith('-')) throw new GitRefError(`"${ref}" is not a Git ref; name a branch, tag or commit.`);
-  try {
-    return (await runGit(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).toString('utf8').trim();
-  } catch {
-    throw new GitRefError(`"${ref}" does not name a commit in ${repoDir}. Use a branch, tag or commit that exists there (see \`git log --oneline\`), and make sure ${repoDir} is a Git repository.`);
+  const found = await GitObjects.of(path.resolve(repoDir))
+    .info(`${ref}^{commit}`)
+    .catch((error: unknown) => {
+      if (error instanceof GitObjectsError) throw explain();
+      throw error;
+    });
+  if (!found) throw explain();
+  return found.oid;
+}
+
+/** Every blob under a tree, by path, read as tree objects (cached ones reused). */
+async function listTree(objects: GitObjects, root: string, trees: Map<string, TreeItem[]>): Promise<Map<string, TreeEntry>> {
+  const entries = new Map<string, TreeEntry>();
+  const walk = async (oid: string, prefix: string): Promise<void> => {
+    const items = await readTree(objects, oid, trees);
+    const subtrees: Promise<void>[] = [];
+    for (const item of items) {
+      if (item.mode === TREE_MODE) subtrees.push(walk(item.oid, `${prefix}${item.name}/`));
+      else if (item.mode !== SUBMODULE_MODE) entries.set(`${prefix}${item.name}`, { mode: item.mode, sha: item.oid, size: knownSizes.get(item.oid) ?? -1 });
+    }
+    await Promise.all(subtrees);
+  };
+  await walk(root, '');
+  return entries;
+}
+
+async function readTree(objects: GitObjects, oid: string, trees: Map<string, TreeItem[]>): Promise<TreeItem[]> {
+  let items = trees.get(oid) ?? knownTrees.get(oid);
+  if (!items) {
+    const object = await objects.contents(oid, { maxBytes: MAX_TREE_BYTES }).catch((error: unknown) => {
+      if (error instanceof ObjectTooLargeError) throw new GitRefError(`tree ${oid} of ${objects.dir} is ${error.size} bytes; trees over ${MAX_TREE_BYTES} bytes are refused.`);
+      throw error;
+    });
+    if (!object || object.type !== 'tree') throw new GitRefError(`tree ${oid} is missing from ${objects.dir}; the repository is incomplete (shallow or damaged).`);
+    items = parseTree(object.content, oid.length / 2);
   }
+  trees.set(oid, items);
+  return items;
+}
+
+/** A tree object: `<mode> <name>\0<binary object id>` per entry. */
+function parseTree(raw: Buffer, idBytes: number): TreeItem[] {
+  const items: TreeItem[] = [];
+  let offset = 0;
+  while (offset < raw.length) {
+    const space = raw.indexOf(0x20, offset);
+    const nul = raw.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 1 + idBytes > raw.length) throw new GitRefError('a tree object is malformed');
+    items.push({ mode: raw.toString('latin1', offset, space), name: raw.toString('utf8', space + 1, nul), oid: raw.toString('hex', nul + 1, nul + 1 + idBytes) });
+    offset = nul + 1 + idBytes;
+  }
+  return items;
 }
 
 export class GitTreeSource implements FileSource {
@@ -69,6 +112,7 @@ export class GitTreeSource implements FileSource {
     readonly ref: string,
     readonly commit: string,
     private readonly entries: Map<string, TreeEntry>,
+    private readonly objects: GitObjects,
   ) {
     this.label = `${repoDir}@${ref}`;
   }
@@ -76,32 +120,26 @@ export class GitTreeSource implements FileSource {
   static async open(repoDir: string, ref: string): Promise<GitTreeSource> {
     const dir = path.resolve(repoDir);
     const commit = await resolveCommit(dir, ref);
-    // Without -l: asking git for every blob's size costs a lookup per object; sizes come from the
-    // previous listing (same object id, same size) and `cat-file --batch-check` for the new ones.
-    const listing = (await runGit(dir, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8');
-    const entries = new Map<string, TreeEntry>();
-    for (const record of listing.split('\0')) {
-      if (record === '') continue;
-      const tab = record.indexOf('\t');
-      const [mode, type, sha] = record.slice(0, tab).split(/ +/);
-      if (type === 'blob') entries.set(record.slice(tab + 1), { mode, sha, size: knownSizes.get(sha) ?? -1 });
-    }
+    const objects = GitObjects.of(dir);
+    const root = await objects.info(`${commit}^{tree}`);
+    if (!root) throw new GitRefError(`the tree of ${commit} is missing from ${dir}; the repository is incomplete (shallow or damaged).`);
+    const trees = new Map<string, TreeItem[]>();
+    const entries = await listTree(objects, root.oid, trees);
     const unknown = [...new Set([...entries.values()].filter((e) => e.size < 0).map((e) => e.sha))];
     const sizes = new Map<string, number>();
-    if (unknown.length > 0) {
-      const checked = (await runGit(dir, ['cat-file', '--batch-check'], unknown.join('\n') + '\n')).toString('utf8').split('\n');
-      unknown.forEach((sha, i) => {
-        const [, , size] = checked[i].split(' ');
-        if (size === undefined) throw new GitRefError(`object ${sha} is missing from ${dir}; the repository is incomplete (shallow or damaged).`);
-        sizes.set(sha, Number(size));
-      });
-    }
+    const checked = await objects.infos(unknown);
+    unknown.forEach((sha, i) => {
+      const info = checked[i];
+      if (info === undefined) throw new GitRefError(`object ${sha} is missing from ${dir}; the repository is incomplete (shallow or damaged).`);
+      sizes.set(sha, info.size);
+    });
     for (const entry of entries.values()) {
       if (entry.size < 0) entry.size = sizes.get(entry.sha)!;
       sizes.set(entry.sha, entry.size);
     }
     knownSizes = sizes;
-    return new GitTreeSource(dir, ref, commit, entries);
+    knownTrees = trees;
+    return new GitTreeSource(dir, ref, commit, entries, objects);
   }
 
   async listFiles(dir: string): Promise<FileEntry[]> {
@@ -192,19 +230,14 @@ export class GitTreeSource implements FileSource {
     return batch;
   }
 
-  /** Reads blobs with one `git cat-file --batch`; the caller has checked their sizes. */
+  /** Reads blobs (one pass through the pipes); the caller has checked their sizes. */
   private async prefetch(paths: readonly string[]): Promise<void> {
     const wanted = paths.filter((p) => !this.blobs.has(p) && this.entries.has(p));
-    if (wanted.length === 0) return;
-    const output = await runGit(this.repoDir, ['cat-file', '--batch'], wanted.map((p) => this.entries.get(p)!.sha).join('\n') + '\n');
-    let offset = 0;
-    for (const p of wanted) {
-      const newline = output.indexOf(0x0a, offset);
-      const header = output.subarray(offset, newline).toString('utf8').split(' ');
-      if (header[1] === 'missing') throw new GitRefError(`object ${header[0]} of ${p} is missing from ${this.repoDir}; the repository is incomplete (shallow or damaged).`);
-      const size = Number(header[2]);
-      this.blobs.set(p, output.subarray(newline + 1, newline + 1 + size));
-      offset = newline + 1 + size + 1;
-    }
+    const read = await Promise.all(wanted.map((p) => this.objects.contents(this.entries.get(p)!.sha, { maxBytes: this.entries.get(p)!.size })));
+    wanted.forEach((p, i) => {
+      const object = read[i];
+      if (!object) throw new GitRefError(`object ${this.entries.get(p)!.sha} of ${p} is missing from ${this.repoDir}; the repository is incomplete (shallow or damaged).`);
+      this.blobs.set(p, object.content);
+    });
   }
 }

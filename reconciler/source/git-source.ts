@@ -5,11 +5,13 @@
 import * as path from 'node:path';
 import pino, { Logger } from 'pino';
 import { FileEntry, FileSource, FileTooLargeError, WorkingTreeSource } from '../load/file-source';
+import { GitObjects } from '../load/git-objects';
 import { GitTreeSource } from '../load/git-tree-source';
 import { Backoff, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { Checkout } from './checkout';
 import { SourceError, unreadableCommit } from './errors';
-import { describeCommit, errorText, isAncestor } from './git';
+import { readCommit } from './commit-object';
+import { errorText, isAncestor } from './git';
 import { LocalRepository } from './local-repository';
 import { parseLocation } from './location';
 import { RefWatcher } from './ref-watcher';
@@ -113,6 +115,7 @@ export class GitSource {
     clearTimeout(this.pollTimer);
     await this.watcher?.stop();
     await this.running;
+    GitObjects.of(this.checkout.gitDir).close();
   }
 
   /**
@@ -196,9 +199,11 @@ export class GitSource {
   }
 
   private async describe(head: string, digest: string | undefined, worktree: string | undefined): Promise<Revision> {
-    const git = this.checkout.git();
+    const commit = await readCommit(GitObjects.of(this.checkout.gitDir), head);
+    if (!commit) throw unreadableCommit(head, 'the commit object is missing');
     let forcedFrom: string | undefined;
-    if (this.head && this.head !== head && !(await isAncestor(git, this.head, head))) {
+    // One commit on top of the last (the usual push) needs no merge-base.
+    if (this.head && this.head !== head && !commit.parents.includes(this.head) && !(await isAncestor(this.checkout.git(), this.head, head))) {
       forcedFrom = this.head;
       this.log.warn({ from: forcedFrom, to: head }, 'the branch was force-pushed: reconciling the new head');
       await this.checkout.keep(forcedFrom).catch(() => undefined); // the old head may already be gone
@@ -207,7 +212,7 @@ export class GitSource {
       id: revisionId(head, digest),
       commit: head,
       branch: this.branch,
-      info: await describeCommit(git, head),
+      info: commit.info,
       worktreeDigest: digest,
       forcedFrom,
       files: worktree ? new WorkingTreeSource(worktree) : await this.files(head),

@@ -59,12 +59,6 @@ export interface CommitInfo {
   committedAt: string;
 }
 
-export async function describeCommit(git: SimpleGit, commit: string): Promise<CommitInfo> {
-  const out = await git.raw(['log', '-1', '--format=%H%x00%s%x00%an%x00%cI', commit, '--']);
-  const [sha, subject, author, committedAt] = out.trim().split('\u0000');
-  return { commit: sha ?? commit, subject: subject ?? '', author: author ?? '', committedAt: committedAt ?? '' };
-}
-
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { SimpleGit } from 'simple-git';
 import { Checkout } from './checkout';
 import { missingBranch, missingDirectory, notARepository } from './errors';
-import { errorText, gitAt, resolveCommit } from './git';
+import { GitObjects } from '../load/git-objects';
+import { errorText, gitAt } from './git';
 
 export class LocalRepository implements Checkout {
   readonly kind = 'local';
@@ -45,10 +46,10 @@ export class LocalRepository implements Checkout {
   }
 
   async refresh(): Promise<string> {
-    const git = this.git();
-    const head = await resolveCommit(git, `refs/heads/${this.branch}`);
-    if (head) return head;
-    const branches = (await git.raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads'])).split('\n').filter(Boolean);
+    // Through the repository's cat-file process: a check spawns no git process.
+    const head = await GitObjects.of(this.gitDir).info(`refs/heads/${this.branch}^{commit}`);
+    if (head) return head.oid;
+    const branches = (await this.git().raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads'])).split('\n').filter(Boolean);
     throw missingBranch(this.label, this.branch, branches);
   }
 

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { SimpleGit } from 'simple-git';
+import { GitObjects } from '../load/git-objects';
 import { Checkout, KEPT_REFS } from './checkout';
 import { corruptedCheckout, missingBranch, redactUrl, SourceError, unreachableRemote } from './errors';
-import { errorText, gitAt, resolveCommit } from './git';
+import { errorText, gitAt } from './git';
 import { cloneDirectoryName } from './location';
 
 export class RemoteClone implements Checkout {
@@ -60,14 +61,14 @@ export class RemoteClone implements Checkout {
   }
 
   private async fetch(): Promise<string> {
-    const git = this.git();
-    await git.raw(['fetch', '--no-tags', '--no-write-fetch-head', 'origin', `+refs/heads/${this.branch}:${this.trackingRef}`]);
-    const head = await resolveCommit(git, this.trackingRef);
+    await this.git().raw(['fetch', '--no-tags', '--no-write-fetch-head', 'origin', `+refs/heads/${this.branch}:${this.trackingRef}`]);
+    const objects = GitObjects.of(this.gitDir);
+    const head = await objects.info(`${this.trackingRef}^{commit}`);
     if (!head) throw new Error(`${this.trackingRef} is missing after a successful fetch`);
     // A fetch that finds nothing new does not check objects it already has.
-    const tree = (await git.raw(['rev-parse', '--verify', '-q', `${head}^{tree}`])).trim();
-    if (!tree) throw corruptedCheckout(this.gitDir, `commit ${head} is missing from the clone`);
-    return head;
+    const tree = await objects.info(`${head.oid}^{tree}`);
+    if (!tree) throw corruptedCheckout(this.gitDir, `commit ${head.oid} is missing from the clone`);
+    return head.oid;
   }
 
   /** Why the clone cannot be used as it is, or undefined when it looks sound. */
@@ -101,6 +102,7 @@ export class RemoteClone implements Checkout {
   }
 
   private async reclone(reason: string): Promise<void> {
+    GitObjects.of(this.gitDir).close(); // its process reads the clone being replaced
     const fresh = `${this.gitDir}.new-${process.pid}`;
     const exists = fs.existsSync(this.gitDir);
     if (exists) this.log.warn({ gitDir: this.gitDir, reason }, corruptedCheckout(this.gitDir, reason).message);

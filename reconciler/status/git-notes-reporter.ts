@@ -8,7 +8,7 @@ import pino from 'pino';
 import { sleep } from '../source/backoff';
 import { errorText, gitAt } from '../source/git';
 import { notesWriteFailed } from './errors';
-import { mergeIntoDocument, NOTES_REF, NOTES_REF_ARG, parseNote, readNote, writeNote } from './git-notes';
+import { mergeIntoDocument, NOTES_REF, NOTES_REF_ARG, readNote, readNoteDocument, writeNote } from './git-notes';
 import { StatusReporter } from './reporter';
 import { CommitStatuses, Status } from './status';
 
@@ -52,7 +52,7 @@ export class GitNotesReporter implements StatusReporter {
     const git = gitAt(this.options.gitDir);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const existing = await git.raw(['notes', NOTES_REF_ARG, 'show', commit]).then(parseNote, () => undefined);
+        const existing = await readNoteDocument(this.options.gitDir, commit);
         await writeNote(git, commit, mergeIntoDocument(commit, existing, statuses, this.options.now?.() ?? new Date()));
         return;
       } catch (error) {

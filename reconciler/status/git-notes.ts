@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SimpleGit } from 'simple-git';
+import { GitObjects, ObjectTooLargeError } from '../load/git-objects';
 import { compareContexts, CommitStatuses, RecordedStatus, Status } from './status';
 
 export const NOTES_REF = 'refs/notes/meshplane';
@@ -26,6 +27,25 @@ export async function readNote(git: SimpleGit, commit: string): Promise<CommitSt
     throw error;
   }
   return fromDocument(commit, parseNote(text));
+}
+
+/** A note larger than this is not one of ours: it is replaced on the next write. */
+const MAX_NOTE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A commit's note as the reporter merges into it, read through the repository's cat-file process
+ * rather than a `git notes show`: the note is the blob at the commit's path in the notes tree,
+ * whose fan-out splits the path into folders of two hex digits as the notes grow.
+ */
+export async function readNoteDocument(gitDir: string, commit: string): Promise<NoteDocument | undefined> {
+  const objects = GitObjects.of(gitDir);
+  const paths = [0, 1, 2].map((levels) => [...Array.from({ length: levels }, (_, i) => commit.slice(2 * i, 2 * i + 2)), commit.slice(2 * levels)].join('/'));
+  const found = await Promise.all(paths.map((p) => objects.contents(`${NOTES_REF}:${p}`, { maxBytes: MAX_NOTE_BYTES }).catch((error: unknown) => {
+    if (error instanceof ObjectTooLargeError) return undefined;
+    throw error;
+  })));
+  const note = found.find((object) => object?.type === 'blob');
+  return note && parseNote(note.content.toString('utf8'));
 }
 
 /** Commits whose note still holds a `pending` status: one `git grep` over the notes tree. */

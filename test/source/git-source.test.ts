@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import childProcess = require('node:child_process');
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SourceError } from '../../reconciler/source/errors';
@@ -65,6 +66,28 @@ describe('git source', () => {
       assert.ok(Date.now() - started < 3000);
       assert.equal(recorder.revisions.length, 2);
       assert.match((await recorder.last().files.read('environments/apps/extra.yaml')).toString(), /extra/);
+    });
+
+    it('notices a new commit and reads its files without starting a git process (one cat-file process answers)', async () => {
+      const r = repo();
+      const { recorder } = await open({ repo: r.dir });
+      const spawned: string[] = [];
+      const spawn = childProcess.spawn;
+      (childProcess as { spawn: typeof spawn }).spawn = ((command: string, args: readonly string[], ...rest: never[]) => {
+        spawned.push(`${command} ${args.join(' ')}`);
+        return (spawn as (...a: unknown[]) => unknown)(command, args, ...rest);
+      }) as typeof spawn;
+      try {
+        const commit = r.commit('shift weights', { 'environments/apps/extra.yaml': '# extra\n' });
+        const revision = await eventually('the new commit', () => recorder.revisions.find((rev) => rev.commit === commit), 5000);
+        assert.equal(revision.info.subject, 'shift weights');
+        assert.equal(revision.forcedFrom, undefined);
+        assert.match((await revision.files.read('environments/apps/extra.yaml')).toString(), /extra/);
+        assert.ok((await revision.files.listFiles('environments/apps')).length > 1);
+      } finally {
+        (childProcess as { spawn: typeof spawn }).spawn = spawn;
+      }
+      assert.deepEqual(spawned, []);
     });
 
     it('notices a commit on a branch whose ref was packed', async () => {
