@@ -1,6 +1,7 @@
 // Notices a new commit on the tracked branch of a local repository at once: chokidar watches
 // the branch's ref file, packed-refs and HEAD (and, with --watch-worktree, environments/), and
-// every change triggers a check (debounced: one `git commit` touches several files).
+// every change triggers a check (debounced a few milliseconds, folding the events of one git
+// command; a check is one request to the cat-file process, and checks during a check fold into one).
 import * as path from 'node:path';
 import { FSWatcher, watch } from 'chokidar';
 
@@ -14,7 +15,7 @@ export interface RefWatchTarget {
   worktree?: string;
 }
 
-export const WATCH_DEBOUNCE_MS = 25;
+export const WATCH_DEBOUNCE_MS = 5;
 
 export class RefWatcher {
   private watcher: FSWatcher | undefined;
