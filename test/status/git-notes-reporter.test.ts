@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commitsWithPendingStatuses, readNote } from '../../reconciler/status/git-notes';
@@ -29,6 +30,26 @@ describe('git notes status reporter', () => {
     const commit = r.head();
     await new GitNotesReporter({ gitDir: r.dir }).report(commit, [makeStatus('apps', 'sync', 'pending', 'waiting for 1 proxy', 'http://127.0.0.1:9080/')]);
     assert.deepEqual(await commitsWithPendingStatuses(gitAt(r.dir)), [commit]);
+  });
+
+  it('merges into an existing note stored under fan-out folders (a notes ref holding hundreds of notes)', async () => {
+    const r = repo();
+    const commit = r.head();
+    // 300 notes (git fans the notes tree out into ab/cdef… folders), ours among them: 299 filler
+    // commits and the notes commit in one fast-import.
+    const note = (context: string) => JSON.stringify({ meshplane: 1, commit: 'x', statuses: { [context]: { state: 'success', description: 'earlier', targetUrl: 'http://x/', updatedAt: '2025-01-01T00:00:00.000Z' } } });
+    const data = (text: string) => [`data ${Buffer.byteLength(text)}`, text];
+    const stream: string[] = [];
+    for (let i = 1; i <= 299; i++) stream.push('commit refs/heads/filler', `mark :${i}`, 'committer t <t@t> 0 +0000', ...data(`filler ${i}`));
+    stream.push('commit refs/notes/meshplane', 'committer t <t@t> 0 +0000', ...data('notes'), `N inline ${commit}`, ...data(note('meshplane/apps/validate')));
+    for (let i = 1; i <= 299; i++) stream.push(`N inline :${i}`, ...data(note('x')));
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: r.dir, input: stream.join('\n') + '\n' });
+    assert.match(git(r.dir, 'ls-tree', '--name-only', 'refs/notes/meshplane'), /^[0-9a-f]{2}$/m, 'the notes tree is fanned out');
+
+    await new GitNotesReporter({ gitDir: r.dir }).report(commit, [makeStatus('apps', 'sync', 'pending', 'waiting', 'http://x/')]);
+    const merged = JSON.parse(git(r.dir, 'notes', '--ref=meshplane', 'show', commit));
+    assert.deepEqual(Object.keys(merged.statuses), ['meshplane/apps/validate', 'meshplane/apps/sync']);
+    assert.equal(merged.statuses['meshplane/apps/validate'].description, 'earlier');
   });
 
   it('writes one JSON document per commit under refs/notes/meshplane, shown by git log --notes=meshplane', async () => {
