@@ -104,7 +104,16 @@ export interface EncodedPart {
 }
 
 export function encodePart(typeName: string, value: Json): EncodedPart {
-  return { bytes: encodeMessage(`type.googleapis.com/${typeName}`, value), value };
+  return { bytes: ownBuffer(encodeMessage(`type.googleapis.com/${typeName}`, value)), value };
+}
+
+/**
+ * Bytes that keep only themselves alive. protobufjs encodes small messages into slices of Node's
+ * shared 8 KiB Buffer pool; a slice held for as long as a resource is served keeps its whole slab
+ * resident (at 10,000 resources, ~12 MB of slabs held for a fraction of that in resources).
+ */
+export function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 /** The readable form of wire bytes (defaults omitted, enums by name, 64-bit integers as numbers). */
@@ -154,7 +163,7 @@ export class ResourcePool {
     const key = `${typeUrl}|${name}|${hash}`;
     let resource = this.byHash.get(key);
     if (!resource) {
-      resource = { name, typeUrl, bytes, hash };
+      resource = { name, typeUrl, bytes: ownBuffer(bytes), hash };
       this.byHash.set(key, resource);
     }
     this.sources?.set(resource, value);

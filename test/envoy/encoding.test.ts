@@ -72,6 +72,20 @@ describe('envoy translation: encoding and validity', function () {
     }
   });
 
+  it('holds each resource in memory of its own size, not in a slice of a shared buffer pool slab', () => {
+    // A served resource lives for as long as its content is unchanged: a slice of Node's 8 KiB
+    // Buffer pool would keep the whole slab resident (the daemon's idle memory, docs/incremental-reconcile.md).
+    for (const c of cases) {
+      for (const { proxy, snapshot } of c.snapshots) {
+        for (const [typeUrl, named] of snapshot.resources) {
+          for (const [name, resource] of named) {
+            assert.equal(resource.bytes.buffer.byteLength, resource.bytes.byteLength, `${c.name} ${proxy.name} ${typeNameOf(typeUrl)} ${name}`);
+          }
+        }
+      }
+    }
+  });
+
   it('satisfies the protoc-gen-validate rules of the Envoy protos', () => {
     const problems: string[] = [];
     for (const c of cases) {
