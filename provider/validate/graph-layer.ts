@@ -1,27 +1,23 @@
 // Layer 3 of validation: rules across documents (resource-model.md §11, §13 and the
 // cross-document parts of §1–§10). Runs on the whole model, including documents other layers
 // rejected, so every rule reads values defensively. Linear in the number of resources.
+// Findings come per owner (graph/owners.ts): every resource's, then every group's.
 import { Diagnostic } from '../model/diagnostic';
 import { MeshModel } from '../model/mesh-model';
-import { checkBackends } from './graph/backends';
-import { checkGatewayRouteBindings } from './graph/gateway-route-bindings';
 import { GraphIndex } from './graph/graph-index';
-import { checkNameClashes } from './graph/name-clashes';
-import { checkQuotas } from './graph/quotas';
-import { checkReferences } from './graph/references';
-import { checkRouteBindings } from './graph/route-bindings';
-import { checkTlsCoherence } from './graph/tls-coherence';
+import { checkGroup, checkResource, groupsOf, sortGroupFindings } from './graph/owners';
 import { RuleContext } from './rule-context';
 
 export function validateGraph(model: MeshModel, ctx: RuleContext): Diagnostic[] {
   const index = new GraphIndex(model);
   const diagnostics: Diagnostic[] = [];
-  checkReferences(index, diagnostics);
-  checkRouteBindings(index, diagnostics);
-  checkGatewayRouteBindings(index, diagnostics);
-  checkTlsCoherence(index, diagnostics);
-  checkBackends(index, diagnostics);
-  checkNameClashes(index, diagnostics);
-  checkQuotas(index, ctx, diagnostics);
+  const groups = new Set<string>();
+  for (const resource of model.resources) {
+    checkResource(resource, index, ctx, diagnostics);
+    for (const group of groupsOf(resource)) groups.add(group);
+  }
+  const groupFindings: Diagnostic[] = [];
+  for (const group of groups) checkGroup(group, index, ctx, groupFindings);
+  diagnostics.push(...sortGroupFindings(groupFindings));
   return diagnostics;
 }

@@ -7,6 +7,7 @@ import { Resource } from '../model/resource';
 import { EnvironmentConfig } from '../environment/environment-config';
 import { validateGraph } from './graph-layer';
 import { DocumentFindingsCache, documentFindings } from './document-findings';
+import { GraphFindingsCache } from './graph-findings-cache';
 import { applySeverityPolicy } from './severity-policy';
 
 export interface ValidationInput {
@@ -19,18 +20,28 @@ export interface ValidationInput {
 export interface ValidationResult {
   valid: boolean;
   diagnostics: Diagnostic[];
+  /** The model validated: translation takes the same one (built once per revision). */
+  model: MeshModel;
+}
+
+/** What a caller keeps between validations of one environment so the next costs what changed. */
+export interface ValidationCaches {
+  findings: DocumentFindingsCache;
+  graph: GraphFindingsCache;
 }
 
 /**
- * With a DocumentFindingsCache, the per-document layers run only for resources it has not seen
- * (with these settings); without one, for every resource (the full recompute).
+ * With caches, the per-document layers run only for resources they have not seen (with these
+ * settings) and the graph rules only where a change can affect them; without, everything runs
+ * (the full recompute).
  */
-export function validateEnvironment(input: ValidationInput, cache?: DocumentFindingsCache): ValidationResult {
+export function validateEnvironment(input: ValidationInput, caches?: ValidationCaches): ValidationResult {
   const ctx = { environment: input.config };
+  const model = new MeshModel(input.resources);
   const diagnostics: Diagnostic[] = [...(input.diagnostics ?? [])];
-  for (const resource of input.resources) diagnostics.push(...(cache ? cache.findings(resource, ctx) : documentFindings(resource, ctx)));
-  diagnostics.push(...validateGraph(new MeshModel(input.resources), ctx));
+  for (const resource of input.resources) diagnostics.push(...(caches ? caches.findings.findings(resource, ctx) : documentFindings(resource, ctx)));
+  diagnostics.push(...(caches ? caches.graph.findings(model, ctx) : validateGraph(model, ctx)));
   const tuned = applySeverityPolicy(diagnostics, input.config.validation);
   tuned.sort(compareDiagnostics);
-  return { valid: !hasErrors(tuned), diagnostics: tuned };
+  return { valid: !hasErrors(tuned), diagnostics: tuned, model };
 }

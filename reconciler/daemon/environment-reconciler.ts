@@ -109,7 +109,7 @@ export class EnvironmentReconciler {
     let model: MeshModel;
     let config: EnvironmentConfig;
     if (validated?.valid) {
-      model = new MeshModel(validated.loaded.resources);
+      model = validated.model;
       config = validated.loaded.config;
       this.ctx.setStaticInstances(this.name, validated.discovery.instances);
     } else {
@@ -225,7 +225,7 @@ export class EnvironmentReconciler {
     // push
     this.current.stage = 'sync';
     this.ctx.setStaticInstances(this.name, validated.discovery.instances);
-    const changed = this.ctx.sources.of(this.name).apply(new MeshModel(loaded.resources), loaded.config);
+    const changed = this.ctx.sources.of(this.name).apply(validated.model, loaded.config);
     this.live = { commit: revision.commit, revision: revisionNumber, subject: revision.info.subject, servedAt: new Date().toISOString(), worktree: Boolean(revision.worktreeDigest), reporters, validated };
     report([status('plan', 'success', planText), status('apply', infrastructure?.state ?? 'success', applyText), status('sync', 'pending', `pushing to ${changed.size} changed proxies`)]);
 

@@ -2,6 +2,7 @@
 // (schema, kind rules, mesh graph) plus the environment.yaml sections the daemon acts on
 // (status reporters, static discovery instances, xds, terraform), every finding with file:line.
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
+import { MeshModel } from '../../provider/model/mesh-model';
 import { Position } from '../../provider/model/resource';
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
@@ -29,6 +30,8 @@ export interface OperatorSelections {
 export interface ValidatedRevision {
   environment: string;
   loaded: LoadedEnvironment;
+  /** The model of `loaded.resources`, validated; xDS translation takes it as it is. */
+  model: MeshModel;
   /** Every finding, sorted; errors mean the revision is not applied. */
   diagnostics: Diagnostic[];
   valid: boolean;
@@ -46,7 +49,7 @@ export async function validateRevision(files: FileSource, environment: string, o
   const dir = `${ENVIRONMENTS_DIR}/${environment}`;
   if (!(await files.exists(dir))) return undefined;
   const loaded = await loadEnvironment(files, environment, operator?.limits, caches?.parse);
-  const diagnostics = validateEnvironment(loaded, caches?.findings).diagnostics;
+  const { diagnostics, model } = validateEnvironment(loaded, caches);
   const source = loaded.environmentFile;
   const { config } = loaded;
   const reporters = selectReporters(config.status.reporters, source, operator);
@@ -56,6 +59,7 @@ export async function validateRevision(files: FileSource, environment: string, o
   return {
     environment,
     loaded,
+    model,
     diagnostics,
     valid: !hasErrors(diagnostics),
     reporters: reporters.names,

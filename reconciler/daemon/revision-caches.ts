@@ -1,14 +1,16 @@
 // What the daemon keeps of one environment's previous loads so the next commit costs what it
-// changed: parsed files by Git object id, per-document findings by Resource object. Both give the
-// results a full load and validation would (test/daemon/incremental-equals-full.test.ts).
+// changed: parsed files by Git object id, per-document findings by Resource object, graph findings
+// per resource and group. All give the results a full load and validation would
+// (test/daemon/incremental-equals-full.test.ts).
 import { DocumentFindingsCache } from '../../provider/validate/document-findings';
+import { GraphFindingsCache } from '../../provider/validate/graph-findings-cache';
+import { ValidationCaches } from '../../provider/validate/validate';
 import { ParseCache } from '../load/parse-cache';
 
-export interface RevisionCaches {
+export interface RevisionCaches extends ValidationCaches {
   parse: ParseCache;
-  findings: DocumentFindingsCache;
 }
 
 export function revisionCaches(): RevisionCaches {
-  return { parse: new ParseCache(), findings: new DocumentFindingsCache() };
+  return { parse: new ParseCache(), findings: new DocumentFindingsCache(), graph: new GraphFindingsCache() };
 }

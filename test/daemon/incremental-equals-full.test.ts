@@ -35,6 +35,14 @@ type Edit =
   | { op: 'breakFile'; file: number }
   | { op: 'duplicate'; file: number; id: number }
   | { op: 'quotas'; value: number }
+  | { op: 'renameService'; file: number; id: number }
+  | { op: 'renameNode'; file: number; id: number }
+  | { op: 'removeBackend'; file: number }
+  | { op: 'caseClash'; file: number; id: number }
+  | { op: 'listenerTls'; file: number; mode: number }
+  | { op: 'clientTls'; file: number; enforce: boolean; certificate: boolean }
+  | { op: 'nodeProtocol'; file: number; protocol: number }
+  | { op: 'serviceProvider'; file: number; node: boolean }
   | { op: 'noop' };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
@@ -47,6 +55,16 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('breakFile' as const), file: fc.nat() }),
   fc.record({ op: fc.constant('duplicate' as const), file: fc.nat(), id: fc.nat({ max: 20 }) }),
   fc.record({ op: fc.constant('quotas' as const), value: fc.integer({ min: 3, max: 40 }) }),
+  // Graph rules: references renamed under their referrers, backends removed, names differing in
+  // case, TLS on either side of a call, protocols and providers behind the services called.
+  fc.record({ op: fc.constant('renameService' as const), file: fc.nat(), id: fc.nat({ max: 20 }) }),
+  fc.record({ op: fc.constant('renameNode' as const), file: fc.nat(), id: fc.nat({ max: 20 }) }),
+  fc.record({ op: fc.constant('removeBackend' as const), file: fc.nat() }),
+  fc.record({ op: fc.constant('caseClash' as const), file: fc.nat(), id: fc.nat({ max: 20 }) }),
+  fc.record({ op: fc.constant('listenerTls' as const), file: fc.nat(), mode: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({ op: fc.constant('clientTls' as const), file: fc.nat(), enforce: fc.boolean(), certificate: fc.boolean() }),
+  fc.record({ op: fc.constant('nodeProtocol' as const), file: fc.nat(), protocol: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({ op: fc.constant('serviceProvider' as const), file: fc.nat(), node: fc.boolean() }),
   fc.constant({ op: 'noop' as const }),
 );
 
@@ -110,9 +128,67 @@ function applyEdit(files: Files, e: Edit, quotas: { value: number }): void {
     case 'quotas':
       quotas.value = e.value;
       return;
+    case 'renameService': {
+      const service = docsOf(pick(e.file))?.find((d) => d.kind === 'VirtualService');
+      if (service) service.virtualServiceName = `svc-renamed-${e.id}.${ENV}.local`;
+      return;
+    }
+    case 'renameNode': {
+      const node = docsOf(pick(e.file))?.find((d) => d.kind === 'VirtualNode');
+      if (node) node.virtualNodeName = `node-renamed-${e.id}`;
+      return;
+    }
+    case 'removeBackend':
+      (specOf(docsOf(pick(e.file)), 'VirtualNode')?.backends as unknown[] | undefined)?.pop();
+      return;
+    case 'caseClash': {
+      const doc = docsOf(pick(e.file))?.find((d) => d.kind === 'VirtualService' || d.kind === 'VirtualNode');
+      if (!doc) return;
+      const clash = structuredClone(doc);
+      const nameKey = doc.kind === 'VirtualService' ? 'virtualServiceName' : 'virtualNodeName';
+      clash[nameKey] = String(clash[nameKey]).toUpperCase();
+      files.set(`clash-${e.id}.yaml`, [clash]);
+      return;
+    }
+    case 'listenerTls': {
+      const listener = (specOf(docsOf(pick(e.file)), 'VirtualNode')?.listeners as Document[] | undefined)?.[0];
+      if (!listener) return;
+      const certificate = { file: { certificateChain: '/certs/chain.pem', privateKey: '/certs/key.pem' } };
+      if (e.mode === 0) delete listener.tls;
+      else if (e.mode === 1) listener.tls = { mode: 'STRICT', certificate, validation: { trust: { file: { certificateChain: '/certs/ca.pem' } } } };
+      else listener.tls = { mode: 'DISABLED', certificate };
+      return;
+    }
+    case 'clientTls': {
+      const spec = specOf(docsOf(pick(e.file)), 'VirtualNode');
+      if (!spec) return;
+      const tls: Document = { enforce: e.enforce, validation: { trust: { file: { certificateChain: '/certs/ca.pem' } } } };
+      if (e.certificate) tls.certificate = { file: { certificateChain: '/certs/client.pem', privateKey: '/certs/client-key.pem' } };
+      spec.backendDefaults = { clientPolicy: { tls } };
+      return;
+    }
+    case 'nodeProtocol': {
+      const listener = (specOf(docsOf(pick(e.file)), 'VirtualNode')?.listeners as Document[] | undefined)?.[0];
+      if (listener) listener.portMapping = { port: 8080, protocol: ['http', 'grpc', 'tcp'][e.protocol] };
+      return;
+    }
+    case 'serviceProvider': {
+      const docs = docsOf(pick(e.file));
+      const spec = specOf(docs, 'VirtualService');
+      const node = docs?.find((d) => d.kind === 'VirtualNode');
+      const router = docs?.find((d) => d.kind === 'VirtualRouter');
+      if (!spec) return;
+      if (e.node && node) spec.provider = { virtualNode: { virtualNodeName: node.virtualNodeName } };
+      else if (!e.node && router) spec.provider = { virtualRouter: { virtualRouterName: router.virtualRouterName } };
+      return;
+    }
     case 'noop':
       return;
   }
+}
+
+function specOf(docs: Document[] | undefined, kind: string): Document | undefined {
+  return docs?.find((d) => d.kind === kind)?.spec as Document | undefined;
 }
 
 function writeFiles(repo: GitRepo, files: Files, quotas: number): void {

@@ -6,16 +6,14 @@ import { asArray, asObject, objectAt } from '../../rules/values';
 import { diagnosticAt } from '../rule-context';
 import { GraphIndex } from './graph-index';
 
-export function checkBackends(index: GraphIndex, out: Diagnostic[]): void {
-  for (const node of index.model.list('VirtualNode')) {
-    const backends = asArray(asObject(node.doc.spec)?.backends);
-    if (backends.length === 0) continue;
-    checkTcpPorts(node, backends, index, out);
-    const mesh = index.model.get('Mesh', node.identity.meshName, node.identity.meshName);
-    if (objectAt(mesh?.doc.spec, 'egressFilter')?.type === 'ALLOW_ALL') {
-      out.push(diagnosticAt(node, '/spec/backends', 'MESH-3', 'info',
-        `mesh ${node.identity.meshName} allows all egress, but a node with backends may reach only what it lists: list every destination ${node.identity.name} talks to as a backend, or remove its backends.`));
-    }
+export function checkBackends(node: Resource, index: GraphIndex, out: Diagnostic[]): void {
+  const backends = asArray(asObject(node.doc.spec)?.backends);
+  if (backends.length === 0) return;
+  checkTcpPorts(node, backends, index, out);
+  const mesh = index.get('Mesh', node.identity.meshName, node.identity.meshName);
+  if (objectAt(mesh?.doc.spec, 'egressFilter')?.type === 'ALLOW_ALL') {
+    out.push(diagnosticAt(node, '/spec/backends', 'MESH-3', 'info',
+      `mesh ${node.identity.meshName} allows all egress, but a node with backends may reach only what it lists: list every destination ${node.identity.name} talks to as a backend, or remove its backends.`));
   }
 }
 

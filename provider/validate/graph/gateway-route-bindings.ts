@@ -1,6 +1,7 @@
 // How gateway routes bind to their gateway's listener and to their target service's
 // provider: GR-11, GR-12, XR-3, XR-5, GR-13, plus VS-6 on the services they may target.
 import { Diagnostic, joinPointer } from '../../model/diagnostic';
+import { parentKeyOf } from '../../model/mesh-model';
 import { Resource } from '../../model/resource';
 import { GATEWAY_ROUTE_TYPES, RouteBody, routeBodyOf } from '../../rules/route-types';
 import { asNumber, asString, objectAt } from '../../rules/values';
@@ -8,21 +9,22 @@ import { diagnosticAt } from '../rule-context';
 import { describeListeners, GraphIndex } from './graph-index';
 import { selectListener } from './listener-selection';
 
-export function checkGatewayRouteBindings(index: GraphIndex, out: Diagnostic[]): void {
-  for (const gateway of index.model.list('VirtualGateway')) {
-    for (const route of index.model.childrenOf(gateway)) {
-      const parsed = routeBodyOf(route.doc.spec, GATEWAY_ROUTE_TYPES);
-      if (!parsed) continue;
-      checkGatewayListener(route, parsed, gateway, index, out);
-      checkTarget(route, parsed, index, out);
-    }
+/** A gateway route's bindings, against each definition of its gateway. */
+export function checkGatewayRouteBindings(route: Resource, index: GraphIndex, out: Diagnostic[]): void {
+  const parsed = routeBodyOf(route.doc.spec, GATEWAY_ROUTE_TYPES);
+  if (!parsed) return;
+  for (const gateway of index.all(parentKeyOf(route)!)) {
+    checkGatewayListener(route, parsed, gateway, index, out);
+    checkTarget(route, parsed, index, out);
   }
-  for (const service of index.model.list('VirtualService')) {
-    const provider = index.provider(service);
-    if (provider?.kind === 'VirtualNode' && index.listeners(provider).length > 1) {
-      out.push(diagnosticAt(service, '/spec/provider/virtualNode', 'VS-6', 'warning',
-        `provider ${provider.identity.name} has several listeners (${describeListeners(index.listeners(provider))}); every gateway route targeting this service must set action.target.port.`));
-    }
+}
+
+/** VS-6: gateway routes targeting a service whose provider node has several listeners must pick one. */
+export function checkProviderListeners(service: Resource, index: GraphIndex, out: Diagnostic[]): void {
+  const provider = index.provider(service);
+  if (provider?.kind === 'VirtualNode' && index.listeners(provider).length > 1) {
+    out.push(diagnosticAt(service, '/spec/provider/virtualNode', 'VS-6', 'warning',
+      `provider ${provider.identity.name} has several listeners (${describeListeners(index.listeners(provider))}); every gateway route targeting this service must set action.target.port.`));
   }
 }
 
@@ -48,7 +50,7 @@ function checkTarget(route: Resource, parsed: RouteBody, index: GraphIndex, out:
   const targetAt = joinPointer('/spec', parsed.type, 'action', 'target');
   const target = objectAt(parsed.body, 'action', 'target');
   const serviceName = asString(objectAt(target, 'virtualService')?.virtualServiceName);
-  const service = serviceName !== undefined ? index.model.get('VirtualService', route.identity.meshName, serviceName) : undefined;
+  const service = serviceName !== undefined ? index.get('VirtualService', route.identity.meshName, serviceName) : undefined;
   if (!service) return; // R7 reports unknown services
   if (objectAt(service.doc.spec, 'provider') === undefined) {
     out.push(diagnosticAt(route, joinPointer(targetAt, 'virtualService', 'virtualServiceName'), 'GR-13', 'warning',

@@ -1,10 +1,13 @@
 // Indexes the graph rules share, built once per validation so every rule stays linear:
 // resources per kind and mesh, listeners per resource, providers and the node listeners a
-// virtual service finally reaches.
+// virtual service finally reaches. Every lookup of another resource goes through it, so what
+// one owner's rules read can be recorded (incremental validation, GraphFindingsCache).
 import { Kind } from '../../model/kinds';
+import { identityKey } from '../../model/identity';
 import { MeshModel } from '../../model/mesh-model';
 import { Resource } from '../../model/resource';
 import { ListenerView, listenersOf } from '../../rules/listener';
+import { foldedKey, meshWideName } from './name-clashes';
 import { routeBodyOf } from '../../rules/route-types';
 import { asArray, asNumber, asObject, asString, objectAt } from '../../rules/values';
 
@@ -29,35 +32,102 @@ export function parseServiceReference(meshName: string, reference: string): Serv
   return match ? { meshName: match[1], name: match[2] } : undefined;
 }
 
-export class GraphIndex {
-  private readonly byKindAndMesh = new Map<string, Resource[]>();
-  private readonly listenerCache = new Map<string, ListenerView[]>();
-  private readonly endpointCache = new Map<string, Endpoint[]>();
+/**
+ * What a rule read, as tokens: a resource key (whatever is defined there, or nothing), the
+ * children of a parent key, the resources of a kind in a mesh, the meshes. GraphFindingsCache
+ * re-runs a rule's owner only when something it read changed.
+ */
+export const childrenToken = (parentKey: string): string => `children\0${parentKey}`;
+export const kindInMeshToken = (kind: Kind, meshName: string): string => `in-mesh\0${kind}/${meshName}`;
+export const MESHES_TOKEN = 'meshes';
+export const foldedKeyToken = (folded: string): string => `folded\0${folded}`;
+export const gatewayRouteNameToken = (name: string): string => `gateway-route-name\0${name}`;
 
-  constructor(readonly model: MeshModel) {
-    for (const resource of model.resources) {
-      const key = `${resource.kind}/${resource.identity.meshName}`;
-      const list = this.byKindAndMesh.get(key);
-      if (list) list.push(resource);
-      else this.byKindAndMesh.set(key, [resource]);
-    }
+export class GraphIndex {
+  private byKindAndMesh: Map<string, Resource[]> | undefined;
+  private byFoldedKey: Map<string, Resource[]> | undefined;
+  private gatewayRoutesByName: Map<string, Resource[]> | undefined;
+  private readonly listenerCache = new Map<Resource, ListenerView[]>();
+  private readonly endpointCache = new Map<Resource, { endpoints: Endpoint[]; reads: Set<string> }>();
+  /** Where lookups record their tokens while one owner's rules run (undefined: not recorded). */
+  private reads: Set<string> | undefined;
+
+  constructor(private readonly model: MeshModel) {}
+
+  get resources(): readonly Resource[] {
+    return this.model.resources;
+  }
+
+  /** Records every lookup in `reads` until the next call (undefined stops recording). */
+  record(reads: Set<string> | undefined): void {
+    this.reads = reads;
+  }
+
+  /** The first resource of this identity (what App Mesh would resolve a name to). */
+  get(kind: Kind, meshName: string, name: string): Resource | undefined {
+    const key = identityKey({ kind, meshName, name });
+    const found = this.model.getByKey(key);
+    this.reads?.add(found?.key ?? key); // the resource's own string: kept reads share it
+    return found;
+  }
+
+  /** Every definition of a key (several when it is defined twice, ID-5). */
+  all(key: string): readonly Resource[] {
+    this.reads?.add(key);
+    return this.model.allByKey(key);
+  }
+
+  /** Routes of the router, or gateway routes of the gateway, of this key. */
+  childrenOf(parentKey: string): readonly Resource[] {
+    this.reads?.add(childrenToken(parentKey));
+    return this.model.childrenOfKey(parentKey);
   }
 
   /** Resources of a kind in one mesh, in repository order. */
   inMesh(kind: Kind, meshName: string): readonly Resource[] {
-    return this.byKindAndMesh.get(`${kind}/${meshName}`) ?? [];
+    this.reads?.add(kindInMeshToken(kind, meshName));
+    return this.kindAndMesh().get(`${kind}/${meshName}`) ?? [];
   }
 
-  /** Groups of resources of one kind, one group per mesh. */
-  *meshGroups(kind: Kind): Iterable<readonly Resource[]> {
-    for (const [key, list] of this.byKindAndMesh) if (key.startsWith(`${kind}/`)) yield list;
+  /** Every mesh, grouped by name (duplicates together). */
+  meshes(): Resource[] {
+    this.reads?.add(MESHES_TOKEN);
+    const meshes: Resource[] = [];
+    for (const [key, list] of this.kindAndMesh()) if (key.startsWith('Mesh/')) meshes.push(...list);
+    return meshes;
   }
 
+  /** Every mesh, in repository order. */
+  allMeshes(): readonly Resource[] {
+    this.reads?.add(MESHES_TOKEN);
+    return this.model.list('Mesh');
+  }
+
+  /** Resources whose key differs from `folded` only in case (foldedKey), in repository order. */
+  sameFoldedKey(folded: string): readonly Resource[] {
+    this.reads?.add(foldedKeyToken(folded));
+    this.byFoldedKey ??= groupBy(this.model.resources, foldedKey);
+    return this.byFoldedKey.get(folded) ?? [];
+  }
+
+  /** Gateway routes of one mesh-wide name (meshWideName), in repository order. */
+  gatewayRoutesNamed(name: string): readonly Resource[] {
+    this.reads?.add(gatewayRouteNameToken(name));
+    this.gatewayRoutesByName ??= groupBy(this.model.list('GatewayRoute'), meshWideName);
+    return this.gatewayRoutesByName.get(name) ?? [];
+  }
+
+  private kindAndMesh(): Map<string, Resource[]> {
+    this.byKindAndMesh ??= groupBy(this.model.resources, (r) => `${r.kind}/${r.identity.meshName}`);
+    return this.byKindAndMesh;
+  }
+
+  /** Listeners of a resource (its own document: no token). */
   listeners(resource: Resource): readonly ListenerView[] {
-    let views = this.listenerCache.get(resource.key);
+    let views = this.listenerCache.get(resource);
     if (!views) {
       views = listenersOf(asObject(resource.doc.spec));
-      this.listenerCache.set(resource.key, views);
+      this.listenerCache.set(resource, views);
     }
     return views;
   }
@@ -67,32 +137,48 @@ export class GraphIndex {
     const name = asString(reference);
     const target = name !== undefined ? parseServiceReference(node.identity.meshName, name) : undefined;
     if (!target || target.meshName !== node.identity.meshName) return undefined;
-    return this.model.get('VirtualService', target.meshName, target.name);
+    return this.get('VirtualService', target.meshName, target.name);
   }
 
   /** The existing virtual node or router a virtual service names as provider. */
   provider(service: Resource): Resource | undefined {
     const meshName = service.identity.meshName;
     const node = asString(objectAt(service.doc.spec, 'provider', 'virtualNode')?.virtualNodeName);
-    if (node !== undefined) return this.model.get('VirtualNode', meshName, node);
+    if (node !== undefined) return this.get('VirtualNode', meshName, node);
     const router = asString(objectAt(service.doc.spec, 'provider', 'virtualRouter')?.virtualRouterName);
-    return router !== undefined ? this.model.get('VirtualRouter', meshName, router) : undefined;
+    return router !== undefined ? this.get('VirtualRouter', meshName, router) : undefined;
   }
 
   /** Node listeners that traffic to `service` reaches: the provider node's, or those its router's routes target. */
   endpoints(service: Resource): readonly Endpoint[] {
-    let endpoints = this.endpointCache.get(service.key);
-    if (endpoints) return endpoints;
+    let cached = this.endpointCache.get(service);
+    if (!cached) {
+      // Computed once per validation, but every owner that uses them read what they were made of.
+      const outer = this.reads;
+      const reads = new Set<string>();
+      this.reads = reads;
+      try {
+        cached = { endpoints: this.findEndpoints(service), reads };
+      } finally {
+        this.reads = outer;
+      }
+      this.endpointCache.set(service, cached);
+    }
+    if (this.reads) for (const token of cached.reads) this.reads.add(token);
+    return cached.endpoints;
+  }
+
+  private findEndpoints(service: Resource): Endpoint[] {
     const provider = this.provider(service);
-    endpoints = [];
+    const endpoints: Endpoint[] = [];
     if (provider?.kind === 'VirtualNode') {
-      endpoints = this.listeners(provider).map((listener) => ({ node: provider, listener }));
+      for (const listener of this.listeners(provider)) endpoints.push({ node: provider, listener });
     } else if (provider?.kind === 'VirtualRouter') {
       const seen = new Set<string>();
-      for (const route of this.model.childrenOf(provider)) {
+      for (const route of this.childrenOf(provider.key)) {
         for (const target of asArray(objectAt(routeBodyOf(route.doc.spec)?.body, 'action')?.weightedTargets)) {
           const nodeName = asString(asObject(target)?.virtualNode);
-          const node = nodeName !== undefined ? this.model.get('VirtualNode', provider.identity.meshName, nodeName) : undefined;
+          const node = nodeName !== undefined ? this.get('VirtualNode', provider.identity.meshName, nodeName) : undefined;
           if (!node) continue;
           const port = asNumber(asObject(target)?.port);
           for (const listener of this.listeners(node)) {
@@ -105,9 +191,19 @@ export class GraphIndex {
         }
       }
     }
-    this.endpointCache.set(service.key, endpoints);
     return endpoints;
   }
+}
+
+function groupBy(resources: readonly Resource[], keyOf: (resource: Resource) => string): Map<string, Resource[]> {
+  const groups = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    const key = keyOf(resource);
+    const list = groups.get(key);
+    if (list) list.push(resource);
+    else groups.set(key, [resource]);
+  }
+  return groups;
 }
 
 /** `8080/http, 9090/grpc`: how messages list a resource's listeners. */

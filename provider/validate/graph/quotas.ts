@@ -6,7 +6,6 @@ import { Resource } from '../../model/resource';
 import { QuotaSettings } from '../../environment/environment-config';
 import { asArray, asObject } from '../../rules/values';
 import { diagnosticAt, RuleContext } from '../rule-context';
-import { GraphIndex } from './graph-index';
 
 interface Scope {
   quota: keyof QuotaSettings;
@@ -16,36 +15,47 @@ interface Scope {
 }
 
 // Codes are the rule IDs that state each quota; the per-mesh counts of §13.1 have none of their own.
-const PER_MESH: Array<[Kind, Scope]> = [
+const PER_MESH = new Map<Kind, Scope>([
   ['VirtualService', { quota: 'virtualServicesPerMesh', code: 'QUOTA-13', describe: (n, r) => `mesh ${r.identity.meshName} has ${n} virtual services` }],
   ['VirtualNode', { quota: 'virtualNodesPerMesh', code: 'QUOTA-13', describe: (n, r) => `mesh ${r.identity.meshName} has ${n} virtual nodes` }],
   ['VirtualRouter', { quota: 'virtualRoutersPerMesh', code: 'QUOTA-13', describe: (n, r) => `mesh ${r.identity.meshName} has ${n} virtual routers` }],
   ['VirtualGateway', { quota: 'virtualGatewaysPerMesh', code: 'VG-8', describe: (n, r) => `mesh ${r.identity.meshName} has ${n} virtual gateways` }],
-];
+]);
 const MESHES: Scope = { quota: 'meshesPerAccount', code: 'MESH-6', describe: (n) => `this environment defines ${n} meshes` };
 const ROUTES: Scope = { quota: 'routesPerVirtualRouter', code: 'VR-4', describe: (n, r) => `router ${r.identity.parentName} has ${n} routes` };
 const GATEWAY_ROUTES: Scope = { quota: 'gatewayRoutesPerVirtualGateway', code: 'GR-15', describe: (n, r) => `gateway ${r.identity.parentName} has ${n} gateway routes` };
 
-export function checkQuotas(index: GraphIndex, ctx: RuleContext, out: Diagnostic[]): void {
-  const quotas = ctx.environment.quotas;
-  const check = (resources: readonly Resource[], scope: Scope) => {
-    const limit = quotas[scope.quota];
-    if (resources.length <= limit) return;
-    const over = resources[limit];
-    out.push(diagnosticAt(over, '', scope.code, 'error', `${scope.describe(resources.length, over)}, above the quota of ${limit}. ${howToRaise(scope.quota, resources.length)}`));
-  };
-  check(index.model.list('Mesh'), MESHES);
-  for (const [kind, scope] of PER_MESH) for (const group of index.meshGroups(kind)) check(group, scope);
-  for (const router of index.model.list('VirtualRouter')) check(index.model.childrenOf(router), ROUTES);
-  for (const gateway of index.model.list('VirtualGateway')) check(index.model.childrenOf(gateway), GATEWAY_ROUTES);
-  const backendLimit = quotas.backendsPerVirtualNode;
-  for (const node of index.model.list('VirtualNode')) {
-    const count = asArray(asObject(node.doc.spec)?.backends).length;
-    if (count > backendLimit) {
-      out.push(diagnosticAt(node, joinPointer('/spec/backends', backendLimit), 'VN-BE-2', 'error',
-        `node ${node.identity.name} has ${count} backends, above the quota of ${backendLimit}. ${howToRaise('backendsPerVirtualNode', count)}`));
-    }
+/** MESH-6: meshes of the environment, in repository order. */
+export function checkMeshQuota(meshes: readonly Resource[], ctx: RuleContext, out: Diagnostic[]): void {
+  check(meshes, MESHES, ctx, out);
+}
+
+/** QUOTA-13 / VG-8: resources of one kind in one mesh, in repository order. */
+export function checkPerMeshQuota(kind: Kind, resources: readonly Resource[], ctx: RuleContext, out: Diagnostic[]): void {
+  const scope = PER_MESH.get(kind);
+  if (scope) check(resources, scope, ctx, out);
+}
+
+/** VR-4 / GR-15: routes of a router, gateway routes of a gateway. */
+export function checkChildrenQuota(parentKind: Kind, children: readonly Resource[], ctx: RuleContext, out: Diagnostic[]): void {
+  check(children, parentKind === 'VirtualRouter' ? ROUTES : GATEWAY_ROUTES, ctx, out);
+}
+
+/** VN-BE-2: backends of one node. */
+export function checkBackendQuota(node: Resource, ctx: RuleContext, out: Diagnostic[]): void {
+  const backendLimit = ctx.environment.quotas.backendsPerVirtualNode;
+  const count = asArray(asObject(node.doc.spec)?.backends).length;
+  if (count > backendLimit) {
+    out.push(diagnosticAt(node, joinPointer('/spec/backends', backendLimit), 'VN-BE-2', 'error',
+      `node ${node.identity.name} has ${count} backends, above the quota of ${backendLimit}. ${howToRaise('backendsPerVirtualNode', count)}`));
   }
+}
+
+function check(resources: readonly Resource[], scope: Scope, ctx: RuleContext, out: Diagnostic[]): void {
+  const limit = ctx.environment.quotas[scope.quota];
+  if (resources.length <= limit) return;
+  const over = resources[limit];
+  out.push(diagnosticAt(over, '', scope.code, 'error', `${scope.describe(resources.length, over)}, above the quota of ${limit}. ${howToRaise(scope.quota, resources.length)}`));
 }
 
 function howToRaise(quota: keyof QuotaSettings, count: number): string {

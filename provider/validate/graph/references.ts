@@ -19,52 +19,50 @@ const LABEL: Record<Kind, string> = {
   GatewayRoute: 'gateway route',
 };
 
-export function checkReferences(index: GraphIndex, out: Diagnostic[]): void {
-  const { model } = index;
+/** R1–R8 on the references `resource` holds. */
+export function checkReferences(resource: Resource, index: GraphIndex, out: Diagnostic[]): void {
   const expect = (from: Resource, pointer: string, code: string, kind: Kind, name: unknown, fix: string) => {
     if (typeof name !== 'string' || name === '') return; // missing names are schema errors
     const meshName = from.identity.meshName;
-    if (model.get(kind, meshName, name)) return;
+    if (index.get(kind, meshName, name)) return;
     out.push(diagnosticAt(from, pointer, code, 'error',
       `${LABEL[kind]} "${name}" does not exist in mesh ${meshName}.${didYouMean(name, index.inMesh(kind, meshName))} ${fix}`));
   };
 
-  for (const resource of model.resources) {
-    const { meshName } = resource.identity;
-    if (resource.kind !== 'Mesh' && meshName !== '' && !model.get('Mesh', meshName, meshName)) {
-      const meshes = [...index.meshGroups('Mesh')].flat();
-      out.push(diagnosticAt(resource, '/meshName', 'R1', 'error',
-        `mesh "${meshName}" is not defined in this environment.${didYouMean(meshName, meshes)} Add a document "kind: Mesh, meshName: ${meshName}" or fix meshName.`));
+  const { meshName } = resource.identity;
+  if (resource.kind !== 'Mesh' && meshName !== '' && !index.get('Mesh', meshName, meshName)) {
+    const meshes = index.meshes();
+    out.push(diagnosticAt(resource, '/meshName', 'R1', 'error',
+      `mesh "${meshName}" is not defined in this environment.${didYouMean(meshName, meshes)} Add a document "kind: Mesh, meshName: ${meshName}" or fix meshName.`));
+  }
+  const spec = resource.doc.spec;
+  switch (resource.kind) {
+    case 'Route': {
+      expect(resource, '/virtualRouterName', 'R2', 'VirtualRouter', resource.identity.parentName, 'Create the router first, or attach the route to an existing one.');
+      const route = routeBodyOf(spec);
+      asArray(objectAt(route?.body, 'action')?.weightedTargets).forEach((target, i) => {
+        expect(resource, joinPointer('/spec', route!.type, 'action', 'weightedTargets', i, 'virtualNode'), 'R6', 'VirtualNode',
+          asObject(target)?.virtualNode, 'Route targets must be virtual nodes of the same mesh; create the node or fix the name.');
+      });
+      break;
     }
-    const spec = resource.doc.spec;
-    switch (resource.kind) {
-      case 'Route': {
-        expect(resource, '/virtualRouterName', 'R2', 'VirtualRouter', resource.identity.parentName, 'Create the router first, or attach the route to an existing one.');
-        const route = routeBodyOf(spec);
-        asArray(objectAt(route?.body, 'action')?.weightedTargets).forEach((target, i) => {
-          expect(resource, joinPointer('/spec', route!.type, 'action', 'weightedTargets', i, 'virtualNode'), 'R6', 'VirtualNode',
-            asObject(target)?.virtualNode, 'Route targets must be virtual nodes of the same mesh; create the node or fix the name.');
-        });
-        break;
-      }
-      case 'GatewayRoute': {
-        expect(resource, '/virtualGatewayName', 'R3', 'VirtualGateway', resource.identity.parentName, 'Create the gateway first, or attach the route to an existing one.');
-        const route = routeBodyOf(spec, GATEWAY_ROUTE_TYPES);
-        expect(resource, joinPointer('/spec', route?.type ?? '', 'action', 'target', 'virtualService', 'virtualServiceName'), 'R7', 'VirtualService',
-          objectAt(route?.body, 'action', 'target', 'virtualService')?.virtualServiceName, 'A gateway route must target an existing virtual service of its mesh.');
-        break;
-      }
-      case 'VirtualService': {
-        const provider = objectAt(spec, 'provider');
-        const fix = 'Create it, fix the name, or leave "provider" empty until it exists.';
-        expect(resource, '/spec/provider/virtualNode/virtualNodeName', 'R4', 'VirtualNode', objectAt(provider, 'virtualNode')?.virtualNodeName, fix);
-        expect(resource, '/spec/provider/virtualRouter/virtualRouterName', 'R5', 'VirtualRouter', objectAt(provider, 'virtualRouter')?.virtualRouterName, fix);
-        break;
-      }
-      case 'VirtualNode':
-        checkBackendReferences(resource, index, out);
-        break;
+    case 'GatewayRoute': {
+      expect(resource, '/virtualGatewayName', 'R3', 'VirtualGateway', resource.identity.parentName, 'Create the gateway first, or attach the route to an existing one.');
+      const route = routeBodyOf(spec, GATEWAY_ROUTE_TYPES);
+      expect(resource, joinPointer('/spec', route?.type ?? '', 'action', 'target', 'virtualService', 'virtualServiceName'), 'R7', 'VirtualService',
+        objectAt(route?.body, 'action', 'target', 'virtualService')?.virtualServiceName, 'A gateway route must target an existing virtual service of its mesh.');
+      break;
     }
+    case 'VirtualService': {
+      const provider = objectAt(spec, 'provider');
+      const fix = 'Create it, fix the name, or leave "provider" empty until it exists.';
+      expect(resource, '/spec/provider/virtualNode/virtualNodeName', 'R4', 'VirtualNode', objectAt(provider, 'virtualNode')?.virtualNodeName, fix);
+      expect(resource, '/spec/provider/virtualRouter/virtualRouterName', 'R5', 'VirtualRouter', objectAt(provider, 'virtualRouter')?.virtualRouterName, fix);
+      break;
+    }
+    case 'VirtualNode':
+      checkBackendReferences(resource, index, out);
+      break;
   }
 }
 
@@ -82,7 +80,7 @@ function checkBackendReferences(node: Resource, index: GraphIndex, out: Diagnost
     } else if (target.meshName !== meshName) {
       out.push(diagnosticAt(node, pointer, 'R8', 'error',
         `backend ARN points into mesh "${target.meshName}", but node ${node.identity.name} is in mesh ${meshName}; backends must be virtual services of the same mesh.`));
-    } else if (!index.model.get('VirtualService', meshName, target.name)) {
+    } else if (!index.get('VirtualService', meshName, target.name)) {
       // The App Mesh API never checks backend names; the Envoy config simply has no route for them.
       out.push(diagnosticAt(node, pointer, 'R8', 'warning',
         `backend virtual service "${target.name}" does not exist in mesh ${meshName}, so ${node.identity.name}'s Envoy has no route for it and the mesh's egress filter decides ` +

@@ -1,6 +1,7 @@
 // How routes bind to their router's listener and to their target nodes' listeners:
 // VR-1, RT-P-1, RT-P-2, RT-T-3, RT-T-4 (XR-1), XR-3 and RT-TO-1.
 import { Diagnostic, joinPointer } from '../../model/diagnostic';
+import { parentKeyOf } from '../../model/mesh-model';
 import { Resource } from '../../model/resource';
 import { DEFAULT_PER_REQUEST_MS, durationMillis, formatMillis } from '../../rules/duration';
 import { ListenerView } from '../../rules/listener';
@@ -10,19 +11,24 @@ import { diagnosticAt } from '../rule-context';
 import { describeListeners, GraphIndex } from './graph-index';
 import { selectListener } from './listener-selection';
 
-export function checkRouteBindings(index: GraphIndex, out: Diagnostic[]): void {
-  for (const router of index.model.list('VirtualRouter')) {
-    const routes = index.model.childrenOf(router);
-    if (index.listeners(router).length > 0) {
-      for (const route of routes) checkRoute(route, router, index, out);
-    } else if (routes.length > 0) {
-      // The App Mesh API accepted it (only the Kubernetes CRD requires a listener); nothing is routed through it.
-      out.push(diagnosticAt(router, '/spec', 'VR-1', 'warning',
-        `router ${router.identity.name} has ${routes.length} route(s) but no listener, so no route can match and clients of the services it provides get no route; add "listeners: [{portMapping: {port: 80, protocol: http}}]" with the port and protocol clients use.`));
-    } else {
-      out.push(diagnosticAt(router, '/spec', 'VR-1', 'warning',
-        `router ${router.identity.name} has no listener and no route; add a listener (port and protocol) and routes, or remove the router.`));
-    }
+/** VR-1 on a router without listeners. */
+export function checkRouterListeners(router: Resource, index: GraphIndex, out: Diagnostic[]): void {
+  if (index.listeners(router).length > 0) return;
+  const routes = index.childrenOf(router.key);
+  if (routes.length > 0) {
+    // The App Mesh API accepted it (only the Kubernetes CRD requires a listener); nothing is routed through it.
+    out.push(diagnosticAt(router, '/spec', 'VR-1', 'warning',
+      `router ${router.identity.name} has ${routes.length} route(s) but no listener, so no route can match and clients of the services it provides get no route; add "listeners: [{portMapping: {port: 80, protocol: http}}]" with the port and protocol clients use.`));
+  } else {
+    out.push(diagnosticAt(router, '/spec', 'VR-1', 'warning',
+      `router ${router.identity.name} has no listener and no route; add a listener (port and protocol) and routes, or remove the router.`));
+  }
+}
+
+/** A route's bindings, against each definition of its router that has listeners. */
+export function checkRouteBindings(route: Resource, index: GraphIndex, out: Diagnostic[]): void {
+  for (const router of index.all(parentKeyOf(route)!)) {
+    if (index.listeners(router).length > 0) checkRoute(route, router, index, out);
   }
 }
 
@@ -52,7 +58,7 @@ function checkRoute(route: Resource, router: Resource, index: GraphIndex, out: D
 
 function checkTarget(route: Resource, parsed: RouteBody, target: Record<string, unknown> | undefined, pointer: string, index: GraphIndex, out: Diagnostic[]): void {
   const nodeName = asString(target?.virtualNode);
-  const node = nodeName !== undefined ? index.model.get('VirtualNode', route.identity.meshName, nodeName) : undefined;
+  const node = nodeName !== undefined ? index.get('VirtualNode', route.identity.meshName, nodeName) : undefined;
   if (!node) return; // R6 reports unknown nodes
   const listeners = index.listeners(node);
   const selection = selectListener(listeners, asNumber(target?.port));

@@ -1,14 +1,16 @@
 // §11.7 TLS coherence between a client's policy and the listeners it reaches (TLS-4 decides
 // whether a policy applies): XR-9 and XR-10, both warnings.
 import { Diagnostic } from '../../model/diagnostic';
+import { Resource } from '../../model/resource';
 import { ListenerView } from '../../rules/listener';
 import { asArray, asString, Obj, objectAt } from '../../rules/values';
 import { diagnosticAt } from '../rule-context';
 import { serviceCalls } from './client-endpoints';
 import { Endpoint, GraphIndex } from './graph-index';
 
-export function checkTlsCoherence(index: GraphIndex, out: Diagnostic[]): void {
-  for (const call of serviceCalls(index)) {
+/** XR-9 / XR-10 on the calls a node's backends or a gateway route make. */
+export function checkTlsCoherence(client: Resource, index: GraphIndex, out: Diagnostic[]): void {
+  for (const call of serviceCalls(client, index)) {
     const endpoints = index.endpoints(call.service);
     const serviceName = call.service.identity.name;
     const clientName = `${call.client.kind === 'VirtualNode' ? 'node' : 'gateway'} ${call.client.identity.name}`;

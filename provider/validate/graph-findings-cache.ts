@@ -1,0 +1,82 @@
+// The graph layer, incrementally: findings kept per owner (graph/owners.ts) across revisions.
+// A load that reuses unchanged files' Resource objects (reconciler ParseCache) changes only the
+// resources of changed files; a resource is checked again when it is new or when a lookup it
+// made (recorded by GraphIndex: references out, and through them what they reach) sees an added
+// or removed resource; a group when one of its members is added or removed. Gives what
+// validateGraph gives (test/daemon/incremental-equals-full.test.ts).
+import { Diagnostic } from '../model/diagnostic';
+import { MeshModel } from '../model/mesh-model';
+import { Resource } from '../model/resource';
+import { GraphIndex } from './graph/graph-index';
+import { checkGroup, checkResource, groupsOf, sortGroupFindings, tokensOf } from './graph/owners';
+import { RuleContext } from './rule-context';
+
+const NONE: readonly Diagnostic[] = Object.freeze([]);
+
+interface ResourceFindings {
+  diagnostics: readonly Diagnostic[];
+  /** Tokens of the lookups its rules made. */
+  reads: readonly string[];
+}
+
+export class GraphFindingsCache {
+  private environment: RuleContext['environment'] | undefined;
+  /** One entry per resource of the last model. */
+  private readonly byResource = new Map<Resource, ResourceFindings>();
+  /** Only groups with findings. */
+  private readonly byGroup = new Map<string, Diagnostic[]>();
+  /** Owners (resources and groups) checked since it was made. */
+  checked = 0;
+
+  findings(model: MeshModel, ctx: RuleContext): Diagnostic[] {
+    if (ctx.environment !== this.environment) {
+      // Quotas come from the settings: everything is checked again.
+      this.byResource.clear();
+      this.byGroup.clear();
+      this.environment = ctx.environment;
+    }
+    const { resources, groups } = this.ownersToCheck(model);
+    const index = new GraphIndex(model);
+    for (const resource of resources) {
+      const reads = new Set<string>();
+      const diagnostics: Diagnostic[] = [];
+      index.record(reads);
+      checkResource(resource, index, ctx, diagnostics);
+      this.byResource.set(resource, { diagnostics: diagnostics.length > 0 ? diagnostics : NONE, reads: [...reads] });
+    }
+    index.record(undefined);
+    for (const group of groups) {
+      const diagnostics: Diagnostic[] = [];
+      checkGroup(group, index, ctx, diagnostics);
+      if (diagnostics.length > 0) this.byGroup.set(group, diagnostics);
+      else this.byGroup.delete(group);
+    }
+    this.checked += resources.size + groups.size;
+
+    const out: Diagnostic[] = [];
+    for (const resource of model.resources) out.push(...this.byResource.get(resource)!.diagnostics);
+    out.push(...sortGroupFindings([...this.byGroup.values()].flat()));
+    return out;
+  }
+
+  /** New resources, those whose lookups see an added or removed one, and the groups of both. */
+  private ownersToCheck(model: MeshModel): { resources: Set<Resource>; groups: Set<string> } {
+    const added = model.resources.filter((resource) => !this.byResource.has(resource));
+    const current = new Set(model.resources);
+    const removed = [...this.byResource.keys()].filter((resource) => !current.has(resource));
+    const resources = new Set(added);
+    const groups = new Set<string>();
+    const dirty = new Set<string>();
+    for (const resource of [...added, ...removed]) {
+      for (const token of tokensOf(resource)) dirty.add(token);
+      for (const group of groupsOf(resource)) groups.add(group);
+    }
+    for (const resource of removed) this.byResource.delete(resource);
+    if (dirty.size > 0) {
+      for (const [resource, kept] of this.byResource) {
+        if (kept.reads.some((token) => dirty.has(token))) resources.add(resource);
+      }
+    }
+    return { resources, groups };
+  }
+}
