@@ -8,6 +8,7 @@ import { Diagnostic } from '../model/diagnostic';
 import { MeshModel } from '../model/mesh-model';
 import { Resource } from '../model/resource';
 import { GraphIndex } from './graph/graph-index';
+import { NameGroups } from './graph/name-groups';
 import { checkGroup, checkResource, groupsOf, sortGroupFindings, tokensOf } from './graph/owners';
 import { RuleContext } from './rule-context';
 
@@ -17,6 +18,8 @@ interface ResourceFindings {
   diagnostics: readonly Diagnostic[];
   /** Tokens of the lookups its rules made. */
   reads: readonly string[];
+  /** The last revision it was part of. */
+  seen: number;
 }
 
 export class GraphFindingsCache {
@@ -25,6 +28,8 @@ export class GraphFindingsCache {
   private readonly byResource = new Map<Resource, ResourceFindings>();
   /** Only groups with findings. */
   private readonly byGroup = new Map<string, Diagnostic[]>();
+  private names: NameGroups | undefined;
+  private revision = 0;
   /** Owners (resources and groups) checked since it was made. */
   checked = 0;
 
@@ -33,16 +38,18 @@ export class GraphFindingsCache {
       // Quotas come from the settings: everything is checked again.
       this.byResource.clear();
       this.byGroup.clear();
+      this.names = undefined;
       this.environment = ctx.environment;
     }
+    this.revision++;
     const { resources, groups } = this.ownersToCheck(model);
-    const index = new GraphIndex(model);
+    const index = new GraphIndex(model, this.names);
     for (const resource of resources) {
       const reads = new Set<string>();
       const diagnostics: Diagnostic[] = [];
       index.record(reads);
       checkResource(resource, index, ctx, diagnostics);
-      this.byResource.set(resource, { diagnostics: diagnostics.length > 0 ? diagnostics : NONE, reads: [...reads] });
+      this.byResource.set(resource, { diagnostics: diagnostics.length > 0 ? diagnostics : NONE, reads: [...reads], seen: this.revision });
     }
     index.record(undefined);
     for (const group of groups) {
@@ -61,14 +68,24 @@ export class GraphFindingsCache {
 
   /** New resources, those whose lookups see an added or removed one, and the groups of both. */
   private ownersToCheck(model: MeshModel): { resources: Set<Resource>; groups: Set<string> } {
-    const added = model.resources.filter((resource) => !this.byResource.has(resource));
-    const current = new Set(model.resources);
-    const removed = [...this.byResource.keys()].filter((resource) => !current.has(resource));
+    const added: Resource[] = [];
+    for (const resource of model.resources) {
+      const kept = this.byResource.get(resource);
+      if (kept) kept.seen = this.revision;
+      else added.push(resource);
+    }
+    const removed: Resource[] = [];
+    if (this.byResource.size + added.length > model.resources.length) {
+      for (const [resource, kept] of this.byResource) if (kept.seen !== this.revision) removed.push(resource);
+    }
+    if (this.names) this.names.update(model, added, removed);
+    else this.names = NameGroups.of(model);
     const resources = new Set(added);
     const groups = new Set<string>();
     const dirty = new Set<string>();
+    const kept = this.byResource.size > removed.length; // else everything is checked anyway
     for (const resource of [...added, ...removed]) {
-      for (const token of tokensOf(resource)) dirty.add(token);
+      if (kept) for (const token of tokensOf(resource)) dirty.add(token);
       for (const group of groupsOf(resource)) groups.add(group);
     }
     for (const resource of removed) this.byResource.delete(resource);

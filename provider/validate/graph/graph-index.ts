@@ -7,7 +7,7 @@ import { identityKey } from '../../model/identity';
 import { MeshModel } from '../../model/mesh-model';
 import { Resource } from '../../model/resource';
 import { ListenerView, listenersOf } from '../../rules/listener';
-import { foldedKey, meshWideName } from './name-clashes';
+import { NameGroups } from './name-groups';
 import { routeBodyOf } from '../../rules/route-types';
 import { asArray, asNumber, asObject, asString, objectAt } from '../../rules/values';
 
@@ -44,15 +44,17 @@ export const foldedKeyToken = (folded: string): string => `folded\0${folded}`;
 export const gatewayRouteNameToken = (name: string): string => `gateway-route-name\0${name}`;
 
 export class GraphIndex {
-  private byKindAndMesh: Map<string, Resource[]> | undefined;
-  private byFoldedKey: Map<string, Resource[]> | undefined;
-  private gatewayRoutesByName: Map<string, Resource[]> | undefined;
+  private readonly byMesh = new Map<Kind, Map<string, Resource[]>>();
   private readonly listenerCache = new Map<Resource, ListenerView[]>();
   private readonly endpointCache = new Map<Resource, { endpoints: Endpoint[]; reads: Set<string> }>();
   /** Where lookups record their tokens while one owner's rules run (undefined: not recorded). */
   private reads: Set<string> | undefined;
 
-  constructor(private readonly model: MeshModel) {}
+  /** `names`: kept from the previous revision (GraphFindingsCache); else built when first needed. */
+  constructor(
+    private readonly model: MeshModel,
+    private names?: NameGroups,
+  ) {}
 
   get resources(): readonly Resource[] {
     return this.model.resources;
@@ -86,15 +88,13 @@ export class GraphIndex {
   /** Resources of a kind in one mesh, in repository order. */
   inMesh(kind: Kind, meshName: string): readonly Resource[] {
     this.reads?.add(kindInMeshToken(kind, meshName));
-    return this.kindAndMesh().get(`${kind}/${meshName}`) ?? [];
+    return this.meshesOf(kind).get(meshName) ?? [];
   }
 
   /** Every mesh, grouped by name (duplicates together). */
   meshes(): Resource[] {
     this.reads?.add(MESHES_TOKEN);
-    const meshes: Resource[] = [];
-    for (const [key, list] of this.kindAndMesh()) if (key.startsWith('Mesh/')) meshes.push(...list);
-    return meshes;
+    return [...this.meshesOf('Mesh').values()].flat();
   }
 
   /** Every mesh, in repository order. */
@@ -106,20 +106,30 @@ export class GraphIndex {
   /** Resources whose key differs from `folded` only in case (foldedKey), in repository order. */
   sameFoldedKey(folded: string): readonly Resource[] {
     this.reads?.add(foldedKeyToken(folded));
-    this.byFoldedKey ??= groupBy(this.model.resources, foldedKey);
-    return this.byFoldedKey.get(folded) ?? [];
+    this.names ??= NameGroups.of(this.model);
+    return this.names.sameFoldedKey(folded);
   }
 
   /** Gateway routes of one mesh-wide name (meshWideName), in repository order. */
   gatewayRoutesNamed(name: string): readonly Resource[] {
     this.reads?.add(gatewayRouteNameToken(name));
-    this.gatewayRoutesByName ??= groupBy(this.model.list('GatewayRoute'), meshWideName);
-    return this.gatewayRoutesByName.get(name) ?? [];
+    this.names ??= NameGroups.of(this.model);
+    return this.names.gatewayRoutesNamed(name);
   }
 
-  private kindAndMesh(): Map<string, Resource[]> {
-    this.byKindAndMesh ??= groupBy(this.model.resources, (r) => `${r.kind}/${r.identity.meshName}`);
-    return this.byKindAndMesh;
+  /** Resources of one kind by mesh (a pass over that kind only, when first needed). */
+  private meshesOf(kind: Kind): Map<string, Resource[]> {
+    let byMesh = this.byMesh.get(kind);
+    if (!byMesh) {
+      byMesh = new Map();
+      for (const resource of this.model.list(kind)) {
+        const list = byMesh.get(resource.identity.meshName);
+        if (list) list.push(resource);
+        else byMesh.set(resource.identity.meshName, [resource]);
+      }
+      this.byMesh.set(kind, byMesh);
+    }
+    return byMesh;
   }
 
   /** Listeners of a resource (its own document: no token). */
@@ -193,17 +203,6 @@ export class GraphIndex {
     }
     return endpoints;
   }
-}
-
-function groupBy(resources: readonly Resource[], keyOf: (resource: Resource) => string): Map<string, Resource[]> {
-  const groups = new Map<string, Resource[]>();
-  for (const resource of resources) {
-    const key = keyOf(resource);
-    const list = groups.get(key);
-    if (list) list.push(resource);
-    else groups.set(key, [resource]);
-  }
-  return groups;
 }
 
 /** `8080/http, 9090/grpc`: how messages list a resource's listeners. */
