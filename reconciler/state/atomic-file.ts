@@ -6,12 +6,14 @@ import * as path from 'node:path';
 
 export const TEMP_SUFFIX = '.tmp';
 
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+/** `data` as one string or buffer, or as pieces written with one vectored write. */
+export async function writeFileAtomic(file: string, data: string | Buffer | readonly Buffer[]): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
   const handle = await fs.open(temp, 'w', 0o644);
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || Buffer.isBuffer(data)) await handle.writeFile(data);
+    else await writeAll(handle, data);
     await handle.sync();
   } finally {
     await handle.close();
@@ -23,6 +25,12 @@ export async function writeFileAtomic(file: string, data: string | Buffer): Prom
     throw error;
   }
   await fsyncDirectory(dir);
+}
+
+async function writeAll(handle: fs.FileHandle, pieces: readonly Buffer[]): Promise<void> {
+  const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  const { bytesWritten } = await handle.writev(pieces as Buffer[]);
+  if (bytesWritten !== length) throw new Error(`internal: wrote ${bytesWritten} of ${length} bytes`);
 }
 
 /** Makes a rename or a new entry in `dir` durable. */

@@ -112,12 +112,12 @@ export class EtcdStateStore implements StateStore {
     if (fence) txn = txn.and(fence.key, 'Create', '==', fence.createRevision);
     const result = await this.call(
       `committing ${what}`,
-      txn.then(this.ns.put(historyKey).value(gzipSync(encodeRevision(next))), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit(),
+      txn.then(this.ns.put(historyKey).value(gzipSync(Buffer.concat(encodeRevision(next)))), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit(),
     );
     if (result.succeeded) return;
     // A retried request whose first attempt went through (its answer was lost) finds its own write.
     const landed = await this.readHistory(environment, next.revision).catch(() => undefined);
-    if (landed && encodeRevision(landed) === encodeRevision(next)) return;
+    if (landed && Buffer.concat(encodeRevision(landed)).equals(Buffer.concat(encodeRevision(next)))) return;
     if (fence) {
       const leader = await this.call('reading the leader key', this.ns.get(fence.key).exec());
       if (leader.kvs[0]?.create_revision !== fence.createRevision) throw new FencedWriteError(what);
@@ -196,13 +196,13 @@ export class EtcdStateStore implements StateStore {
 
   /** A history value: the envelope, gzip-compressed (about 20× smaller) or as plain text. */
   private decode(key: string, value: Buffer): AppliedRevision {
-    let text: string;
+    let data: Buffer;
     try {
-      text = (value[0] === 0x1f && value[1] === 0x8b ? gunzipSync(value) : value).toString('utf8');
+      data = value[0] === 0x1f && value[1] === 0x8b ? gunzipSync(value) : value;
     } catch (error) {
       throw new StateCorruptError(this.fullKey(key), `its compressed content is damaged (${(error as Error).message})`, 'History keys are never rewritten; restore this one from an etcd snapshot (etcdctl snapshot restore).');
     }
-    const decoded = decodeRevision(text);
+    const decoded = decodeRevision(data);
     if (!decoded.ok) {
       throw new StateCorruptError(this.fullKey(key), decoded.problem, 'History keys are never rewritten; restore this one from an etcd snapshot (etcdctl snapshot restore).');
     }

@@ -1,22 +1,29 @@
 // The embedded state store: files under a data directory, one folder per environment.
 //
 //   <dir>/<env>/state.json         the applied revision (checksummed envelope)
-//   <dir>/<env>/history/<n>.json   every committed revision, append-only (same envelope)
+//   <dir>/<env>/history/<n>.json   every committed revision, append-only: what it changed against
+//                                  revision n − 1 (a delta), or whole for the first revision and
+//                                  every CHECKPOINT_EVERY-th, so reading one takes at most that many files
 //   <dir>/<env>/lock.json          the writer's lock (pid, host, time)
 //
 // A commit writes history/<n>.json and then state.json, each atomically; state.json is the
 // commit point. A history file newer than state.json is a leftover of an interrupted commit.
+// Files of meshplane-state/1 (every history file a whole revision) are read as they are.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ensureDirectory, removeLeftoverTempFiles, writeFileAtomic } from './atomic-file';
-import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError } from './errors';
+import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError, StateError } from './errors';
 import { acquireFileLock } from './file-lock';
-import { decodeRevision, encodeRevision } from './state-envelope';
+import { applyDeltas, deltaBetween, RevisionDelta } from './revision-delta';
+import { decodeHistory, decodeRevision, encodeDelta, encodeRevision, resourceLine } from './state-envelope';
 import { LockOptions, StateLock, StateStore } from './state-store';
-import { AppliedRevision, HistoryEntry, historyEntryOf } from './state-types';
+import { AppliedRevision, HistoryEntry, historyEntryOf, historyEntryOfHeader } from './state-types';
 
 const ENVIRONMENT_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]+$/;
 const HISTORY_FILE = /^([1-9][0-9]*)\.json$/;
+/** Every CHECKPOINT_EVERY-th revision's history file is whole (the state.json text, not serialised again). */
+export const CHECKPOINT_EVERY = 64;
+const HISTORY_RECOVERY = 'History files are never rewritten; restore this one from a backup of the state directory.';
 
 export class FileStateStore implements StateStore {
   readonly location: string;
@@ -51,11 +58,11 @@ export class FileStateStore implements StateStore {
     const stamp = await stampOf(file);
     const last = this.lastState.get(environment);
     if (last && stamp !== undefined && last.stamp === stamp) return last.revision;
-    const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const data = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
-    if (text === undefined) {
+    if (data === undefined) {
       // Only an interrupted first commit leaves history without state (history/1.json alone).
       const revisions = await this.historyNumbers(environment);
       if (revisions.some((n) => n > 1)) {
@@ -63,7 +70,7 @@ export class FileStateStore implements StateStore {
       }
       return undefined;
     }
-    const decoded = decodeRevision(text);
+    const decoded = decodeRevision(data);
     if (!decoded.ok) throw new StateCorruptError(file, decoded.problem, await this.recovery(environment, file));
     // Kept only if the file did not change while it was read.
     if (stamp !== undefined && stamp === (await stampOf(file))) this.lastState.set(environment, { stamp, revision: decoded.revision });
@@ -74,7 +81,7 @@ export class FileStateStore implements StateStore {
     const current = await this.read(environment);
     if (!current || revision < 1 || revision > current.revision) return undefined;
     if (revision === current.revision) return current;
-    return this.readHistoryFile(environment, revision);
+    return this.revisionFromHistory(environment, revision);
   }
 
   async history(environment: string): Promise<HistoryEntry[]> {
@@ -83,8 +90,8 @@ export class FileStateStore implements StateStore {
     const numbers = (await this.historyNumbers(environment)).filter((n) => n < current.revision);
     const entries: HistoryEntry[] = [];
     for (const n of numbers) {
-      const revision = await this.readHistoryFile(environment, n);
-      if (revision) entries.push(historyEntryOf(revision));
+      const entry = await this.readHistoryFile(environment, n);
+      if (entry) entries.push('revision' in entry ? historyEntryOf(entry.revision) : historyEntryOfHeader(entry.delta.header, entry.delta.resourceCount));
     }
     entries.push(historyEntryOf(current));
     return entries;
@@ -102,7 +109,9 @@ export class FileStateStore implements StateStore {
     await removeLeftoverTempFiles(dir);
     await removeLeftoverTempFiles(path.join(dir, 'history'));
     const text = encodeRevision(next);
-    await writeFileAtomic(this.historyFile(environment, next.revision), text);
+    const whole = !current || next.revision % CHECKPOINT_EVERY === 0;
+    const entry = whole ? text : encodeDelta(deltaBetween(current, next, (a, b) => resourceLine(a).equals(resourceLine(b))));
+    await writeFileAtomic(this.historyFile(environment, next.revision), entry);
     await writeFileAtomic(this.stateFile(environment), text);
     // What was written reads back as `next` (JSON drops only undefined members, which readers treat as absent).
     const stamp = await stampOf(this.stateFile(environment));
@@ -124,18 +133,35 @@ export class FileStateStore implements StateStore {
     });
   }
 
-  private async readHistoryFile(environment: string, revision: number): Promise<AppliedRevision | undefined> {
+  /** Revision n from history: the nearest whole revision at or before it, then the deltas up to n. */
+  private async revisionFromHistory(environment: string, revision: number): Promise<AppliedRevision | undefined> {
+    const deltas: RevisionDelta[] = [];
+    for (let n = revision; n >= 1; n--) {
+      const entry = await this.readHistoryFile(environment, n);
+      if (!entry) {
+        if (n === revision) return undefined;
+        const file = this.historyFile(environment, n);
+        throw new StateCorruptError(file, `it is missing, and revision ${revision} is stored as the changes since it`, HISTORY_RECOVERY);
+      }
+      if ('revision' in entry) return applyDeltas(entry.revision, deltas.reverse());
+      if (entry.delta.base !== n - 1 || entry.delta.header.revision !== n) {
+        throw new StateCorruptError(this.historyFile(environment, n), `it holds revision ${entry.delta.header.revision} as changes to revision ${entry.delta.base}`, HISTORY_RECOVERY);
+      }
+      deltas.push(entry.delta);
+    }
+    return undefined;
+  }
+
+  private async readHistoryFile(environment: string, revision: number): Promise<{ revision: AppliedRevision } | { delta: RevisionDelta } | undefined> {
     const file = this.historyFile(environment, revision);
-    const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const data = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
-    if (text === undefined) return undefined;
-    const decoded = decodeRevision(text);
-    if (!decoded.ok) {
-      throw new StateCorruptError(file, decoded.problem, 'History files are never rewritten; restore this one from a backup of the state directory, or delete it to drop that revision from history.');
-    }
-    return decoded.revision;
+    if (data === undefined) return undefined;
+    const decoded = decodeHistory(data);
+    if (!decoded.ok) throw new StateCorruptError(file, decoded.problem, HISTORY_RECOVERY);
+    return decoded;
   }
 
   private async historyNumbers(environment: string): Promise<number[]> {
@@ -147,18 +173,56 @@ export class FileStateStore implements StateStore {
       .sort((a, b) => a - b);
   }
 
-  /** How to get a damaged state.json back: copy the newest readable history file over it. */
-  private async recovery(environment: string, stateFile: string): Promise<string> {
-    const numbers = (await this.historyNumbers(environment)).reverse();
-    for (const n of numbers) {
-      const file = this.historyFile(environment, n);
-      const text = await fs.readFile(file, 'utf8').catch(() => '');
-      if (decodeRevision(text).ok) {
-        return `Restore it from history: the newest intact revision is ${n} (${file}); run \`cp '${file}' '${stateFile}'\`, then plan again.`;
+  /**
+   * After state.json was damaged or lost: writes the newest revision history can rebuild as
+   * state.json. Refuses while state.json reads (history may hold a newer, uncommitted leftover).
+   */
+  async restore(environment: string): Promise<AppliedRevision> {
+    const lock = await this.lock(environment, 'meshplane history --restore');
+    try {
+      const file = this.stateFile(environment);
+      const intact = await this.read(environment).then(
+        (revision) => ({ revision }),
+        (error: unknown) => {
+          if (error instanceof StateCorruptError && error.file === file) return undefined;
+          throw error;
+        },
+      );
+      if (intact) {
+        const why = intact.revision ? `${file} is intact (revision ${intact.revision.revision})` : `nothing was applied to environment ${environment}`;
+        throw new StateError(`${why}; there is nothing to restore.`);
       }
+      const revision = await this.newestIntact(environment);
+      if (!revision) throw new StateError(`no intact revision exists in ${path.join(this.environmentDir(environment), 'history')}; ${noHistoryRecovery(file)}`);
+      await writeFileAtomic(file, encodeRevision(revision));
+      return revision;
+    } finally {
+      await lock.release();
     }
-    return `No intact revision exists in ${path.join(path.dirname(stateFile), 'history')}; restore the state directory from a backup, or remove ${stateFile} and the history folder to start over (the next apply then creates everything).`;
   }
+
+  /** The newest revision history can rebuild. */
+  private async newestIntact(environment: string): Promise<AppliedRevision | undefined> {
+    for (const n of (await this.historyNumbers(environment)).reverse()) {
+      const revision = await this.revisionFromHistory(environment, n).catch(() => undefined);
+      if (revision) return revision;
+    }
+    return undefined;
+  }
+
+  /** How to get a damaged state.json back: rebuild it from the newest revision history holds. */
+  private async recovery(environment: string, stateFile: string): Promise<string> {
+    const revision = await this.newestIntact(environment);
+    if (!revision) return `No intact revision exists in ${path.join(path.dirname(stateFile), 'history')}; ${noHistoryRecovery(stateFile)}`;
+    return (
+      `Restore it from history: the newest intact revision is ${revision.revision} (${this.historyFile(environment, revision.revision)}); ` +
+      `run \`meshplane history --env ${environment} --state-dir '${this.location}' --restore\`, then plan again.`
+    );
+  }
+}
+
+function noHistoryRecovery(stateFile: string): string {
+  return `restore the state directory from a backup, or remove ${stateFile} and the history folder to start over (the next apply then creates everything).`;
 }
 
 /** What changes whenever state.json is replaced or edited; undefined when it is missing. */

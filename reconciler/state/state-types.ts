@@ -64,7 +64,14 @@ export interface HistoryEntry {
   resourceCount: number;
 }
 
+/** The revision's fields besides its resources (what a history delta records as is). */
+export type RevisionHeader = Omit<AppliedRevision, 'resources'>;
+
 export function historyEntryOf(revision: AppliedRevision): HistoryEntry {
+  return historyEntryOfHeader(revision, revision.resources.length);
+}
+
+export function historyEntryOfHeader(revision: RevisionHeader, resourceCount: number): HistoryEntry {
   const entry: HistoryEntry = {
     revision: revision.revision,
     commit: revision.commit,
@@ -72,7 +79,7 @@ export function historyEntryOf(revision: AppliedRevision): HistoryEntry {
     appliedAt: revision.appliedAt,
     appliedBy: revision.appliedBy,
     summary: revision.summary,
-    resourceCount: revision.resources.length,
+    resourceCount,
   };
   if (revision.rollbackTo !== undefined) entry.rollbackTo = revision.rollbackTo;
   return entry;

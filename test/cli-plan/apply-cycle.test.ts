@@ -164,7 +164,13 @@ describe('apply, history, rollback, describe', () => {
     fs.truncateSync(path.join(stateDir, 'apps', 'state.json'), 100);
     const result = await runMeshplane('plan', '--env', 'apps', '--repo', repo.dir, '--state-dir', stateDir);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`state file ${path.join(stateDir, 'apps', 'state.json')} is damaged: .*truncated.*newest intact revision is 4`));
+    assert.match(result.stderr, new RegExp(`state file ${path.join(stateDir, 'apps', 'state.json')} is damaged: .*truncated.*newest intact revision is 4 .*run \`meshplane history --env apps --state-dir '${stateDir}' --restore\``));
+    // The recovery it names works.
+    const restored = await runMeshplane('history', '--env', 'apps', '--repo', repo.dir, '--state-dir', stateDir, '--restore');
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stdout, new RegExp(`^Restored revision 4 \\(commit [0-9a-f]{40}\\) into ${path.join(stateDir, 'apps', 'state.json')}\\.`));
+    const replanned = await runMeshplane('plan', '--env', 'apps', '--repo', repo.dir, '--state-dir', stateDir);
+    assert.notEqual(replanned.code, 1, replanned.stderr);
   });
 
   it('the state dir comes from --state-dir, else MESHPLANE_STATE_DIR, else state/ of the data dir the daemon uses (<repo>/.meshplane)', () => {

@@ -82,8 +82,8 @@ describe('embedded state store', () => {
     const CASES: Array<{ name: string; damage: (file: string) => void; problem: RegExp }> = [
       { name: 'truncated', damage: (f) => fs.truncateSync(f, Math.floor(fs.statSync(f).size / 2)), problem: /not complete JSON .* truncated/ },
       { name: 'empty', damage: (f) => fs.writeFileSync(f, ''), problem: /the file is empty/ },
-      { name: 'a changed value', damage: (f) => fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"version": 2', '"version": 7')), problem: /checksum does not match/ },
-      { name: 'not a state file', damage: (f) => fs.writeFileSync(f, '{"hello": 1}'), problem: /not a meshplane-state\/1 file/ },
+      { name: 'a changed value', damage: (f) => fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"version":2', '"version":7')), problem: /checksum does not match/ },
+      { name: 'not a state file', damage: (f) => fs.writeFileSync(f, '{"hello": 1}'), problem: /not a meshplane state file .*reads meshplane-state\/2 and meshplane-state\/1/ },
     ];
     for (const c of CASES) {
       it(`state.json ${c.name}: the error names the file and how to restore it from history`, async () => {
@@ -97,11 +97,12 @@ describe('embedded state store', () => {
         assert.ok(error instanceof StateCorruptError);
         assert.equal(error.file, stateFile());
         assert.match(error.message, c.problem);
-        assert.match(error.message, new RegExp(`newest intact revision is 2 .*cp '${path.join(dir, 'apps', 'history', '2.json')}' '${stateFile()}'`));
+        assert.match(error.message, new RegExp(`newest intact revision is 2 \\(${path.join(dir, 'apps', 'history', '2.json')}\\); run \`meshplane history --env apps --state-dir '${dir}' --restore\``));
         await assert.rejects(applyMarker(store, 3), StateCorruptError, 'an apply on a damaged state is refused');
-        // The suggested recovery works.
-        fs.copyFileSync(path.join(dir, 'apps', 'history', '2.json'), stateFile());
-        assert.equal((await store.read('apps'))!.revision, 2);
+        // The suggested recovery works (what `meshplane history --restore` calls).
+        assert.equal((await store.restore('apps')).revision, 2);
+        assert.equal(markerOf((await store.read('apps'))!.resources), 2);
+        await assert.rejects(store.restore('apps'), /state\.json is intact \(revision 2\); there is nothing to restore/);
       });
     }
 
@@ -109,7 +110,8 @@ describe('embedded state store', () => {
       await applyMarker(store, 1);
       await applyMarker(store, 2);
       fs.rmSync(stateFile());
-      await assert.rejects(store.read('apps'), /state\.json is damaged: it is missing while history holds revisions up to 2.*cp /);
+      await assert.rejects(store.read('apps'), /state\.json is damaged: it is missing while history holds revisions up to 2.*newest intact revision is 2 .*--restore/);
+      assert.equal((await store.restore('apps')).revision, 2);
     });
 
     it('a damaged history file is named when history is read', async () => {

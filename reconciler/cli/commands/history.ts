@@ -13,6 +13,7 @@ export interface HistoryOptions {
   dataDir?: string;
   stateDir?: string;
   format: 'text' | 'json';
+  restore?: boolean;
 }
 
 export function historyCommand(terminal: Terminal, done: (code: number) => void): Command {
@@ -20,7 +21,8 @@ export function historyCommand(terminal: Terminal, done: (code: number) => void)
     .description('List the revisions applied to an environment (applies and rollbacks), oldest first.')
     .requiredOption('--env <name>', 'environment')
     .option('--repo <dir>', 'mesh repository (default: current directory); locates the default data dir')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--restore', 'rewrite a damaged or missing state.json from the newest revision history holds');
   return addStateLocationOptions(command).action(async (options: HistoryOptions) => done(await runHistory(options, terminal)));
 }
 
@@ -32,6 +34,10 @@ export async function runHistory(options: HistoryOptions, terminal: Terminal): P
   return withCommandErrors(terminal, false, async () => {
     const repo = openRepository(options.repo);
     const store = new FileStateStore(resolveStateDir(options, repo.label));
+    if (options.restore) {
+      const restored = await store.restore(options.env);
+      terminal.out(`Restored revision ${restored.revision} (commit ${restored.commit ?? '-'}) into ${store.stateFile(options.env)}.\n`);
+    }
     const entries = await store.history(options.env);
     // An environment never applied is fine; one that does not exist (a typo) is a mistake.
     if (entries.length === 0) await requireEnvironments(repo, [options.env]);
