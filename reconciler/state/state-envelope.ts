@@ -35,10 +35,20 @@ const resourceLines = new WeakMap<AppliedResource, Buffer>();
 export function resourceLine(resource: AppliedResource): Buffer {
   let line = resourceLines.get(resource);
   if (line === undefined) {
-    line = Buffer.from(JSON.stringify(resource));
+    line = ownBuffer(Buffer.from(JSON.stringify(resource)));
     resourceLines.set(resource, line);
   }
   return line;
+}
+
+/**
+ * A copy in memory of its own: a small Buffer is a slice of Node's shared 8 KiB pool, and a kept
+ * line would keep its whole slab (and whatever else was sliced from it) resident.
+ */
+function ownBuffer(bytes: Buffer): Buffer {
+  const own = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(own);
+  return own;
 }
 
 const SEPARATOR = Buffer.from(',\n');
@@ -127,7 +137,7 @@ function rememberLines(body: Buffer, resources: readonly AppliedResource[]): voi
   resources.forEach((resource, i) => {
     const line = lines[i + 1];
     // A copy: a view would keep the whole file's buffer alive.
-    resourceLines.set(resource, Buffer.from(line[line.length - 1] === 0x2c ? line.subarray(0, -1) : line));
+    resourceLines.set(resource, ownBuffer(line[line.length - 1] === 0x2c ? line.subarray(0, -1) : line));
   });
 }
 
