@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino, { Logger } from 'pino';
 import { FileSource } from '../load/file-source';
+import { GitObjects } from '../load/git-objects';
 import { listEnvironments } from '../load/load-environment';
 import { HttpRouter } from '../http/router';
 import { RunningHttpServer, startHttpServer } from '../http/http-server';
@@ -708,6 +709,8 @@ export class Daemon {
     await withTimeout(this.coordination.stop(), STOP_STEP_MS);
     await withTimeout(this.backends.close(), STOP_STEP_MS);
     this.sources.close();
+    // The reconciles and the status flush above may read the repository after the source stopped.
+    if (this.source) GitObjects.of(this.source.gitDir).close();
     await withTimeout(this.http?.close() ?? Promise.resolve(), STOP_STEP_MS);
     await this.dataDirLock?.release();
     this.stopSpawnReports?.();
