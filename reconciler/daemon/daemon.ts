@@ -442,6 +442,7 @@ export class Daemon {
         terraform: this.terraform,
         reporters: (_env, names) => this.reporters(names),
         validate: (files, env) => this.validate(files, env),
+        planMemory: (env) => (this.options.fullRecompute ? undefined : this.cachesOf(env).plan),
         targetUrl: (commit) => `${this.publicUrl}/commits/${commit}`,
         setStaticInstances: (env, instances) => {
           this.staticInstances.set(env, instances);

@@ -6,7 +6,7 @@ import { MeshModel } from '../../provider/model/mesh-model';
 import { Resource, syntheticSource } from '../../provider/model/resource';
 import { defaultEnvironment, EnvironmentConfig } from '../../provider/environment/environment-config';
 import { FileSource } from '../load/file-source';
-import { applyEnvironment, ApplyEnvironmentResult, summaryLine } from '../plan';
+import { applyEnvironment, ApplyEnvironmentResult, PlanMemory, summaryLine } from '../plan';
 import { InstanceRegistry } from '../registry';
 import { StaticInstance } from '../registry/endpoint-registry';
 import { Revision, shortCommit } from '../source/revision';
@@ -43,6 +43,8 @@ export interface ReconcilerContext {
   reporters(environment: string, names: readonly string[]): StatusReporter[];
   /** The validate stage, with what the operator declared (reporter names). */
   validate(files: FileSource, environment: string): Promise<ValidatedRevision | undefined>;
+  /** What the last plan of an environment kept (undefined with --full-recompute: every plan is full). */
+  planMemory(environment: string): PlanMemory | undefined;
   targetUrl(commit: string): string;
   /** Static instances of every environment are served together; this replaces one environment's. */
   setStaticInstances(environment: string, instances: readonly StaticInstance[]): void;
@@ -202,6 +204,7 @@ export class EnvironmentReconciler {
         commit: revision.commit,
         lockTimeoutMs: 30_000,
         operation: `meshplane serve (commit ${short})`,
+        memory: this.ctx.planMemory(this.name),
       });
     } catch (error) {
       report([status('plan', 'error', 'not planned: the state store failed'), status('apply', 'error', errorText(error)), status('sync', 'failure', `not pushed: ${keeps}`)]);

@@ -16,35 +16,35 @@ export function affectedProxies(changes: readonly ResourceChange[], applied: Ref
 }
 
 function collect(changedKey: string, index: ReferenceIndex, found: Map<string, ProxyRef>): void {
-  const resource = index.byKey.get(changedKey);
+  const resource = index.resource(changedKey);
   if (!resource) return;
   const add = (key: string) => {
-    const proxy = index.byKey.get(key);
+    const proxy = index.resource(key);
     if (!proxy || (proxy.identity.kind !== 'VirtualNode' && proxy.identity.kind !== 'VirtualGateway')) return;
     const id = arnResourcePath(proxy.identity);
     if (!found.has(id)) found.set(id, { kind: proxy.identity.kind, meshName: proxy.identity.meshName, name: proxy.identity.name, id });
   };
   // Nodes that list the service as a backend, and gateways whose gateway routes target it.
   const usersOfService = (serviceKey: string) => {
-    for (const r of index.referrersOf(serviceKey, ['backend'])) add(r.from.key);
-    for (const r of index.referrersOf(serviceKey, ['target'])) {
+    for (const r of index.referrersInAnyOrder(serviceKey, ['backend'])) add(r.from.key);
+    for (const r of index.referrersInAnyOrder(serviceKey, ['target'])) {
       const gateway = index.referencesFrom(r.from.key).find((ref) => ref.relation === 'parent');
       if (gateway) add(gateway.to);
     }
   };
   const usersOfRouter = (routerKey: string) => {
-    for (const r of index.referrersOf(routerKey, ['provider'])) usersOfService(r.from.key);
+    for (const r of index.referrersInAnyOrder(routerKey, ['provider'])) usersOfService(r.from.key);
   };
   const parentOf = (key: string) => index.referencesFrom(key).find((ref) => ref.relation === 'parent')?.to;
 
   switch (resource.identity.kind) {
     case 'Mesh': // egress filter and IP preference reach every proxy of the mesh
-      for (const r of index.referrersOf(changedKey, ['mesh'])) add(r.from.key);
+      for (const r of index.referrersInAnyOrder(changedKey, ['mesh'])) add(r.from.key);
       break;
     case 'VirtualNode':
       add(changedKey);
-      for (const r of index.referrersOf(changedKey, ['provider'])) usersOfService(r.from.key);
-      for (const r of index.referrersOf(changedKey, ['target'])) {
+      for (const r of index.referrersInAnyOrder(changedKey, ['provider'])) usersOfService(r.from.key);
+      for (const r of index.referrersInAnyOrder(changedKey, ['target'])) {
         const router = parentOf(r.from.key);
         if (router) usersOfRouter(router);
       }

@@ -8,3 +8,4 @@ export { formatPlanJson, planToJson } from './format-json';
 export { formatPlanMarkdown, MarkdownFormatOptions } from './format-markdown';
 export { summaryLine } from './change-labels';
 export * from './plan-environment';
+export { PlanMemory } from './plan-memory';

@@ -6,6 +6,7 @@ import { StateStore } from '../state/state-store';
 import { AppliedRevision, RevisionAction } from '../state/state-types';
 import { nextRevision } from '../state/next-revision';
 import { compareStrings } from './canonical';
+import { PlanMemory } from './plan-memory';
 import { computePlan, hasChanges } from './planner';
 import { Plan, PlanResource, ProxyRef } from './plan-types';
 import { EnvironmentSettings, servedSettings, settingChanges } from './served-settings';
@@ -18,17 +19,24 @@ export interface PlanEnvironmentInput {
   desired: readonly PlanResource[];
   /** The applied revision; undefined when nothing was applied yet (everything is created). */
   applied: AppliedRevision | undefined;
+  /** What the last plan of this environment kept (the daemon's); without it, a full plan. */
+  memory?: PlanMemory;
 }
 
 /** Resource changes, and setting changes against the applied revision's recorded settings, with the proxies both reach. */
 export function planEnvironment(input: PlanEnvironmentInput): Plan {
   const { applied, config } = input;
-  return planChange(config, input.desired, applied && { resources: applied.resources, settings: { name: config.name, ...applied.settings } });
+  return planChange(config, input.desired, applied && { resources: applied.resources, settings: { name: config.name, ...applied.settings } }, input.memory);
 }
 
 /** The plan from one side (resources and settings) to the desired one; also for two Git refs, without a state store. */
-export function planChange(config: EnvironmentSettings, desired: readonly PlanResource[], from: { resources: readonly PlanResource[]; settings: EnvironmentSettings } | undefined): Plan {
-  const plan = computePlan(desired, from?.resources ?? [], { environment: config.name, account: config.account });
+export function planChange(
+  config: EnvironmentSettings,
+  desired: readonly PlanResource[],
+  from: { resources: readonly PlanResource[]; settings: EnvironmentSettings } | undefined,
+  memory?: PlanMemory,
+): Plan {
+  const plan = computePlan(desired, from?.resources ?? [], { environment: config.name, account: config.account }, memory);
   if (!from) return plan;
   const before = servedSettings(from.settings);
   const after = servedSettings(config);
@@ -59,6 +67,8 @@ export interface ApplyEnvironmentInput {
   now?: () => Date;
   /** Shown as the lock holder's operation. */
   operation?: string;
+  /** What the last plan of this environment kept (the daemon's); without it, a full plan. */
+  memory?: PlanMemory;
 }
 
 export type ApplyStatus = 'applied' | 'no-changes' | 'blocked' | 'cancelled';
@@ -81,7 +91,7 @@ export async function applyEnvironment(input: ApplyEnvironmentInput): Promise<Ap
   const lock = await input.store.lock(environment, input.operation ?? `meshplane ${input.action ?? 'apply'}`, { timeoutMs: input.lockTimeoutMs ?? 0 });
   try {
     const previous = await input.store.read(environment);
-    const plan = planEnvironment({ config: input.config, desired: input.desired, applied: previous });
+    const plan = planEnvironment({ config: input.config, desired: input.desired, applied: previous, memory: input.memory });
     if (hasErrors(plan.diagnostics)) return { status: 'blocked', plan, previous };
     if (!hasChanges(plan)) return { status: 'no-changes', plan, previous };
     if (input.confirm && !(await input.confirm(plan, previous))) return { status: 'cancelled', plan, previous };

@@ -6,8 +6,9 @@ import { canonicalize, stableStringify } from './canonical';
 import { deletionDiagnostics } from './deletion-blocking';
 import { diffValues } from './diff';
 import { orderSteps } from './ordering';
+import { PlanMemory } from './plan-memory';
 import { Plan, PlanResource, PlanStep, PlanSummary, ResourceChange } from './plan-types';
-import { ReferenceIndex } from './references';
+import { body, compareResources } from './resource-comparison';
 
 export interface PlanOptions {
   environment: string;
@@ -15,58 +16,20 @@ export interface PlanOptions {
   account: string;
 }
 
-/**
- * What an update compares: everything App Mesh stores besides identity (spec, tags, and
- * meshOwner when it names another account than the environment's own).
- */
-function body(resource: PlanResource, account: string): Record<string, unknown> {
-  const { spec, tags, meshOwner } = resource.doc;
-  return { meshOwner: meshOwner === account ? undefined : meshOwner, spec, tags };
-}
-
-function effectiveMeshOwner(resource: PlanResource, account: string): string {
-  return resource.identity.kind === 'Mesh' ? account : (resource.doc.meshOwner ?? account);
-}
-
-/**
- * The canonical text of a document's body, kept per document object: the daemon hands the planner
- * the same objects for unchanged files (ParseCache) and the same applied revision (state store),
- * so a commit canonicalizes only what it changed.
- */
-const bodyTexts = new WeakMap<PlanResource['doc'], { account: string; text: string }>();
-
-function bodyText(resource: PlanResource, account: string): string {
-  const kept = bodyTexts.get(resource.doc);
-  if (kept && kept.account === account) return kept.text;
-  const text = stableStringify(canonicalize(body(resource, account)));
-  bodyTexts.set(resource.doc, { account, text });
-  return text;
-}
-
 function contentKey(resource: PlanResource): string {
   return stableStringify(canonicalize({ spec: resource.doc.spec, tags: resource.doc.tags }));
 }
 
-export function computePlan(desired: readonly PlanResource[], applied: readonly PlanResource[], options: PlanOptions): Plan {
-  const desiredIndex = new ReferenceIndex(desired);
-  const appliedIndex = new ReferenceIndex(applied);
-  const changes: ResourceChange[] = [];
-  const created: PlanResource[] = [];
-
-  for (const after of desired) {
-    const before = appliedIndex.byKey.get(after.key);
-    if (!before) {
-      created.push(after);
-      continue;
-    }
-    if (effectiveMeshOwner(before, options.account) !== effectiveMeshOwner(after, options.account)) {
-      // Another mesh owner is another mesh: the resource moves (ID-2).
-      changes.push(change('replace', before, after, options.account));
-      continue;
-    }
-    if (before.doc !== after.doc && bodyText(before, options.account) !== bodyText(after, options.account)) changes.push(change('update', before, after, options.account));
-  }
-  const deleted = applied.filter((resource) => !desiredIndex.byKey.has(resource.key));
+/**
+ * The plan from the applied resources to the desired ones. With a memory (the daemon keeps one
+ * per environment), only identities whose resources are not the same objects as at the last plan
+ * are compared again; the plan is the same.
+ */
+export function computePlan(desired: readonly PlanResource[], applied: readonly PlanResource[], options: PlanOptions, memory?: PlanMemory): Plan {
+  const { desiredIndex, appliedIndex, sameIdentity, created, deleted } = memory
+    ? memory.compare(desired, applied, options.account)
+    : compareResources(desired, applied, options.account);
+  const changes: ResourceChange[] = sameIdentity.map(({ action, before, after }) => change(action, before, after, options.account));
   const { replaces, creates, deletes } = pairIdentityChanges(created, deleted, options.account);
   changes.push(...replaces, ...creates.map((r) => change('create', undefined, r, options.account)), ...deletes.map((r) => change('delete', r, undefined, options.account)));
 
@@ -135,6 +98,7 @@ function slotOf(id: Identity): string {
  */
 function pairIdentityChanges(created: PlanResource[], deleted: PlanResource[], account: string) {
   const replaces: ResourceChange[] = [];
+  if (created.length === 0 || deleted.length === 0) return { replaces, creates: created, deletes: deleted };
   const paired = new Set<PlanResource>();
   const byName = new Map<string, PlanResource[]>();
   const byContent = new Map<string, PlanResource[]>();

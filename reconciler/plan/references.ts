@@ -76,31 +76,170 @@ export interface Referrer {
   pointer: string;
 }
 
-/** Reverse references of one set of resources, built once per plan. */
+/** One indexed resource: its references, and the referrer entries it added to their targets. */
+interface Indexed {
+  resource: PlanResource;
+  references: Reference[];
+  referrers: Referrer[];
+  /** The last advance() that found this resource's key in its list (tells removed keys from kept ones). */
+  seen: number;
+}
+
+/**
+ * Reverse references of one set of resources. Built from scratch, or kept between commits and
+ * advanced to the next set of resources: an advance re-reads only resources that are not the very
+ * same objects as before (the loader hands back unchanged files' Resource objects, the state store
+ * the applied revision's), so it costs what changed, not what the set holds.
+ */
 export class ReferenceIndex {
-  readonly byKey = new Map<string, PlanResource>();
-  private readonly referrers = new Map<string, Referrer[]>();
-  private readonly references = new Map<string, Reference[]>();
+  private readonly indexed = new Map<string, Indexed>();
+  private readonly referrers = new Map<string, Set<Referrer>>();
+  private resources: readonly PlanResource[] = [];
+  /** Whether every referrer set is in list order (true after a build from scratch). */
+  private inListOrder = true;
+  /** Position of each resource in the list, made when an ordered answer needs it. */
+  private positions: Map<PlanResource, number> | undefined;
+  /** Two resources of one key (an invalid set): advances rebuild, as a full build is the reference. */
+  private duplicates = false;
+  private generation = 0;
 
   constructor(resources: readonly PlanResource[]) {
-    for (const resource of resources) {
-      this.byKey.set(resource.key, resource);
-      const refs = referencesOf(resource);
-      this.references.set(resource.key, refs);
-      for (const ref of refs) {
-        const list = this.referrers.get(ref.to) ?? [];
-        list.push({ from: resource, relation: ref.relation, pointer: ref.pointer });
-        this.referrers.set(ref.to, list);
-      }
-    }
+    this.build(resources);
   }
 
+  /**
+   * Moves the index to another list of resources and returns the keys whose resource changed
+   * (added, removed, or another object): what a plan must look at again.
+   */
+  advance(resources: readonly PlanResource[]): Set<string> {
+    const changed = this.changedResources(resources);
+    if (!changed) {
+      const touched = new Set([...this.indexed.keys(), ...resources.map((r) => r.key)]);
+      this.build(resources);
+      return touched;
+    }
+    const touched = new Set<string>();
+    for (const key of changed.removed) {
+      this.remove(key);
+      touched.add(key);
+    }
+    for (const resource of changed.replaced) {
+      this.remove(resource.key);
+      this.add(resource);
+      touched.add(resource.key);
+    }
+    if (!changed.sameList) this.inListOrder = false;
+    this.resources = resources;
+    this.positions = undefined;
+    return touched;
+  }
+
+  /** What differs from the indexed list; undefined when either list has a key twice (rebuild). */
+  private changedResources(resources: readonly PlanResource[]): { removed: string[]; replaced: PlanResource[]; sameList: boolean } | undefined {
+    if (this.duplicates) return undefined;
+    const generation = ++this.generation;
+    const replaced: PlanResource[] = [];
+    const newKeys = new Set<string>();
+    let kept = 0;
+    let sameList = resources.length === this.resources.length;
+    for (let i = 0; i < resources.length; i++) {
+      const resource = resources[i];
+      if (sameList && resource !== this.resources[i]) sameList = false;
+      const entry = this.indexed.get(resource.key);
+      if (entry) {
+        if (entry.seen === generation) return undefined;
+        entry.seen = generation;
+        kept++;
+        if (entry.resource !== resource) replaced.push(resource);
+      } else {
+        if (newKeys.has(resource.key)) return undefined;
+        newKeys.add(resource.key);
+        replaced.push(resource);
+      }
+    }
+    const removed: string[] = [];
+    if (kept < this.indexed.size) for (const [key, entry] of this.indexed) if (entry.seen !== generation) removed.push(key);
+    return { removed, replaced, sameList };
+  }
+
+  private build(resources: readonly PlanResource[]): void {
+    this.indexed.clear();
+    this.referrers.clear();
+    this.duplicates = false;
+    for (const resource of resources) {
+      if (this.indexed.has(resource.key)) this.duplicates = true;
+      this.add(resource);
+    }
+    this.resources = resources;
+    this.positions = undefined;
+    this.inListOrder = true;
+  }
+
+  /** Indexes a resource; of two resources of one key, the last is the one its key finds, both refer (never removed: advances rebuild). */
+  private add(resource: PlanResource): void {
+    const references = referencesOf(resource);
+    const made: Referrer[] = [];
+    for (const ref of references) {
+      const referrer: Referrer = { from: resource, relation: ref.relation, pointer: ref.pointer };
+      made.push(referrer);
+      const set = this.referrers.get(ref.to);
+      if (set) set.add(referrer);
+      else this.referrers.set(ref.to, new Set([referrer]));
+    }
+    this.indexed.set(resource.key, { resource, references, referrers: made, seen: 0 });
+  }
+
+  private remove(key: string): void {
+    const entry = this.indexed.get(key);
+    if (!entry) return;
+    entry.referrers.forEach((referrer, i) => {
+      const to = entry.references[i].to;
+      const set = this.referrers.get(to);
+      set?.delete(referrer);
+      if (set?.size === 0) this.referrers.delete(to);
+    });
+    this.indexed.delete(key);
+  }
+
+  /** Whether two resources of the list have one key (an invalid desired state). */
+  hasDuplicates(): boolean {
+    return this.duplicates;
+  }
+
+  resource(key: string): PlanResource | undefined {
+    return this.indexed.get(key)?.resource;
+  }
+
+  has(key: string): boolean {
+    return this.indexed.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.indexed.keys();
+  }
+
+  /** Where a resource is in the indexed list (for answers in list order). */
+  position(resource: PlanResource): number {
+    if (!this.positions) this.positions = new Map(this.resources.map((r, i) => [r, i]));
+    return this.positions.get(resource) ?? -1;
+  }
+
+  /** Who refers to a key, in the order of the resources list (what diagnostics show first). */
   referrersOf(targetKey: string, relations?: readonly Relation[]): Referrer[] {
-    const list = this.referrers.get(targetKey) ?? [];
-    return relations ? list.filter((r) => relations.includes(r.relation)) : list;
+    const found = this.referrersInAnyOrder(targetKey, relations);
+    if (!this.inListOrder && found.length > 1) found.sort((a, b) => this.position(a.from) - this.position(b.from));
+    return found;
+  }
+
+  /** Who refers to a key, in no particular order (for questions whose answer is a set). */
+  referrersInAnyOrder(targetKey: string, relations?: readonly Relation[]): Referrer[] {
+    const set = this.referrers.get(targetKey);
+    if (!set) return [];
+    const all = [...set];
+    return relations ? all.filter((r) => relations.includes(r.relation)) : all;
   }
 
   referencesFrom(resourceKey: string): Reference[] {
-    return this.references.get(resourceKey) ?? [];
+    return this.indexed.get(resourceKey)?.references ?? [];
   }
 }

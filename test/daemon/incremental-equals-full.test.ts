@@ -2,7 +2,9 @@
 // state store and planner reuse, translator re-translating only proxies whose reads changed) gives
 // exactly what a from-scratch load, validation, plan and translation give, on random edit sequences:
 // files added, changed, deleted, renamed, resources renamed and moved between files, broken files,
-// duplicates, and environment settings changes, over many commits.
+// duplicates, and environment settings changes, over many commits. Route targets and backends
+// change (references), and single documents are deleted: still referenced, the plan blocks the
+// deletion; plans are compared for invalid states too (meshplane plan and review show them).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +16,7 @@ import { MeshModel } from '../../provider/model/mesh-model';
 import { validateRevision, ValidatedRevision } from '../../reconciler/daemon/load-revision';
 import { revisionCaches } from '../../reconciler/daemon/revision-caches';
 import { GitTreeSource } from '../../reconciler/load/git-tree-source';
-import { applyEnvironment, planEnvironment } from '../../reconciler/plan';
+import { applyEnvironment, planEnvironment, PlanMemory } from '../../reconciler/plan';
 import { FileStateStore } from '../../reconciler/state';
 import { Document, syntheticEnvironmentYaml, syntheticMeshDocuments } from '../../bench/synthetic-mesh';
 import { cleanupAfterEach } from '../helpers/cleanups';
@@ -43,6 +45,8 @@ type Edit =
   | { op: 'clientTls'; file: number; enforce: boolean; certificate: boolean }
   | { op: 'nodeProtocol'; file: number; protocol: number }
   | { op: 'serviceProvider'; file: number; node: boolean }
+  | { op: 'retarget'; file: number; to: number }
+  | { op: 'deleteDocument'; file: number; kind: number }
   | { op: 'noop' };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
@@ -65,6 +69,8 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('clientTls' as const), file: fc.nat(), enforce: fc.boolean(), certificate: fc.boolean() }),
   fc.record({ op: fc.constant('nodeProtocol' as const), file: fc.nat(), protocol: fc.integer({ min: 0, max: 2 }) }),
   fc.record({ op: fc.constant('serviceProvider' as const), file: fc.nat(), node: fc.boolean() }),
+  fc.record({ op: fc.constant('retarget' as const), file: fc.nat(), to: fc.nat() }),
+  fc.record({ op: fc.constant('deleteDocument' as const), file: fc.nat(), kind: fc.nat() }),
   fc.constant({ op: 'noop' as const }),
 );
 
@@ -182,6 +188,20 @@ function applyEdit(files: Files, e: Edit, quotas: { value: number }): void {
       else if (!e.node && router) spec.provider = { virtualRouter: { virtualRouterName: router.virtualRouterName } };
       return;
     }
+    case 'retarget': {
+      const route = docsOf(pick(e.file))?.find((d) => d.kind === 'Route');
+      const node = docsOf(pick(e.to))?.find((d) => d.kind === 'VirtualNode');
+      const targets = (route?.spec as { httpRoute?: { action: { weightedTargets: Array<{ virtualNode: string }> } } } | undefined)?.httpRoute?.action.weightedTargets;
+      if (targets && node) targets[0].virtualNode = node.virtualNodeName as string;
+      return;
+    }
+    case 'deleteDocument': {
+      const docs = docsOf(pick(e.file));
+      const kinds = ['VirtualNode', 'VirtualRouter', 'VirtualService'];
+      const at = docs?.findIndex((d) => d.kind === kinds[e.kind % kinds.length]) ?? -1;
+      if (docs && docs.length > 1 && at >= 0) docs.splice(at, 1);
+      return;
+    }
     case 'noop':
       return;
   }
@@ -219,17 +239,33 @@ function snapshotHashes(snapshot: ProxySnapshot | undefined) {
 
 const noEndpoints = { lookup: () => [] };
 
+/**
+ * Always run besides the random sequences: a node deleted while its route still targets it (the
+ * plan blocks the deletion), the route moved to another node (reference change; now the deletion
+ * goes through), a route renamed (replace), a backend dropped, and a file deleted whose node is
+ * still a route target (blocked again).
+ */
+const REFERENCE_EDITS: Edit[] = [
+  { op: 'deleteDocument', file: 1, kind: 0 },
+  { op: 'retarget', file: 1, to: 2 },
+  { op: 'renameRoute', file: 2, id: 1 },
+  { op: 'removeBackend', file: 3 },
+  { op: 'delete', file: 2 },
+];
+
 describe('incremental reconcile equals a full recompute (property)', () => {
   const cleanups = cleanupAfterEach();
 
   it('gives the same diagnostics, plan and proxy snapshots on random edit sequences over many commits', async function () {
     this.timeout(600_000);
+    const seen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 10 }), async (edits) => {
         const repo = cleanups.gitRepo({ withApps: false });
         const files = initialFiles();
         const quotas = { value: 40 };
         const caches = revisionCaches();
+        const memory = new PlanMemory();
         const stateDir = cleanups.tempDir();
         const store = new FileStateStore(stateDir);
         const translator = new EnvoyTranslator();
@@ -240,13 +276,18 @@ describe('incremental reconcile equals a full recompute (property)', () => {
           const incremental = await validateRevision(await GitTreeSource.open(repo.dir, 'HEAD'), ENV, undefined, caches);
           const full = await validateRevision(await GitTreeSource.open(repo.dir, 'HEAD'), ENV);
           assert.deepEqual(meaning(incremental), meaning(full), `validation after ${JSON.stringify(e)}`);
-          if (!incremental?.valid || !full) continue;
+          if (!incremental || !full) continue;
 
-          // Plan against the applied revision: the store's kept revision vs one read from disk.
-          const fromStore = planEnvironment({ config: incremental.loaded.config, desired: incremental.loaded.resources, applied: await store.read(ENV) });
+          // Plan against the applied revision: the store's kept revision and the planner's memory
+          // vs one read from disk and a full plan — invalid states too (blocked deletions).
+          const fromStore = planEnvironment({ config: incremental.loaded.config, desired: incremental.loaded.resources, applied: await store.read(ENV), memory });
           const fromDisk = planEnvironment({ config: full.loaded.config, desired: full.loaded.resources, applied: await new FileStateStore(stateDir).read(ENV) });
           assert.equal(JSON.stringify(fromStore), JSON.stringify(fromDisk), `plan after ${JSON.stringify(e)}`);
-          await applyEnvironment({ store, config: incremental.loaded.config, desired: incremental.loaded.resources, commit: repo.head() });
+          if (fromDisk.diagnostics.some((d) => d.severity === 'error')) seen.add('blocked deletion');
+          if (fromDisk.changes.some((c) => c.action === 'replace')) seen.add('replace');
+          if (fromDisk.changes.some((c) => c.action === 'update' && c.diff.some((d) => d.path.includes('weightedTargets')))) seen.add('reference change');
+          if (!incremental.valid) continue;
+          await applyEnvironment({ store, config: incremental.loaded.config, desired: incremental.loaded.resources, commit: repo.head(), memory });
 
           // Translation: one translator kept across commits vs a new one.
           translator.update(new MeshModel(incremental.loaded.resources), incremental.loaded.config, noEndpoints);
@@ -259,7 +300,8 @@ describe('incremental reconcile equals a full recompute (property)', () => {
           }
         }
       }),
-      { numRuns: 8 },
+      { numRuns: 8, examples: [[REFERENCE_EDITS]] },
     );
+    for (const what of ['blocked deletion', 'replace', 'reference change']) assert.ok(seen.has(what), `no plan had a ${what}`);
   });
 });
