@@ -1,9 +1,11 @@
-// HA benchmark (issue 11): commit-to-all-ACKed latency with 300 proxies on 3 `meshplane serve
+// HA benchmark (issues 11, 18): commit-to-all-ACKed latency with 300 proxies on 3 `meshplane serve
 // --store etcd` replicas (100 proxies each, 3-member etcd on loopback), as a ratio to the same
 // measurement on one embedded-store process with all 300 proxies, measured in the same run.
 // Proxies are protocol-level ADS streams (state of the world) subscribed to their route
-// configurations; each commit changes the canary weights, so every proxy gets one RDS push, and the
-// time runs from `git commit` to the last proxy's ACK.
+// configurations; each commit changes the canary weights of one route, so every proxy gets one RDS
+// push, and the time runs from `git commit` to the last proxy's ACK. Both set-ups run side by side
+// and take the same commits in alternation (one process, then the replicas, round after round), so
+// a machine whose load drifts during the run weighs on both medians alike.
 import { TYPE_URLS } from '../provider/envoy/snapshot';
 import { DaemonProcess } from '../test/daemon/daemon-process';
 import { EtcdCluster, etcdMissingReason } from '../test/helpers/etcd-cluster';
@@ -14,7 +16,7 @@ import * as path from 'node:path';
 import { Report, ratioAtMost } from './report';
 
 const PROXIES = 300;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const ROUTING = 'environments/apps/routing/service-b.yaml';
 /** Each proxy on its own HTTP/2 connection, as separate Envoys are (grpc-js would share one). */
 const OWN_CONNECTION = { 'grpc.use_local_subchannel_pool': 1 };
@@ -58,25 +60,42 @@ async function waitUntil(what: string, probe: () => boolean, timeoutMs: number):
   }
 }
 
-/** Median commit-to-all-ACKed (ms) over ROUNDS commits, proxies spread evenly over the replicas' xDS addresses. */
-async function measure(repo: GitRepo, routing: string, xdsAddresses: string[]): Promise<number> {
-  const proxies = Array.from({ length: PROXIES }, (_, i) => new BenchProxy(new AdsTestClient(xdsAddresses[i % xdsAddresses.length], undefined, OWN_CONNECTION), 'mesh/apps/virtualNode/serviceA'));
-  try {
-    await waitUntil('every proxy to get its routes', () => proxies.every((p) => p.version !== ''), 60_000);
-    const times: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const before = proxies[0].version;
-      const started = Date.now();
-      const b = round % 2 === 0 ? 75 : 40;
-      repo.commit(`bench round ${round}`, { [ROUTING]: routing.replace('weight: 75', `weight: ${b}`).replace('weight: 25', `weight: ${100 - b}`) });
-      await waitUntil(`round ${round} to reach every proxy`, () => proxies.every((p) => p.version !== before && p.ackedAt >= started), 60_000);
-      times.push(Math.max(...proxies.map((p) => p.ackedAt)) - started);
-      // Let the replicas settle (sync statuses, drift) before the next commit.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  } finally {
-    for (const proxy of proxies) proxy.close();
+/** One set-up under measurement: its repository and the proxies spread evenly over its replicas' xDS addresses. */
+class Setup {
+  readonly times: number[] = [];
+  private readonly proxies: BenchProxy[];
+
+  constructor(
+    private readonly repo: GitRepo,
+    private readonly routing: string,
+    xdsAddresses: string[],
+  ) {
+    this.proxies = Array.from({ length: PROXIES }, (_, i) => new BenchProxy(new AdsTestClient(xdsAddresses[i % xdsAddresses.length], undefined, OWN_CONNECTION), 'mesh/apps/virtualNode/serviceA'));
+  }
+
+  connected(): Promise<void> {
+    return waitUntil('every proxy to get its routes', () => this.proxies.every((p) => p.version !== ''), 60_000);
+  }
+
+  /** Commits a new weight for the canary route and records the time until every proxy ACKed it. */
+  async round(round: number): Promise<void> {
+    const before = this.proxies[0].version;
+    const started = Date.now();
+    const b = round % 2 === 0 ? 75 : 40;
+    this.repo.commit(`bench round ${round}`, { [ROUTING]: this.routing.replace('weight: 75', `weight: ${b}`).replace('weight: 25', `weight: ${100 - b}`) });
+    await waitUntil(`round ${round} to reach every proxy`, () => this.proxies.every((p) => p.version !== before && p.ackedAt >= started), 60_000);
+    this.times.push(Math.max(...this.proxies.map((p) => p.ackedAt)) - started);
+    // Let the replicas settle (sync statuses, drift) before the next commit.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+
+  median(): number {
+    const sorted = [...this.times].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  }
+
+  close(): void {
+    for (const proxy of this.proxies) proxy.close();
   }
 }
 
@@ -103,6 +122,7 @@ export async function run(report: Report): Promise<void> {
   const processes: DaemonProcess[] = [];
   let cluster: EtcdCluster | undefined;
   const repos: GitRepo[] = [];
+  const setups: Setup[] = [];
   try {
     // Floor: one process, embedded store, all proxies on it.
     const single = makeGitRepo();
@@ -111,9 +131,6 @@ export async function run(report: Report): Promise<void> {
     dirs.push(tempDir('meshplane-bench-single-'));
     const alone = await DaemonProcess.start(serveArgs(single, dirs[0]));
     processes.push(alone);
-    await ready(alone);
-    const floor = await measure(single, routing, [alone.xds]);
-    await alone.signal('SIGTERM');
 
     cluster = await EtcdCluster.start(3);
     const shared = makeGitRepo();
@@ -126,17 +143,26 @@ export async function run(report: Report): Promise<void> {
       processes.push(replica);
       replicas.push(replica);
     }
-    for (const replica of replicas) await ready(replica);
-    const ha = await measure(shared, routing, replicas.map((r) => r.xds));
+    for (const daemon of [alone, ...replicas]) await ready(daemon);
+    const floor = new Setup(single, routing, [alone.xds]);
+    const ha = new Setup(shared, routing, replicas.map((r) => r.xds));
+    setups.push(floor, ha);
+    await floor.connected();
+    await ha.connected();
+    for (let round = 1; round <= ROUNDS; round++) {
+      await floor.round(round);
+      await ha.round(round);
+    }
     report({
       measurement: `ha N=${PROXIES} 3 replicas on etcd vs 1 process, commit to all ACKed`,
-      value: ha,
+      value: ha.median(),
       unit: 'ms',
-      floor,
+      floor: floor.median(),
       target: ratioAtMost(1.3),
-      details: { proxies: PROXIES, rounds: ROUNDS },
+      details: { proxies: PROXIES, rounds: ROUNDS, single_ms: floor.times.join('/'), replicas_ms: ha.times.join('/') },
     });
   } finally {
+    for (const setup of setups) setup.close();
     for (const process of processes) await process.kill();
     await cluster?.stop();
     for (const repo of repos) repo.remove();
