@@ -35,6 +35,18 @@ export class EtcdStateStore implements StateStore {
   readonly location: string;
   private readonly ns: Namespace;
   private fence: FenceProvider | undefined;
+  /**
+   * Per environment, the newest history entry decoded (read, committed, or seen by the watch) and
+   * its key's mod revision. History keys are never rewritten, so while the applied watch runs (it
+   * would see a rewrite and drop the entry, for a read to report the damage) a read of the same
+   * revision needs only the pointer.
+   */
+  private readonly lastDecoded = new Map<string, { revision: AppliedRevision; mod: string }>();
+  private watches = 0;
+  /** Per environment, the pointer's mod revision as last read: the commit's compare-and-swap needs no second read. */
+  private readonly pointerMod = new Map<string, { revision: number; mod: string }>();
+  /** Per environment, a lock release still on its way to etcd (the next lock of this store waits for it). */
+  private readonly releasing = new Map<string, Promise<unknown>>();
 
   constructor(private readonly connection: EtcdConnection) {
     this.ns = connection.namespace;
@@ -101,23 +113,35 @@ export class EtcdStateStore implements StateStore {
     const fence = this.fence?.(what);
     const appliedKey = this.appliedKey(environment);
     const historyKey = this.historyKey(environment, next.revision);
-    const current = await this.call('reading the applied revision', this.ns.get(appliedKey).exec());
-    const kv = current.kvs[0];
-    const actual = kv ? parsePointer(kv.value.toString()).revision : 0;
-    if (actual !== expectedRevision) throw new StateConflictError(environment, expectedRevision, actual);
+    // The pointer as read under the lock (applyEnvironment reads, plans, commits) saves a round trip;
+    // if it moved since, the compare-and-swap fails and the pointer is read again.
+    const known = this.pointerMod.get(environment);
+    let mod = known?.revision === expectedRevision ? known.mod : await this.pointerModRevision(environment, expectedRevision);
     if (next.revision !== expectedRevision + 1 || next.environment !== environment) {
       throw new Error(`internal: revision ${next.revision} of ${next.environment} cannot follow revision ${expectedRevision} of ${environment}`);
     }
-    let txn = this.ns.if(appliedKey, 'Mod', '==', kv ? kv.mod_revision : 0).and(historyKey, 'Create', '==', 0);
-    if (fence) txn = txn.and(fence.key, 'Create', '==', fence.createRevision);
-    const result = await this.call(
-      `committing ${what}`,
-      txn.then(this.ns.put(historyKey).value(gzipSync(Buffer.concat(encodeRevision(next)))), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit(),
-    );
-    if (result.succeeded) return;
+    const encoded = Buffer.concat(encodeRevision(next));
+    const value = gzipSync(encoded);
+    const attempt = (compareMod: string) => {
+      let txn = this.ns.if(appliedKey, 'Mod', '==', compareMod).and(historyKey, 'Create', '==', 0);
+      if (fence) txn = txn.and(fence.key, 'Create', '==', fence.createRevision);
+      return this.call(`committing ${what}`, txn.then(this.ns.put(historyKey).value(value), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit());
+    };
+    this.pointerMod.delete(environment);
+    let result = await attempt(mod);
+    if (!result.succeeded && known?.mod === mod) {
+      // The remembered mod revision may be stale (the pointer was put again): compare with the current one.
+      const fresh = await this.pointerModRevision(environment, expectedRevision).catch(() => undefined);
+      if (fresh !== undefined && fresh !== mod) result = await attempt((mod = fresh));
+    }
+    if (result.succeeded) {
+      this.pointerMod.set(environment, { revision: next.revision, mod: result.header.revision });
+      this.lastDecoded.set(environment, { revision: next, mod: result.header.revision });
+      return;
+    }
     // A retried request whose first attempt went through (its answer was lost) finds its own write.
     const landed = await this.readHistory(environment, next.revision).catch(() => undefined);
-    if (landed && Buffer.concat(encodeRevision(landed)).equals(Buffer.concat(encodeRevision(next)))) return;
+    if (landed && Buffer.concat(encodeRevision(landed)).equals(encoded)) return;
     if (fence) {
       const leader = await this.call('reading the leader key', this.ns.get(fence.key).exec());
       if (leader.kvs[0]?.create_revision !== fence.createRevision) throw new FencedWriteError(what);
@@ -129,6 +153,7 @@ export class EtcdStateStore implements StateStore {
   async lock(environment: string, operation: string, options: LockOptions = {}): Promise<StateLock> {
     this.fence?.(`the lock of environment ${environment}`); // a replica that does not lead takes no lock
     const key = this.lockKey(environment);
+    await this.releasing.get(environment);
     const timeoutMs = options.timeoutMs ?? 0;
     const holder: LockHolder = { pid: process.pid, host: os.hostname(), operation, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
     const lease = this.ns.lease(this.connection.settings.leaseTtlSeconds);
@@ -146,8 +171,12 @@ export class EtcdStateStore implements StateStore {
         if (result.succeeded || parseHolder(current)?.token === holder.token) {
           return {
             holder,
+            // The caller goes on at once (the daemon pushes the revision it just committed); this
+            // store's next lock of the environment waits for the revoke, other writers poll for it.
             release: async () => {
-              await lease.revoke().catch(() => undefined);
+              const revoked = lease.revoke().catch(() => undefined);
+              this.releasing.set(environment, revoked);
+              void revoked.then(() => this.releasing.get(environment) === revoked && this.releasing.delete(environment));
             },
           };
         }
@@ -170,18 +199,30 @@ export class EtcdStateStore implements StateStore {
   async watchApplied(listener: (environment: string, revision: number) => void): Promise<() => Promise<void>> {
     const watcher = await this.ns.watch().prefix('state/').only('put').create();
     watcher.on('put', (kv) => {
-      const match = /^state\/([^/]+)\/applied$/.exec(kv.key.toString());
+      const key = kv.key.toString();
+      const history = /^state\/([^/]+)\/history\/(\d+)$/.exec(key);
+      // The leader's commit puts history/<n> and the pointer in one transaction, so this replica
+      // has the revision before it hears of the pointer and reads only the pointer to serve it.
+      if (history) return this.remember(history[1], Number(history[2]), key, kv.value, kv.mod_revision);
+      const match = /^state\/([^/]+)\/applied$/.exec(key);
       if (!match) return;
       listener(match[1], parsePointer(kv.value.toString()).revision);
     });
     watcher.on('error', () => undefined); // the watch manager reconnects; errors are reported by the readiness probe
-    return () => watcher.cancel();
+    this.watches++;
+    return async () => {
+      if (--this.watches === 0) this.lastDecoded.clear();
+      await watcher.cancel();
+    };
   }
 
   private async readPointer(environment: string): Promise<{ revision: number } | undefined> {
-    const text = await this.call('reading the applied revision', this.ns.get(this.appliedKey(environment)).string());
-    if (text === null) return undefined;
+    const current = await this.call('reading the applied revision', this.ns.get(this.appliedKey(environment)).exec());
+    const kv = current.kvs[0];
+    if (!kv) return undefined;
+    const text = kv.value.toString();
     const pointer = parsePointer(text);
+    this.pointerMod.set(environment, { revision: pointer.revision, mod: kv.mod_revision });
     if (!Number.isInteger(pointer.revision) || pointer.revision < 1) {
       throw new StateCorruptError(this.fullKey(this.appliedKey(environment)), `it holds ${JSON.stringify(text)}, not {"revision": n}`, 'Put {"revision": <newest revision in history>} back into it with etcdctl put.');
     }
@@ -189,9 +230,35 @@ export class EtcdStateStore implements StateStore {
   }
 
   private async readHistory(environment: string, revision: number): Promise<AppliedRevision | undefined> {
+    const last = this.lastDecoded.get(environment);
+    if (this.watches > 0 && last?.revision.revision === revision) return last.revision;
     const key = this.historyKey(environment, revision);
-    const value = await this.call(`reading revision ${revision}`, this.ns.get(key).buffer());
-    return value === null ? undefined : this.decode(key, value);
+    const kv = (await this.call(`reading revision ${revision}`, this.ns.get(key).exec())).kvs[0];
+    if (!kv) return undefined;
+    const decoded = this.decode(key, kv.value);
+    if (revision >= (last?.revision.revision ?? 0)) this.lastDecoded.set(environment, { revision: decoded, mod: kv.mod_revision });
+    return decoded;
+  }
+
+  /** A history value the watch delivered: kept when it is the environment's newest; a rewrite of the one kept drops it. */
+  private remember(environment: string, revision: number, key: string, value: Buffer, mod: string): void {
+    const last = this.lastDecoded.get(environment);
+    if (last && revision === last.revision.revision && mod !== last.mod) this.lastDecoded.delete(environment);
+    if (revision <= (last?.revision.revision ?? 0)) return;
+    try {
+      this.lastDecoded.set(environment, { revision: this.decode(key, value), mod });
+    } catch {
+      // read() decodes it again and reports the damage with the key
+    }
+  }
+
+  /** The pointer's mod revision, checking that it still points at `expected` (else the commit conflicts). */
+  private async pointerModRevision(environment: string, expected: number): Promise<string> {
+    const current = await this.call('reading the applied revision', this.ns.get(this.appliedKey(environment)).exec());
+    const kv = current.kvs[0];
+    const actual = kv ? parsePointer(kv.value.toString()).revision : 0;
+    if (actual !== expected) throw new StateConflictError(environment, expected, actual);
+    return kv ? kv.mod_revision : '0';
   }
 
   /** A history value: the envelope, gzip-compressed (about 20× smaller) or as plain text. */
