@@ -19,7 +19,7 @@ import { SourceError } from '../source/errors';
 import { GitSource } from '../source/git-source';
 import { Revision, shortCommit } from '../source/revision';
 import { StateLock, StateStore, stateStoreDir } from '../state';
-import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, registerCoordinationMetrics, StoreSettings, xdsLocalProxies } from '../ha';
+import { Backends, Coordination, coordinationRoutes, createBackends, EtcdUnavailableError, fenceReporters, followAppliedRevisions, FollowerPrefetch, registerCoordinationMetrics, StoreSettings, xdsLocalProxies } from '../ha';
 import { operatorConfig, OperatorConfig, SECRET_VARIABLES, SecretRef } from '../operator/operator-config';
 import { SecretSources } from '../operator/secret-source';
 import { daemonTerraformOptions } from '../operator/terraform-options';
@@ -132,6 +132,8 @@ export class Daemon {
   readonly reconcilers = new Map<string, EnvironmentReconciler>();
   /** Per environment: what the previous loads parsed and checked (absent with fullRecompute). */
   private readonly revisionCaches = new Map<string, RevisionCaches>();
+  /** HA: a follower validates each commit it finds while the leader reconciles it. */
+  private readonly prefetch = new FollowerPrefetch<FileSource, ValidatedRevision>((files, environment) => this.validate(files, environment));
   source!: GitSource;
   /** The App Mesh API (docs/appmesh-api.md), mounted on the HTTP port. */
   private appMeshApi!: AppMeshApi;
@@ -309,11 +311,11 @@ export class Daemon {
       selected: (environment) => !this.options.environments || this.options.environments.includes(environment),
       servedRevision: (environment) => this.reconcilers.get(environment)?.live?.revision,
       serve: async (environment, applied) => {
-        const files = applied.commit ? await this.filesOf(applied.commit) : undefined;
-        const validated = files ? await this.validate(files, environment).catch(() => undefined) : undefined;
+        const { files, validated } = applied.commit ? await this.prefetch.validated(environment, applied.commit, () => this.filesOf(applied.commit!)) : { files: undefined, validated: undefined };
         await this.reconciler(environment).resume(applied, files, validated);
-        await this.restoreStatuses(applied.commit);
         this.backends.proxyDirectory.changed();
+        // The leader is still writing this commit's statuses; the dashboard's copy is read after the push.
+        void this.restoreStatuses(applied.commit);
       },
       log: (message, fields) => this.log.warn({ area: 'ha', ...fields }, message),
     });
@@ -464,9 +466,13 @@ export class Daemon {
   private dispatch(revision: Revision): Promise<void> {
     this.latestRevision = revision;
     this.dispatching = this.dispatching.then(async () => {
-      // HA: only the leader reconciles; followers serve what it applies.
-      if (this.stopping || !this.coordination.isLeader()) return;
+      if (this.stopping) return;
       const names = this.options.environments ?? (await listEnvironments(revision.files).catch(() => [] as string[]));
+      // HA: only the leader reconciles; followers serve what it applies, validated ahead.
+      if (!this.coordination.isLeader()) {
+        if (!revision.worktreeDigest) for (const name of names) this.prefetch.prepare(name, revision.commit, revision.files);
+        return;
+      }
       if (names.length === 0) this.log.warn({ commit: revision.commit }, 'the revision has no environments/<env>/ folder; nothing to reconcile');
       for (const name of names) this.reconciler(name).queue.push(revision);
     });

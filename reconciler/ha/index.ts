@@ -16,4 +16,5 @@ export type { LocalProxies, ProxyDirectory, ProxySummary, ProxyTypeSummary } fro
 export { EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PROXIES_PREFIX, summarize } from './etcd-proxy-directory';
 export type { MembershipLease, ReplicaProxies } from './etcd-proxy-directory';
 export { followAppliedRevisions } from './follow-applied';
+export { FollowerPrefetch } from './follower-prefetch';
 export { coordinationRoutes, registerCoordinationMetrics, fenceReporters, REPLICAS_PATH } from './coordination-api';
