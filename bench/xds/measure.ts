@@ -15,7 +15,7 @@ import { ADS_SERVICE } from '../../reconciler/xds/ads-service';
 import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from '../../reconciler/xds/discovery-messages';
 import { TranslatedSnapshotSource } from '../../reconciler/xds/translated-source';
 import { versionOf } from '../../reconciler/xds/versions';
-import { XdsServer } from '../../reconciler/xds/xds-server';
+import { GRPC_TRANSPORT_OPTIONS, XdsServer } from '../../reconciler/xds/xds-server';
 import { until } from '../until';
 import { GeneratorPool } from './generator-pool';
 import { ProxyPlan } from './load-generator';
@@ -98,6 +98,8 @@ export interface Measurement {
   /** Writing every proxy's responses (synchronous, after translation). */
   pushMs: number;
   cpuMs: number;
+  /** Server CPU per proxy connected (admission, first responses, ACKs; the sync polls included), over the second half. */
+  cpuMsPerConnect: number;
   /** Marginal resident memory per connected proxy (growth from N/2 to N proxies). */
   kbPerProxy: number;
   /** Of that, V8 heap and off-heap (Buffer) growth per proxy. */
@@ -131,7 +133,20 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
     };
   });
   const generator = await GeneratorPool.start(n);
+  // Counted from the ACK events, so waiting costs the server little CPU: every status is built
+  // once, when the count says all proxies ACKed every type.
+  const ackedTypes = new Map<string, Set<string>>();
+  server.on('ack', (session, typeUrl) => {
+    const types = ackedTypes.get(session.key) ?? new Set();
+    ackedTypes.set(session.key, types.add(typeUrl));
+  });
+  let ready = 0;
   const synced = (count: number) => () => {
+    if (ready < count) {
+      ready = 0;
+      for (const types of ackedTypes.values()) if (types.size >= 4) ready++;
+      if (ready < count) return false;
+    }
     const statuses = server.proxies();
     return statuses.length === count && statuses.every((p) => Object.keys(p.types).length >= 4 && Object.values(p.types).every((t) => t.state === 'synced'));
   };
@@ -141,8 +156,10 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   await generator.connect(address, protocol, plans.slice(0, WARM_UP));
   await until(`${WARM_UP} ${protocol} proxies to sync`, synced(WARM_UP), SYNC_WAIT);
   const before = memory();
+  const connectCpu = process.cpuUsage();
   await generator.connect(address, protocol, plans.slice(WARM_UP));
   await until(`${n} ${protocol} proxies to sync`, synced(n), SYNC_WAIT);
+  const connectUsed = process.cpuUsage(connectCpu);
   const after = memory();
   const perProxy = perProxyKb(before, after, n - WARM_UP);
 
@@ -172,7 +189,8 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   await generator.stop();
   await server.stop(1000);
   source.close();
-  return { convergeMs, translateMs, pushMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy: perProxy.rss, heapKbPerProxy: perProxy.heap, externalKbPerProxy: perProxy.external, rssMb: after.rss / 2 ** 20, responses };
+  const cpuMsPerConnect = (connectUsed.user + connectUsed.system) / 1000 / (n - WARM_UP);
+  return { convergeMs, translateMs, pushMs, cpuMs: (used.user + used.system) / 1000, cpuMsPerConnect, kbPerProxy: perProxy.rss, heapKbPerProxy: perProxy.heap, externalKbPerProxy: perProxy.external, rssMb: after.rss / 2 ** 20, responses };
 }
 
 /** The floor: a bare ADS server that only holds the streams and writes the given bytes to them. */
@@ -203,7 +221,8 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
     call.on('end', () => call.end());
     call.on('error', () => undefined);
   };
-  const server = new grpc.Server();
+  // The transport meshplane's server runs on: the same grpc-js options.
+  const server = new grpc.Server({ ...GRPC_TRANSPORT_OPTIONS });
   server.addService(ADS_SERVICE, { StreamAggregatedResources: handler, DeltaAggregatedResources: handler });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),

@@ -70,6 +70,13 @@ export const DEFAULT_MAX_CONNECTIONS = 10_000;
 const DEFAULT_OPEN_FILES_SHARE = 0.5;
 const CONNECTION_IDLE_GRACE_MS = 1_000;
 
+/**
+ * grpc-js options that bound what each connection costs: no channelz (grpc-js otherwise registers
+ * every connection and call in its introspection registry, a few KB per connected proxy, and
+ * meshplane serves its own view of proxies at GET /api/proxies).
+ */
+export const GRPC_TRANSPORT_OPTIONS = { 'grpc.enable_channelz': 0 } as const;
+
 export class XdsServer extends EventEmitter<XdsServerEvents> {
   private readonly grpcServer: grpc.Server;
   private readonly streams = new Set<AdsStream>();
@@ -94,6 +101,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     this.gate = new ConnectionGate({ maxConnections: cap, idleTimeoutMs: connectionIdleMs });
     const maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.grpcServer = new grpc.Server({
+      ...GRPC_TRANSPORT_OPTIONS,
       'grpc.max_receive_message_length': maxMessage,
       'grpc.max_send_message_length': maxMessage,
       'grpc.keepalive_time_ms': options.keepalive?.timeMs ?? 30_000,
