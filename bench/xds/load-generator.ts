@@ -42,12 +42,15 @@ function node(id: string) {
  * sliding window, so connecting is paced by how fast the server admits proxies, and a loaded
  * server is not handed more connects than its accept backlog holds.
  */
-const IN_FLIGHT = 100;
+const IN_FLIGHT = 50;
 /** One attempt: connection ready and first response read. */
-const ATTEMPT_TIMEOUT_MS = 30_000;
+const ATTEMPT_TIMEOUT_MS = 60_000;
 const ATTEMPTS = 5;
-/** The whole fleet's bound: a fixed part plus a share per proxy (10,000 proxies: 5 minutes). */
-const FLEET_TIMEOUT_MS = (proxies: number) => 60_000 + 24 * proxies;
+/**
+ * A generator's whole share is bounded too: a fixed part plus 200 ms per proxy (2,500 proxies:
+ * 10 minutes; on a 2-core machine shared with other work, connecting 10,000 proxies took minutes).
+ */
+const FLEET_TIMEOUT_MS = (proxies: number) => 120_000 + 200 * proxies;
 
 /** One proxy's connection and stream, resolved once the server answered its first request (false: the attempt failed). */
 function attempt(address: string, protocol: 'sotw' | 'delta', plan: ProxyPlan): Promise<boolean> {

@@ -24,7 +24,7 @@ export type Protocol = 'sotw' | 'delta';
 const BACKEND_SERVICES = 50;
 const MESH = 'bench';
 /** Waiting for thousands of proxies to connect: a status poll of 10,000 sessions is not free, so not too often. */
-const SYNC_WAIT = { timeoutMs: 300_000, everyMs: 500 };
+const SYNC_WAIT = { timeoutMs: 900_000, everyMs: 500 };
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -175,7 +175,7 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   source.apply(changed, config);
   const translateMs = Number(translated - started) / 1e6;
   const pushMs = Number(process.hrtime.bigint() - translated) / 1e6;
-  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n, { everyMs: 2 });
+  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n, { timeoutMs: 300_000, everyMs: 2 });
   const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
 

@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/snapshot';
 import { XdsStreamError, xdsErrors } from './errors';
 import { NackBudget } from './nack-budget';
-import { ProxySession } from './proxy-session';
+import { ProxySession, ServedView } from './proxy-session';
 import { AdsStream, nonceCounter, StreamHost } from './stream-host';
 import { isV2TypeUrl } from './v2-services';
 import { truncateNackText } from './stream-limits';
@@ -18,7 +18,7 @@ export interface Subscription {
   names: Set<string>;
 }
 
-export abstract class AdsStreamBase<Request, State extends Subscription> implements AdsStream {
+export abstract class AdsStreamBase<Request, State extends Subscription> implements AdsStream, ServedView {
   session: ProxySession | undefined;
   /** Per type the proxy asked for: its subscription and the protocol's bookkeeping. */
   protected readonly types = new Map<TypeUrl, State>();
@@ -81,10 +81,20 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
     if (!this.session) {
       this.session = this.host.admit(this, node, protocol, typeUrl, names);
       this.snapshot = this.host.snapshot(this.session);
-      this.session.serve({ snapshot: () => this.snapshot, subscription: (type) => this.types.get(type) });
+      // The stream itself is the session's view (no closures per proxy).
+      this.session.serve(this);
       clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
     }
     return this.session;
+  }
+
+  served(): ProxySnapshot | undefined {
+    return this.snapshot;
+  }
+
+  subscription(typeUrl: TypeUrl): State | undefined {
+    return this.types.get(typeUrl);
   }
 
   /**

@@ -51,7 +51,7 @@ export interface ProxyStatus {
 
 /** What a stream serves its proxy: the snapshot and the subscriptions, for the dependency closure. */
 export interface ServedView {
-  snapshot(): ProxySnapshot | undefined;
+  served(): ProxySnapshot | undefined;
   subscription(typeUrl: TypeUrl): SubscribedNames | undefined;
 }
 
@@ -226,7 +226,7 @@ export class ProxySession {
   }
 
   private closureGaps(): readonly ClosureGap[] {
-    const snapshot = this.view?.snapshot();
+    const snapshot = this.view?.served();
     if (!snapshot || !this.view) return NO_GAPS;
     const view = this.view;
     const gaps = closureGaps(snapshot, closureRoots(snapshot, (typeUrl) => view.subscription(typeUrl)), {

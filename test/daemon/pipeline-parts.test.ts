@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { SerialQueue } from '../../reconciler/daemon/serial-queue';
-import { describeSync, syncReport } from '../../reconciler/daemon/sync-watch';
+import { describeSync, syncReport, waitForSync } from '../../reconciler/daemon/sync-watch';
 import { describeDrift } from '../../reconciler/daemon/drift';
 import { describeFindings } from '../../reconciler/daemon/load-revision';
 import { TYPE_URLS } from '../../provider/envoy/snapshot';
 import { ProxyStatus } from '../../reconciler/xds/proxy-session';
+import { XdsServer } from '../../reconciler/xds/xds-server';
+import { EventEmitter } from 'node:events';
 
 describe('daemon pipeline parts', () => {
   it('runs one item at a time, and a newer item supersedes the one waiting', async () => {
@@ -110,5 +112,23 @@ describe('daemon pipeline parts', () => {
     const finding = { code: 'RT-W-2', severity: 'error' as const, message: 'weight must be 0-100', file: 'environments/apps/routing/service-b.yaml', line: 28, column: 19, pointer: '' };
     assert.equal(describeFindings([finding]), 'environments/apps/routing/service-b.yaml:28: RT-W-2 weight must be 0-100');
     assert.equal(describeFindings([finding, { ...finding, line: 30 }]), '2 errors, first: environments/apps/routing/service-b.yaml:28: RT-W-2 weight must be 0-100');
+  });
+  it('waits for sync on ACK events, judging a burst of 1,000 of them once (each judgement reads every proxy)', async () => {
+    const server = new EventEmitter();
+    let acked = 0;
+    let reads = 0;
+    const proxies = () => {
+      reads++;
+      return Array.from({ length: 1000 }, (_, i) => proxy(`node-${i}`, { routeConfiguration: { sent: 'v2', acked: i < acked ? 'v2' : 'v1' } }));
+    };
+    const waiting = waitForSync(server as unknown as XdsServer, proxies, { timeoutMs: 60_000, interrupted: () => undefined });
+    assert.equal(reads, 1);
+    for (acked = 1; acked <= 1000; acked++) server.emit('ack');
+    acked = 1000;
+    const { report, end } = await waiting;
+    assert.equal(end, 'synced');
+    assert.equal(report.acked, 1000);
+    assert.ok(reads <= 3, `the proxies were read ${reads} times`);
+    assert.equal(server.listenerCount('ack'), 0);
   });
 });
