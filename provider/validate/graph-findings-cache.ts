@@ -23,7 +23,8 @@ interface ResourceFindings {
 }
 
 export class GraphFindingsCache {
-  private environment: RuleContext['environment'] | undefined;
+  /** The quotas the kept findings were made with: the only settings graph rules read. */
+  private quotas: string | undefined;
   /** One entry per resource of the last model. */
   private readonly byResource = new Map<Resource, ResourceFindings>();
   /** Only groups with findings. */
@@ -34,12 +35,13 @@ export class GraphFindingsCache {
   checked = 0;
 
   findings(model: MeshModel, ctx: RuleContext): Diagnostic[] {
-    if (ctx.environment !== this.environment) {
-      // Quotas come from the settings: everything is checked again.
+    const quotas = JSON.stringify(ctx.environment.quotas);
+    if (quotas !== this.quotas) {
+      // Other quotas: everything is checked again.
       this.byResource.clear();
       this.byGroup.clear();
       this.names = undefined;
-      this.environment = ctx.environment;
+      this.quotas = quotas;
     }
     this.revision++;
     const { resources, groups } = this.ownersToCheck(model);

@@ -1,7 +1,8 @@
 // Who a graph finding belongs to. A resource owns the findings about the references it holds
 // (R1–R8, bindings, TLS coherence, ports); a group owns the findings about resources counted or
 // compared together (name clashes, quotas). Incremental validation (GraphFindingsCache) keeps
-// findings per owner and checks an owner again only when something it depends on changed.
+// findings per owner and checks an owner again only when something it depends on changed; of the
+// settings, graph rules read only environment.yaml `quotas` (a change checks everything again).
 import { compareDiagnostics, Diagnostic } from '../../model/diagnostic';
 import { isKind } from '../../model/kinds';
 import { parentKeyOf } from '../../model/mesh-model';
