@@ -110,6 +110,46 @@ describe('etcd state store', function () {
     await assert.rejects(store.read('apps'), StateCorruptError);
   });
 
+  /** Records the keys the store reads one by one (each a round trip to etcd). */
+  const spyOnGets = (target: EtcdConnection): string[] => {
+    const keys: string[] = [];
+    const get = target.namespace.get.bind(target.namespace);
+    target.namespace.get = (key: string | Buffer) => (keys.push(key.toString()), get(key));
+    return keys;
+  };
+
+  it('a commit compares with the pointer read under the lock, without reading it again', async () => {
+    await applyMarker(1);
+    const keys = spyOnGets(connection);
+    await applyMarker(2);
+    assert.deepEqual(keys.filter((key) => key === store.appliedKey('apps')), [store.appliedKey('apps')]);
+  });
+
+  it('while the applied watch runs, a follower reads the leader\'s revision with the pointer alone, and a rewritten history key is still reported', async () => {
+    const followerConnection = connectEtcd({ ...connection.settings, endpoints: cluster.endpoints });
+    try {
+      const follower = new EtcdStateStore(followerConnection);
+      const seen: number[] = [];
+      const stop = await follower.watchApplied((_environment, revision) => seen.push(revision));
+      const applied = await applyMarker(1);
+      const deadline = Date.now() + 5000;
+      while (seen.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const keys = spyOnGets(followerConnection);
+      assert.deepEqual(await follower.read('apps'), applied.revision);
+      assert.deepEqual(keys, [follower.appliedKey('apps')]);
+      await connection.namespace.put(store.historyKey('apps', 1)).value('{"format":"meshplane-state/1","checksum":"sha256:00","revision":{}}').exec();
+      let error: unknown;
+      while (!error && Date.now() < deadline) {
+        error = await follower.read('apps').then(() => undefined, (e: unknown) => e);
+        if (!error) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(error instanceof StateCorruptError, String(error));
+      await stop();
+    } finally {
+      followerConnection.close();
+    }
+  });
+
   it('tells watchers when an applied revision changes', async () => {
     const seen: [string, number][] = [];
     const stop = await store.watchApplied((environment, revision) => seen.push([environment, revision]));
