@@ -5,7 +5,7 @@
 // connected proxies (a load generator in another process, one ADS stream per virtual node) are
 // synced on it. The same pipeline on a 100-resource environment, in the same run, is the floor
 // of the ratio. Resident memory is measured in a fresh process (bench/incremental/idle-daemon.ts)
-// holding the daemon alone, idle after four such commits.
+// holding the daemon alone, idle after four such commits (made by this process).
 import { execFileSync, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,12 +18,13 @@ import { Document, syntheticMeshDocuments, writeSyntheticEnvironment } from './s
 import { until } from './until';
 import { GeneratorProcess } from './xds/generator-process';
 import type { ProxyPlan } from './xds/load-generator';
-import type { IdleMeasurement } from './incremental/idle-daemon';
+import type { IdleMeasurement, IdleReply, IdleRequest } from './incremental/idle-daemon';
 
 const LARGE_SERVICES = 2500; // 10,001 resources
 const SMALL_SERVICES = 25; // 101 resources
 const PROXIES = 1000;
 const WARM_UP = 2;
+const IDLE_COMMITS = 4;
 const ITERATIONS = 9;
 const ENV = 'bench';
 const WAIT = { timeoutMs: 300_000, everyMs: 2 };
@@ -113,12 +114,29 @@ async function measure(services: number, proxies: number): Promise<Timings> {
   }
 }
 
-function idleMemory(services: number): Promise<IdleMeasurement> {
-  const child = fork(path.join(__dirname, 'incremental', 'idle-daemon.js'), [String(services)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.on('message', (message: IdleMeasurement) => resolve(message));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`bench/incremental/idle-daemon exited with ${code}`)));
-  });
+/** The daemon's resident memory in a process of its own, idle after IDLE_COMMITS one-route commits. */
+export async function idleMemory(services: number): Promise<IdleMeasurement> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshplane-bench-idle-'));
+  const repo = new SyntheticRepo(dir, services);
+  const child = fork(path.join(__dirname, 'incremental', 'idle-daemon.js'), [repo.repo, path.join(dir, 'data'), ENV], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`bench/incremental/idle-daemon exited with ${code}`))));
+  exited.catch(() => undefined);
+  const next = () => Promise.race([new Promise<IdleReply>((resolve) => child.once('message', resolve)), exited]);
+  const send = (request: IdleRequest) => child.send(request);
+  try {
+    await next();
+    for (let i = 0; i < IDLE_COMMITS; i++) {
+      send({ commit: repo.commitOneRoute() });
+      await next();
+    }
+    send({ measure: true });
+    const reply = await next();
+    if (!('measurement' in reply)) throw new Error(`bench/incremental/idle-daemon answered ${JSON.stringify(reply)}`);
+    return reply.measurement;
+  } finally {
+    child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function p50(values: number[]): number {
@@ -143,5 +161,5 @@ export async function run(report: Report): Promise<void> {
   const withProxies = await measure(LARGE_SERVICES, PROXIES);
   report({ measurement: `incremental ${large} resources commit to ${PROXIES} proxies synced`, value: p50(withProxies.synced), unit: 'ms', target: below(1000), details: { live_p50_ms: p50(withProxies.live), iterations: ITERATIONS } });
   const idle = await idleMemory(LARGE_SERVICES);
-  report({ measurement: `daemon resident memory, ${large} resources idle`, value: idle.rssMb, unit: 'MB', target: below(250), details: { heap_mb: idle.heapMb, commits: idle.commits } });
+  report({ measurement: `daemon resident memory, ${large} resources idle`, value: idle.rssMb, unit: 'MB', target: below(250), details: { heap_mb: idle.heapMb, external_mb: idle.externalMb, commits: IDLE_COMMITS, idle_ms: idle.idleMs } });
 }

@@ -47,6 +47,7 @@ import { OperatorSelections, validateRevision, ValidatedRevision } from './load-
 import { RevisionCaches, revisionCaches } from './revision-caches';
 import { badListenAddress, cannotListen, operatorSecretsUnreadable, xdsExposed } from './errors';
 import { DaemonMetrics, DRIFT_KINDS } from './metrics';
+import { IdleCollector } from './idle-collector';
 import { onSpawnFailure } from './spawn-failures';
 import { StatusBook } from './status-book';
 import { lockDataDir } from './data-dir-lock';
@@ -150,6 +151,7 @@ export class Daemon {
   private sourceFailure: string | undefined;
   private dispatching: Promise<void> = Promise.resolve();
   private driftTimer: NodeJS.Timeout | undefined;
+  private readonly idleCollector = new IdleCollector((freed, ms) => this.log.debug({ freedMb: Math.round(freed / 2 ** 20), ms: Math.round(ms) }, 'idle: memory of the last reconciles collected'));
   private stopping = false;
   private dataDirLock: StateLock | undefined;
   private stopped: Promise<void> | undefined;
@@ -260,6 +262,7 @@ export class Daemon {
       await this.reconciler(environment).resume(applied, files, validated);
       await this.restoreStatuses(applied.commit);
     }
+    if (resumed.length > 0) this.idleCollector.workEnded();
     this.http = await startHttpServer(this.router(), httpAt.host, httpAt.port, {
       maxConnections: this.operator.http.maxConnections,
       allowedHosts: this.operator.http.allowedHosts,
@@ -452,6 +455,7 @@ export class Daemon {
         },
         stopping: () => this.stopping,
         reconciled: (env) => {
+          this.idleCollector.workEnded();
           this.backends.proxyDirectory.changed();
           void this.checkDrift(env);
         },
@@ -706,6 +710,7 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.driftTimer);
+    this.idleCollector.stop();
     const grace = this.options.stopGraceMs ?? DAEMON_DEFAULTS.stopGraceMs;
     await this.source?.stop();
     await withTimeout(Promise.all([...this.reconcilers.values()].map((r) => r.queue.close())), grace);
