@@ -10,6 +10,8 @@ import { until } from '../until';
 export interface IdleMeasurement {
   rssMb: number;
   heapMb: number;
+  /** The heap V8 holds from the system, used or not. */
+  heapTotalMb: number;
   externalMb: number;
   idleMs: number;
 }
@@ -45,8 +47,8 @@ async function main(): Promise<void> {
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-    const { rss, heapUsed, external } = process.memoryUsage();
-    reply({ measurement: { rssMb: rss / 2 ** 20, heapMb: heapUsed / 2 ** 20, externalMb: external / 2 ** 20, idleMs: IDLE_MS } });
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    reply({ measurement: { rssMb: rss / 2 ** 20, heapMb: heapUsed / 2 ** 20, heapTotalMb: heapTotal / 2 ** 20, externalMb: external / 2 ** 20, idleMs: IDLE_MS } });
     await daemon.stop();
     process.disconnect();
   }
