@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { ensureDirectory, removeLeftoverTempFiles, writeFileAtomic } from './atomic-file';
 import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError, StateError } from './errors';
 import { acquireFileLock } from './file-lock';
-import { applyDeltas, deltaBetween, RevisionDelta } from './revision-delta';
+import { applyDeltas, DeltaMismatchError, deltaBetween, RevisionDelta } from './revision-delta';
 import { decodeHistory, decodeRevision, encodeDelta, encodeRevision, resourceLine } from './state-envelope';
 import { LockOptions, StateLock, StateStore } from './state-store';
 import { AppliedRevision, HistoryEntry, historyEntryOf, historyEntryOfHeader } from './state-types';
@@ -110,7 +110,8 @@ export class FileStateStore implements StateStore {
     await removeLeftoverTempFiles(path.join(dir, 'history'));
     const text = encodeRevision(next);
     const whole = !current || next.revision % CHECKPOINT_EVERY === 0;
-    const entry = whole ? text : encodeDelta(deltaBetween(current, next, (a, b) => resourceLine(a).equals(resourceLine(b))));
+    const delta = whole ? undefined : deltaBetween(current, next, (a, b) => resourceLine(a).equals(resourceLine(b)));
+    const entry = delta ? encodeDelta(delta) : text;
     await writeFileAtomic(this.historyFile(environment, next.revision), entry);
     await writeFileAtomic(this.stateFile(environment), text);
     // What was written reads back as `next` (JSON drops only undefined members, which readers treat as absent).
@@ -143,7 +144,14 @@ export class FileStateStore implements StateStore {
         const file = this.historyFile(environment, n);
         throw new StateCorruptError(file, `it is missing, and revision ${revision} is stored as the changes since it`, HISTORY_RECOVERY);
       }
-      if ('revision' in entry) return applyDeltas(entry.revision, deltas.reverse());
+      if ('revision' in entry) {
+        try {
+          return applyDeltas(entry.revision, deltas.reverse());
+        } catch (error) {
+          if (!(error instanceof DeltaMismatchError)) throw error;
+          throw new StateCorruptError(this.historyFile(environment, error.revision), error.message, HISTORY_RECOVERY);
+        }
+      }
       if (entry.delta.base !== n - 1 || entry.delta.header.revision !== n) {
         throw new StateCorruptError(this.historyFile(environment, n), `it holds revision ${entry.delta.header.revision} as changes to revision ${entry.delta.base}`, HISTORY_RECOVERY);
       }

@@ -94,6 +94,28 @@ describe('state history as deltas', () => {
     await assert.rejects(store.readRevision('apps', 3), (e: Error) => e instanceof StateCorruptError && e.message.includes(historyFile(2)) && /missing, and revision 3 is stored as the changes since it/.test(e.message));
   });
 
+  it('a whole revision put back from another history (other resources) is detected by the deltas after it', async () => {
+    const other = new FileStateStore(path.join(dir, 'other'));
+    await applyEnvironment({ store: other, config: SETTINGS, desired: nodes(7, () => 8080), commit: 'x1' });
+    await apply(nodes(5, () => 8080), 1);
+    await apply(nodes(5, (i) => (i === 1 ? 9000 : 8080)), 2);
+    await apply(nodes(5, (i) => (i === 2 ? 9000 : 8080)), 3);
+    fs.copyFileSync(path.join(dir, 'other', 'apps', 'history', '1.json'), historyFile(1));
+    await assert.rejects(
+      store.readRevision('apps', 2),
+      (e: Error) => e instanceof StateCorruptError && e.message.includes(historyFile(2)) && /gives 8 resources where it recorded 6/.test(e.message),
+    );
+  });
+
+  it('a revision committed with its resources out of key order is kept whole in history, and reads back', async () => {
+    const first = await apply(nodes(3, () => 8080), 1);
+    const second: AppliedRevision = { ...first, revision: 2, commit: 'c2', resources: [...first.resources].reverse() };
+    await store.commit('apps', second, 1);
+    assert.equal(Object.keys(JSON.parse(fs.readFileSync(historyFile(2), 'utf8')))[2], 'revision');
+    await apply(nodes(3, (i) => (i === 0 ? 9000 : 8080)), 3);
+    assert.deepEqual(await new FileStateStore(dir).readRevision('apps', 2), second);
+  });
+
   it('reads state written as meshplane-state/1, and commits on top of it', async () => {
     const first = await apply(nodes(4, () => 8080), 1);
     const second = await apply(nodes(4, (i) => (i === 0 ? 9000 : 8080)), 2);
