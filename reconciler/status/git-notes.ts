@@ -87,12 +87,13 @@ export function mergeIntoDocument(commit: string, existing: NoteDocument | undef
 
 export async function writeNote(git: SimpleGit, commit: string, document: NoteDocument): Promise<void> {
   // A file rather than -m: the JSON goes in byte for byte, whatever its size.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshplane-note-'));
+  // Asynchronous file calls: a daemon writes several notes per commit, its main thread has other work.
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'meshplane-note-'));
   const file = path.join(dir, 'note.json');
   try {
-    fs.writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
+    await fs.promises.writeFile(file, JSON.stringify(document, null, 2) + '\n');
     await git.raw(['notes', NOTES_REF_ARG, 'add', '-f', '-F', file, commit]);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }
