@@ -63,7 +63,10 @@ export class GraphFindingsCache {
     this.checked += resources.size + groups.size;
 
     const out: Diagnostic[] = [];
-    for (const resource of model.resources) out.push(...this.byResource.get(resource)!.diagnostics);
+    for (const resource of model.resources) {
+      const { diagnostics } = this.byResource.get(resource)!;
+      for (const diagnostic of diagnostics) out.push(diagnostic);
+    }
     out.push(...sortGroupFindings([...this.byGroup.values()].flat()));
     return out;
   }
@@ -93,7 +96,12 @@ export class GraphFindingsCache {
     for (const resource of removed) this.byResource.delete(resource);
     if (dirty.size > 0) {
       for (const [resource, kept] of this.byResource) {
-        if (kept.reads.some((token) => dirty.has(token))) resources.add(resource);
+        for (const token of kept.reads) {
+          if (dirty.has(token)) {
+            resources.add(resource);
+            break;
+          }
+        }
       }
     }
     return { resources, groups };

@@ -91,6 +91,11 @@ export class GraphIndex {
     return this.meshesOf(kind).get(meshName) ?? [];
   }
 
+  /** How many resources of a kind the model has, in every mesh (for groups: not recorded). */
+  countOf(kind: Kind): number {
+    return this.model.list(kind).length;
+  }
+
   /** Every mesh, grouped by name (duplicates together). */
   meshes(): Resource[] {
     this.reads?.add(MESHES_TOKEN);

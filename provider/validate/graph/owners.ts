@@ -12,7 +12,7 @@ import { checkBackends } from './backends';
 import { checkGatewayRouteBindings, checkProviderListeners } from './gateway-route-bindings';
 import { childrenToken, foldedKeyToken, gatewayRouteNameToken, GraphIndex, kindInMeshToken, MESHES_TOKEN } from './graph-index';
 import { checkCaseClashes, checkGatewayRouteNames, foldedKey, meshWideName } from './name-clashes';
-import { checkBackendQuota, checkChildrenQuota, checkMeshQuota, checkPerMeshQuota } from './quotas';
+import { checkBackendQuota, checkChildrenQuota, checkMeshQuota, checkPerMeshQuota, withinQuota } from './quotas';
 import { checkReferences } from './references';
 import { checkRouteBindings, checkRouterListeners } from './route-bindings';
 import { checkTlsCoherence } from './tls-coherence';
@@ -87,7 +87,8 @@ export function checkGroup(group: string, index: GraphIndex, ctx: RuleContext, o
     case 'in-mesh': {
       const slash = argument.indexOf('/');
       const kind = argument.slice(0, slash);
-      if (isKind(kind)) checkPerMeshQuota(kind, index.inMesh(kind, argument.slice(slash + 1)), ctx, out);
+      // Within the quota over all meshes, within it in each: no need to group them by mesh.
+      if (isKind(kind) && !withinQuota(kind, index.countOf(kind), ctx)) checkPerMeshQuota(kind, index.inMesh(kind, argument.slice(slash + 1)), ctx, out);
       return;
     }
     case 'children':

@@ -30,6 +30,12 @@ export function checkMeshQuota(meshes: readonly Resource[], ctx: RuleContext, ou
   check(meshes, MESHES, ctx, out);
 }
 
+/** Whether `count` resources of a kind fit its per-mesh quota (kinds without one always do). */
+export function withinQuota(kind: Kind, count: number, ctx: RuleContext): boolean {
+  const scope = PER_MESH.get(kind);
+  return !scope || count <= ctx.environment.quotas[scope.quota];
+}
+
 /** QUOTA-13 / VG-8: resources of one kind in one mesh, in repository order. */
 export function checkPerMeshQuota(kind: Kind, resources: readonly Resource[], ctx: RuleContext, out: Diagnostic[]): void {
   const scope = PER_MESH.get(kind);
