@@ -175,7 +175,9 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   source.apply(changed, config);
   const translateMs = Number(translated - started) / 1e6;
   const pushMs = Number(process.hrtime.bigint() - translated) / 1e6;
-  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n, { timeoutMs: 300_000, everyMs: 2 });
+  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n, { timeoutMs: 900_000, everyMs: 2 }).catch((error: Error) => {
+    throw new Error(`${error.message} (${acked.size} of ${n} ACKed)`);
+  });
   const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
 
