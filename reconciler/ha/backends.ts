@@ -65,6 +65,7 @@ function etcdBackends(connection: EtcdConnection, options: BackendOptions): Back
     close: async () => {
       await proxyDirectory.stop();
       await registry.stop();
+      await store.close();
       connection.close();
     },
   };

@@ -5,13 +5,16 @@
 //   state/<env>/history/<n, 10 digits> every committed revision (checksummed envelope, gzip), never rewritten
 //   state/<env>/lock                  the writer's lock (holder JSON), attached to the holder's lease
 //
+// A store keeps one lease for all its locks (granted on the first lock, kept alive, granted again
+// if lost): taking a lock is one transaction, which also reads the pointer the commit compares.
+//
 // A commit is one transaction: "applied" still has the mod revision read before (compare-and-swap),
 // history/<n> does not exist yet, and — for the daemon's leader — the leader key still has the
 // create revision it was elected with (the fence), then both puts. A deposed leader's commit fails.
 import * as os from 'node:os';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { Namespace } from 'etcd3';
+import { IKeyValue, Lease, Namespace } from 'etcd3';
 import { EtcdUnavailableError, FencedWriteError } from '../ha/errors';
 import { EtcdConnection } from '../ha/etcd-connection';
 import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError, StateLockedError } from './errors';
@@ -47,6 +50,10 @@ export class EtcdStateStore implements StateStore {
   private readonly pointerMod = new Map<string, { revision: number; mod: string }>();
   /** Per environment, a lock release still on its way to etcd (the next lock of this store waits for it). */
   private readonly releasing = new Map<string, Promise<unknown>>();
+  /** The lease every lock of this store is attached to (its keys go with it when the process dies). */
+  private lockLease: Lease | undefined;
+  /** Per environment, the pointer read by the lock transaction: the holder's next read needs no round trip. */
+  private readonly pointerAtLock = new Map<string, IKeyValue | null>();
 
   constructor(private readonly connection: EtcdConnection) {
     this.ns = connection.namespace;
@@ -128,6 +135,7 @@ export class EtcdStateStore implements StateStore {
       return this.call(`committing ${what}`, txn.then(this.ns.put(historyKey).value(value), this.ns.put(appliedKey).value(JSON.stringify({ revision: next.revision }))).commit());
     };
     this.pointerMod.delete(environment);
+    this.pointerAtLock.delete(environment);
     let result = await attempt(mod);
     if (!result.succeeded && known?.mod === mod) {
       // The remembered mod revision may be stale (the pointer was put again): compare with the current one.
@@ -156,40 +164,64 @@ export class EtcdStateStore implements StateStore {
     await this.releasing.get(environment);
     const timeoutMs = options.timeoutMs ?? 0;
     const holder: LockHolder = { pid: process.pid, host: os.hostname(), operation, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
-    const lease = this.ns.lease(this.connection.settings.leaseTtlSeconds);
-    lease.on('lost', () => undefined); // the lock key goes with the lease; the commit's CAS still protects the state
     const started = Date.now();
-    try {
-      for (;;) {
-        const leaseId = await this.call('granting a lease for the lock', lease.grant());
-        const result = await this.call(
-          `locking environment ${environment}`,
-          this.ns.if(key, 'Create', '==', 0).then(this.ns.put(key).value(JSON.stringify(holder)).lease(leaseId)).else(this.ns.get(key)).commit(),
-        );
-        const current = result.responses[0]?.response_range?.kvs[0]?.value?.toString();
-        // succeeded, or a retried request whose first attempt took the lock for us
-        if (result.succeeded || parseHolder(current)?.token === holder.token) {
-          return {
-            holder,
-            // The caller goes on at once (the daemon pushes the revision it just committed); this
-            // store's next lock of the environment waits for the revoke, other writers poll for it.
-            release: async () => {
-              const revoked = lease.revoke().catch(() => undefined);
-              this.releasing.set(environment, revoked);
-              void revoked.then(() => this.releasing.get(environment) === revoked && this.releasing.delete(environment));
-            },
-          };
-        }
-        const waited = Date.now() - started;
-        if (waited >= timeoutMs) {
-          throw new StateLockedError(environment, parseHolder(current), `the etcd key ${this.fullKey(key)} (it expires with its holder's lease)`, waited);
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, timeoutMs - waited)));
+    for (;;) {
+      const lease = this.leaseForLocks();
+      const leaseId = await this.call('granting a lease for the lock', lease.grant()).catch((error: unknown) => {
+        if (this.lockLease === lease) this.lockLease = undefined; // the next lock grants a new one
+        throw error;
+      });
+      const appliedKey = this.appliedKey(environment);
+      const result = await this.call(
+        `locking environment ${environment}`,
+        this.ns
+          .if(key, 'Create', '==', 0)
+          .then(this.ns.put(key).value(JSON.stringify(holder)).lease(leaseId), this.ns.get(appliedKey))
+          .else(this.ns.get(key))
+          .commit(),
+      );
+      const current = result.responses[0]?.response_range?.kvs[0];
+      // succeeded, or a retried request whose first attempt took the lock for us
+      if (result.succeeded || parseHolder(current?.value?.toString())?.token === holder.token) {
+        if (result.succeeded) this.pointerAtLock.set(environment, result.responses[1]?.response_range?.kvs[0] ?? null);
+        const createRevision = result.succeeded ? result.header.revision : current!.create_revision;
+        return {
+          holder,
+          // The caller goes on at once (the daemon pushes the revision it just committed); this
+          // store's next lock of the environment waits for the delete, other writers poll for it.
+          // Only this lock's key is deleted: one that expired and was taken by another writer stays.
+          release: async () => {
+            this.pointerAtLock.delete(environment);
+            const deleted = this.ns.if(key, 'Create', '==', createRevision).then(this.ns.delete().key(key)).commit().catch(() => undefined);
+            this.releasing.set(environment, deleted);
+            void deleted.then(() => this.releasing.get(environment) === deleted && this.releasing.delete(environment));
+          },
+        };
       }
-    } catch (error) {
-      await lease.revoke().catch(() => undefined);
-      throw error;
+      const waited = Date.now() - started;
+      if (waited >= timeoutMs) {
+        throw new StateLockedError(environment, parseHolder(current?.value?.toString()), `the etcd key ${this.fullKey(key)} (it expires with its holder's lease)`, waited);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, timeoutMs - waited)));
     }
+  }
+
+  /** Gives up the lock lease (the process stops): locks it still holds go at once instead of at its expiry. */
+  async close(): Promise<void> {
+    const lease = this.lockLease;
+    this.lockLease = undefined;
+    await lease?.revoke().catch(() => undefined);
+  }
+
+  /** The store's lock lease, kept alive by etcd3; a lost one is replaced by the next lock. */
+  private leaseForLocks(): Lease {
+    if (this.lockLease && !this.lockLease.revoked()) return this.lockLease;
+    const lease = this.ns.lease(this.connection.settings.leaseTtlSeconds);
+    lease.on('lost', () => {
+      if (this.lockLease === lease) this.lockLease = undefined; // its lock keys are gone; the commit's CAS still protects the state
+    });
+    this.lockLease = lease;
+    return lease;
   }
 
   /**
@@ -217,8 +249,9 @@ export class EtcdStateStore implements StateStore {
   }
 
   private async readPointer(environment: string): Promise<{ revision: number } | undefined> {
-    const current = await this.call('reading the applied revision', this.ns.get(this.appliedKey(environment)).exec());
-    const kv = current.kvs[0];
+    const atLock = this.pointerAtLock.get(environment);
+    this.pointerAtLock.delete(environment);
+    const kv = atLock !== undefined ? atLock : (await this.call('reading the applied revision', this.ns.get(this.appliedKey(environment)).exec())).kvs[0];
     if (!kv) return undefined;
     const text = kv.value.toString();
     const pointer = parsePointer(text);

@@ -118,11 +118,27 @@ describe('etcd state store', function () {
     return keys;
   };
 
-  it('a commit compares with the pointer read under the lock, without reading it again', async () => {
+  it('an apply after the first is two etcd round trips on its path: the lock transaction (which reads the pointer, on the store\'s one lease) and the commit', async () => {
     await applyMarker(1);
-    const keys = spyOnGets(connection);
+    const trips: string[] = [];
+    const ns = connection.namespace as unknown as Record<string, (...args: unknown[]) => Record<string, (...args: unknown[]) => unknown>>;
+    const spy = (method: string, finish: string, label: (args: unknown[]) => string) => {
+      const original = ns[method].bind(ns);
+      ns[method] = (...args: unknown[]) => {
+        const builder = original(...args);
+        const run = builder[finish].bind(builder);
+        builder[finish] = (...rest: unknown[]) => (trips.push(label(args)), run(...rest));
+        return builder;
+      };
+    };
+    spy('get', 'exec', (args) => `get ${String(args[0])}`);
+    spy('if', 'commit', (args) => `txn on ${String(args[0])}`);
+    const lease = ns.lease.bind(ns);
+    ns.lease = (...args: unknown[]) => (trips.push('lease'), lease(...args));
     await applyMarker(2);
-    assert.deepEqual(keys.filter((key) => key === store.appliedKey('apps')), [store.appliedKey('apps')]);
+    const onPath = trips.filter((trip) => !trip.startsWith(`get ${store.historyKey('apps', 1)}`));
+    // the third is the release (deleting only this lock's key), which the caller does not wait for
+    assert.deepEqual(onPath, [`txn on ${store.lockKey('apps')}`, `txn on ${store.appliedKey('apps')}`, `txn on ${store.lockKey('apps')}`]);
   });
 
   it('while the applied watch runs, a follower reads the leader\'s revision with the pointer alone, and a rewritten history key is still reported', async () => {
