@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { EtcdStateStore } from '../state/etcd-state-store';
+import { AppliedRevision } from '../state/state-types';
 import { EtcdConnection, ETCD_ATTEMPT_TIMEOUT_MS } from './etcd-connection';
 import { LeaderElection } from './leader-election';
 import { ReplicaInfo, ReplicaMembership } from './replica-membership';
@@ -42,8 +43,11 @@ export interface Coordination {
    * NotLeaderError without running it otherwise. State commits are fenced in etcd itself as well.
    */
   fencedWrite<T>(what: string, write: () => Promise<T>): Promise<T>;
-  /** Called when an environment's applied revision changes in the shared store (followers serve it). */
-  onAppliedRevision(listener: (environment: string, revision: number) => void): () => void;
+  /**
+   * Called when an environment's applied revision changes in the shared store (followers serve it),
+   * with the revision when the change delivered it (no read needed).
+   */
+  onAppliedRevision(listener: (environment: string, revision: number, applied?: AppliedRevision) => void): () => void;
   /** Called when the shared store answers again after it did not (a reconcile that failed on it can be retried). */
   onStoreRecovered(listener: () => void): () => void;
   status(): CoordinationStatus;
@@ -116,7 +120,7 @@ export class EtcdCoordination implements Coordination {
   readonly replicaId: string;
   readonly election: LeaderElection;
   private membership: ReplicaMembership | undefined;
-  private readonly events = new EventEmitter<{ leadership: [boolean]; applied: [string, number]; recovered: []; lease: [string] }>();
+  private readonly events = new EventEmitter<{ leadership: [boolean]; applied: [string, number, AppliedRevision | undefined]; recovered: []; lease: [string] }>();
   private membershipLease: string | undefined;
   private health: StoreHealth = { reachable: false, error: 'not checked yet', checkedAt: new Date().toISOString() };
   private leaderId: string | undefined;
@@ -176,7 +180,7 @@ export class EtcdCoordination implements Coordination {
     return write();
   }
 
-  onAppliedRevision(listener: (environment: string, revision: number) => void): () => void {
+  onAppliedRevision(listener: (environment: string, revision: number, applied?: AppliedRevision) => void): () => void {
     this.events.on('applied', listener);
     return () => this.events.off('applied', listener);
   }
@@ -209,7 +213,7 @@ export class EtcdCoordination implements Coordination {
 
   private async watchApplied(): Promise<void> {
     try {
-      this.stopWatch = await this.store.watchApplied((environment, revision) => this.events.emit('applied', environment, revision));
+      this.stopWatch = await this.store.watchApplied((environment, revision, applied) => this.events.emit('applied', environment, revision, applied));
     } catch {
       if (!this.stopped) setTimeout(() => void this.watchApplied(), 1_000).unref();
     }

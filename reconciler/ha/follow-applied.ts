@@ -25,13 +25,15 @@ export interface FollowAppliedContext {
 /** Follows applied revisions (one at a time per environment); returns a function that stops it. */
 export function followAppliedRevisions(ctx: FollowAppliedContext): () => void {
   const chains = new Map<string, Promise<void>>();
-  const check = (environment: string) => {
+  /** `watched`: the revision the watch delivered, committed (its pointer was put): served without a read unless a newer one is served. */
+  const check = (environment: string, watched?: AppliedRevision) => {
     if (!ctx.selected(environment)) return;
     const next = (chains.get(environment) ?? Promise.resolve())
       .then(async () => {
         // The leader serves what it applies itself.
         if (ctx.coordination.isLeader()) return;
-        const applied = await ctx.store.read(environment);
+        const served = ctx.servedRevision(environment);
+        const applied = watched && (served === undefined || watched.revision > served) ? watched : await ctx.store.read(environment);
         if (!applied || applied.revision === ctx.servedRevision(environment) || ctx.coordination.isLeader()) return;
         await ctx.serve(environment, applied);
       })
@@ -41,12 +43,12 @@ export function followAppliedRevisions(ctx: FollowAppliedContext): () => void {
   const sweep = () => {
     if (ctx.coordination.isLeader()) return;
     ctx.environments().then(
-      (names) => names.forEach(check),
+      (names) => names.forEach((name) => check(name)),
       () => undefined, // the store is unreachable: /readyz says so; the next sweep tries again
     );
   };
-  const unsubscribe = ctx.coordination.onAppliedRevision((environment, revision) => {
-    if (ctx.servedRevision(environment) !== revision) check(environment);
+  const unsubscribe = ctx.coordination.onAppliedRevision((environment, revision, applied) => {
+    if (ctx.servedRevision(environment) !== revision) check(environment, applied);
   });
   const timer = setInterval(sweep, ctx.sweepMs ?? FOLLOW_SWEEP_MS);
   timer.unref();

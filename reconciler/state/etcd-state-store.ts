@@ -225,10 +225,11 @@ export class EtcdStateStore implements StateStore {
   }
 
   /**
-   * Calls `listener(environment, revision)` whenever an environment's applied revision changes
-   * (including changes made while the watch was reconnecting). Returns a function that stops it.
+   * Calls `listener(environment, revision, applied)` whenever an environment's applied revision changes
+   * (including changes made while the watch was reconnecting), with the revision itself when the watch
+   * delivered it (the commit's transaction puts both keys). Returns a function that stops it.
    */
-  async watchApplied(listener: (environment: string, revision: number) => void): Promise<() => Promise<void>> {
+  async watchApplied(listener: (environment: string, revision: number, applied: AppliedRevision | undefined) => void): Promise<() => Promise<void>> {
     const watcher = await this.ns.watch().prefix('state/').only('put').create();
     watcher.on('put', (kv) => {
       const key = kv.key.toString();
@@ -238,7 +239,9 @@ export class EtcdStateStore implements StateStore {
       if (history) return this.remember(history[1], Number(history[2]), key, kv.value, kv.mod_revision);
       const match = /^state\/([^/]+)\/applied$/.exec(key);
       if (!match) return;
-      listener(match[1], parsePointer(kv.value.toString()).revision);
+      const revision = parsePointer(kv.value.toString()).revision;
+      const last = this.lastDecoded.get(match[1])?.revision;
+      listener(match[1], revision, last?.revision === revision ? last : undefined);
     });
     watcher.on('error', () => undefined); // the watch manager reconnects; errors are reported by the readiness probe
     this.watches++;

@@ -166,15 +166,23 @@ describe('etcd state store', function () {
     }
   });
 
-  it('tells watchers when an applied revision changes', async () => {
-    const seen: [string, number][] = [];
-    const stop = await store.watchApplied((environment, revision) => seen.push([environment, revision]));
-    await applyMarker(1);
-    await applyMarker(2);
-    const deadline = Date.now() + 5000;
-    while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    await stop();
-    assert.deepEqual(seen, [['apps', 1], ['apps', 2]]);
+  it('tells watchers when an applied revision changes, with the revision the commit\'s transaction delivered (a follower serves it without a read)', async () => {
+    const followerConnection = connectEtcd({ ...connection.settings, endpoints: cluster.endpoints });
+    try {
+      const follower = new EtcdStateStore(followerConnection);
+      const seen: [string, number][] = [];
+      const delivered: unknown[] = [];
+      const stop = await follower.watchApplied((environment, revision, applied) => (seen.push([environment, revision]), delivered.push(applied)));
+      const first = await applyMarker(1);
+      const second = await applyMarker(2);
+      const deadline = Date.now() + 5000;
+      while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await stop();
+      assert.deepEqual(seen, [['apps', 1], ['apps', 2]]);
+      assert.deepEqual(delivered, [first.revision, second.revision]);
+    } finally {
+      followerConnection.close();
+    }
   });
 
   it('fenced commits: refused locally without leadership, and by etcd once the fence key is gone', async () => {
