@@ -2,6 +2,7 @@
 // index over a whole set of resources: who refers to this key, through which field.
 import { identityKey, Identity } from '../../provider/model/identity';
 import { KIND_INFO } from '../../provider/model/kinds';
+import { intern } from '../../provider/load/intern';
 import { asArray, asObject, asString } from '../../provider/rules/values';
 import { PlanResource } from './plan-types';
 
@@ -17,8 +18,10 @@ export interface Reference {
 
 const ROUTE_TYPES = ['httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'];
 
+// Interned: both sides' indexes are kept between commits, and tens of thousands of references
+// repeat the same target keys and field pointers.
 function key(kind: Identity['kind'], meshName: string, name: string, parentName?: string): string {
-  return identityKey({ kind, meshName, name, parentName });
+  return intern(identityKey({ kind, meshName, name, parentName }));
 }
 
 /** A backend is a virtual service name, or (A-5) the ARN of a virtual service of the same mesh. */
@@ -34,7 +37,7 @@ export function referencesOf(resource: PlanResource): Reference[] {
   const out: Reference[] = [];
   if (identity.kind !== 'Mesh') out.push({ to: key('Mesh', mesh, mesh), relation: 'mesh', pointer: '/meshName' });
   const parentKind = KIND_INFO[identity.kind].parentKind;
-  if (parentKind) out.push({ to: key(parentKind, mesh, identity.parentName!), relation: 'parent', pointer: `/${KIND_INFO[identity.kind].identityKeys[1]}` });
+  if (parentKind) out.push({ to: key(parentKind, mesh, identity.parentName!), relation: 'parent', pointer: intern(`/${KIND_INFO[identity.kind].identityKeys[1]}`) });
   switch (identity.kind) {
     case 'VirtualService': {
       const provider = asObject(spec?.provider);
@@ -48,20 +51,20 @@ export function referencesOf(resource: PlanResource): Reference[] {
       for (const type of ROUTE_TYPES) {
         asArray(asObject(asObject(spec?.[type])?.action)?.weightedTargets).forEach((target, i) => {
           const node = asString(asObject(target)?.virtualNode);
-          if (node !== undefined) out.push({ to: key('VirtualNode', mesh, node), relation: 'target', pointer: `/spec/${type}/action/weightedTargets/${i}/virtualNode` });
+          if (node !== undefined) out.push({ to: key('VirtualNode', mesh, node), relation: 'target', pointer: intern(`/spec/${type}/action/weightedTargets/${i}/virtualNode`) });
         });
       }
       break;
     case 'GatewayRoute':
       for (const type of ROUTE_TYPES) {
         const service = asString(asObject(asObject(asObject(asObject(spec?.[type])?.action)?.target)?.virtualService)?.virtualServiceName);
-        if (service !== undefined) out.push({ to: key('VirtualService', mesh, service), relation: 'target', pointer: `/spec/${type}/action/target/virtualService/virtualServiceName` });
+        if (service !== undefined) out.push({ to: key('VirtualService', mesh, service), relation: 'target', pointer: intern(`/spec/${type}/action/target/virtualService/virtualServiceName`) });
       }
       break;
     case 'VirtualNode':
       asArray(spec?.backends).forEach((backend, i) => {
         const service = asString(asObject(asObject(backend)?.virtualService)?.virtualServiceName);
-        if (service !== undefined) out.push({ to: key('VirtualService', mesh, backendServiceName(service)), relation: 'backend', pointer: `/spec/backends/${i}/virtualService/virtualServiceName` });
+        if (service !== undefined) out.push({ to: key('VirtualService', mesh, backendServiceName(service)), relation: 'backend', pointer: intern(`/spec/backends/${i}/virtualService/virtualServiceName`) });
       });
       break;
     default:
