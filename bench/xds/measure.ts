@@ -195,7 +195,11 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   return { convergeMs, translateMs, pushMs, cpuMs: (used.user + used.system) / 1000, cpuMsPerConnect, kbPerProxy: perProxy.rss, heapKbPerProxy: perProxy.heap, externalKbPerProxy: perProxy.external, rssMb: after.rss / 2 ** 20, responses };
 }
 
-/** The floor: a bare ADS server that only holds the streams and writes the given bytes to them. */
+/**
+ * The floor: a bare ADS server that only holds the streams and writes the given bytes to them. It
+ * answers each stream's first request with those bytes as well, as any server answers a proxy's
+ * subscription (the load generator counts a proxy connected once its first response arrives).
+ */
 export interface FloorMeasurement {
   convergeMs: number;
   cpuMs: number;
@@ -212,9 +216,11 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
   let acks = 0;
   const handler = (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
     const stream = { call, requests: 0, acked: false };
+    const response = responses[streams.length % responses.length];
     streams.push(stream);
     call.on('data', () => {
       stream.requests += 1;
+      if (stream.requests === 1) call.write(response);
       if (triggered && !stream.acked) {
         stream.acked = true;
         acks += 1;
@@ -232,7 +238,8 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
   const plans: ProxyPlan[] = Array.from({ length: n }, (_, i) => ({ nodeId: `mesh/${MESH}/virtualNode/proxy-${i}`, routes: ['r'], endpoints: ['e'] }));
   const generator = await GeneratorPool.start(n);
   const WARM_UP = n / 2;
-  const opened = (count: number) => () => streams.length === count && streams.every((s) => s.requests >= 4);
+  // Four subscriptions and the ACK of the first response.
+  const opened = (count: number) => () => streams.length === count && streams.every((s) => s.requests >= 5);
   await generator.connect(`127.0.0.1:${port}`, protocol, plans.slice(0, WARM_UP));
   await until(`${WARM_UP} floor streams`, opened(WARM_UP), SYNC_WAIT);
   const before = memory();
