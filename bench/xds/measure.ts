@@ -5,24 +5,18 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as grpc from '@grpc/grpc-js';
 import { ProxyIdentity, TYPE_URLS } from '../../provider/envoy/snapshot';
-import { identityKey, identityOf } from '../../provider/model/identity';
-import { inferKind } from '../../provider/model/kinds';
-import { MeshModel } from '../../provider/model/mesh-model';
-import { Resource, ResourceDocument, syntheticSource } from '../../provider/model/resource';
 import { defaultEnvironment } from '../../provider/environment/environment-config';
-import { EndpointRegistry } from '../../reconciler/registry/endpoint-registry';
 import { ADS_SERVICE } from '../../reconciler/xds/ads-service';
 import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from '../../reconciler/xds/discovery-messages';
 import { TranslatedSnapshotSource } from '../../reconciler/xds/translated-source';
 import { versionOf } from '../../reconciler/xds/versions';
 import { GRPC_TRANSPORT_OPTIONS, XdsServer } from '../../reconciler/xds/xds-server';
 import { until } from '../until';
+import { benchModel, benchRegistry, MESH, withSharedWeights } from './bench-mesh';
 import { GeneratorPool } from './generator-pool';
 import { ProxyPlan } from './load-generator';
 
 export type Protocol = 'sotw' | 'delta';
-const BACKEND_SERVICES = 50;
-const MESH = 'bench';
 /** Waiting for thousands of proxies to connect: a status poll of 10,000 sessions is not free, so not too often. */
 const SYNC_WAIT = { timeoutMs: 900_000, everyMs: 500 };
 
@@ -41,55 +35,6 @@ function memory(): { rss: number; heap: number; external: number } {
 function perProxyKb(before: ReturnType<typeof memory>, after: ReturnType<typeof memory>, proxies: number) {
   const kb = (bytes: number) => bytes / proxies / 1024;
   return { rss: kb(after.rss - before.rss), heap: kb(after.heap - before.heap), external: kb(after.external - before.external) };
-}
-
-function toResource(doc: Record<string, unknown>): Resource {
-  const kind = inferKind(doc)!;
-  const identity = identityOf(kind, doc)!;
-  return { kind, identity, key: identityKey(identity), doc: { ...doc, kind } as ResourceDocument, source: syntheticSource('bench/xds.yaml') };
-}
-
-/** N proxies that all call `shared.bench.local` (whose route we change) plus three other services each. */
-function meshDocuments(proxies: number, sharedWeights: [number, number]): Record<string, unknown>[] {
-  const docs: Record<string, unknown>[] = [{ kind: 'Mesh', meshName: MESH, spec: {} }];
-  const listener = [{ portMapping: { port: 8080, protocol: 'http' } }];
-  const node = (name: string, backends: string[]) => ({
-    kind: 'VirtualNode',
-    meshName: MESH,
-    virtualNodeName: name,
-    spec: {
-      listeners: listener,
-      serviceDiscovery: { awsCloudMap: { namespaceName: 'bench.local', serviceName: name } },
-      backends: backends.map((virtualServiceName) => ({ virtualService: { virtualServiceName } })),
-    },
-  });
-  const service = (name: string, targets: [string, number][]) => [
-    { kind: 'VirtualRouter', meshName: MESH, virtualRouterName: name, spec: { listeners: listener } },
-    {
-      kind: 'Route',
-      meshName: MESH,
-      virtualRouterName: name,
-      routeName: name,
-      spec: { httpRoute: { match: { prefix: '/' }, action: { weightedTargets: targets.map(([virtualNode, weight]) => ({ virtualNode, weight })) } } },
-    },
-    { kind: 'VirtualService', meshName: MESH, virtualServiceName: `${name}.bench.local`, spec: { provider: { virtualRouter: { virtualRouterName: name } } } },
-  ];
-  docs.push(node('shared-v1', []), node('shared-v2', []), ...service('shared', [['shared-v1', sharedWeights[0]], ['shared-v2', sharedWeights[1]]]));
-  for (let j = 0; j < BACKEND_SERVICES; j++) docs.push(node(`svc-${j}`, []), ...service(`svc-${j}`, [[`svc-${j}`, 100]]));
-  for (let i = 0; i < proxies; i++) {
-    const others = [0, 1, 2].map((k) => `svc-${(i + k) % BACKEND_SERVICES}.bench.local`);
-    docs.push(node(`proxy-${i}`, ['shared.bench.local', ...others]));
-  }
-  return docs;
-}
-
-function registryFor(proxies: number): EndpointRegistry {
-  const registry = new EndpointRegistry();
-  const names = ['shared-v1', 'shared-v2', ...Array.from({ length: BACKEND_SERVICES }, (_, j) => `svc-${j}`), ...Array.from({ length: proxies }, (_, i) => `proxy-${i}`)];
-  names.forEach((name, index) => {
-    for (const k of [1, 2]) registry.register('bench.local', name, `${name}-${k}`, { address: `10.${k}.${index >> 8}.${index & 255}`, port: 8080 });
-  });
-  return registry;
 }
 
 export interface Measurement {
@@ -114,9 +59,10 @@ export interface Measurement {
 async function measureServer(n: number, protocol: Protocol): Promise<Measurement> {
   const config = defaultEnvironment(MESH);
   config.quotas.virtualNodesPerMesh = n + 1000;
-  const registry = registryFor(n);
+  const registry = benchRegistry(n);
   const source = new TranslatedSnapshotSource(registry);
-  source.apply(new MeshModel(meshDocuments(n, [50, 50]).map(toResource)), config);
+  const model = benchModel(n);
+  source.apply(model, config);
   // Subscribed before the server, so it runs first: the moment translation is done and pushing starts.
   let translated = 0n;
   source.subscribe(() => (translated = process.hrtime.bigint()));
@@ -164,12 +110,13 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   const perProxy = perProxyKb(before, after, n - WARM_UP);
 
   // The change: shared's weights 50/50 → 60/40. Every proxy reaches shared, so all N get new routes.
+  // The model is built as the daemon builds it for a commit that edits the route's file (see withSharedWeights).
   const previous = new Map(server.proxies().map((p) => [p.identity, p.types.routeConfiguration.acked?.version]));
   const acked = new Set<string>();
   server.on('ack', (session, typeUrl, version) => {
     if (typeUrl === TYPE_URLS.routeConfiguration && version !== previous.get(session.key)) acked.add(session.key);
   });
-  const changed = new MeshModel(meshDocuments(n, [60, 40]).map(toResource));
+  const changed = withSharedWeights(model, [60, 40]);
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   source.apply(changed, config);

@@ -51,6 +51,23 @@ export interface TranslationContext {
   pool: ResourcePool;
   fragments: FragmentCache;
   secrets?: SecretSource;
+  /**
+   * Model keys changed since the translation the proxies' own parts (ProxyParts) come from; a part
+   * that read none of them is reused. Undefined: nothing is reused.
+   */
+  changed?: ReadonlySet<string>;
+}
+
+/** A piece of one proxy's resources that no other proxy has, with the keys it read. */
+export interface ProxyPart {
+  resources: EncodedResource[];
+  secrets: readonly string[];
+  reads: readonly string[];
+}
+
+/** What the previous translation of a proxy kept to reuse (its ingress: listener, clusters, route tables). */
+export interface ProxyParts {
+  ingress?: ProxyPart;
 }
 
 export function createTranslationContext(
@@ -80,6 +97,11 @@ class ResourceSet {
 
   snapshot(proxy: ProxyIdentity, flavour: Flavour): ProxySnapshot {
     return { proxy, flavour, resources: this.byType };
+  }
+
+  /** Every resource: by type, each type's in the order added. */
+  list(): EncodedResource[] {
+    return [...this.byType.values()].flatMap((named) => [...named.values()]);
   }
 }
 
@@ -155,6 +177,27 @@ function addSecrets(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecre
   }
 }
 
+const NO_SECRETS: readonly string[] = [];
+
+/** The node's ingress, reused from its previous translation when nothing it read changed. */
+function addIngressPart(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecrets, node: Found<VirtualNodeSpec>, parts: ProxyParts): void {
+  const { view, changed } = ctx;
+  let part = parts.ingress;
+  if (part && changed && !part.reads.some((read) => changed.has(read))) view.addReads(part.reads);
+  else {
+    const { value, reads } = view.collect(() => {
+      const built = new ResourceSet();
+      const used: AdsSecrets = new Set();
+      // Found again inside the collection, so the part's reads include the node.
+      addIngress(ctx, built, used, view.virtualNode(node.meshName, node.name) ?? node);
+      return { resources: built.list(), secrets: used.size ? [...used] : NO_SECRETS };
+    });
+    part = parts.ingress = { ...value, reads: [...reads] };
+  }
+  for (const resource of part.resources) set.add(resource);
+  for (const name of part.secrets) secrets.add(name);
+}
+
 /** The ingress listener (one chain per VN listener), its route tables and local-app clusters. */
 function addIngress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecrets, node: Found<VirtualNodeSpec>): void {
   const { pool, view } = ctx;
@@ -200,17 +243,39 @@ interface EgressPort {
   tcp?: ServiceFragment['tcp'];
 }
 
-/** The egress listener: a chain per destination port of the backends, then the mesh's egress filter. */
+interface EgressFragment {
+  resources: EncodedResource[];
+  secrets: string[];
+}
+
+/**
+ * The egress listener, its route tables and clusters: built from the node's backends, backend
+ * defaults and logging only, so it is shared by every node of the mesh that has the same ones
+ * (a change to a service they all call is built once per distinct set of backends, not per proxy).
+ */
 function addEgress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecrets, node: Found<VirtualNodeSpec>): void {
+  const { backends, backendDefaults, logging } = node.spec;
+  const key = `egress|${node.meshName}|${JSON.stringify([backends, backendDefaults, logging])}`;
+  const fragment = ctx.fragments.get(ctx.view, key, (): EgressFragment => {
+    const built = new ResourceSet();
+    const used: AdsSecrets = new Set();
+    buildEgress(ctx, built, used, node.meshName, node.spec);
+    return { resources: built.list(), secrets: [...used] };
+  });
+  for (const resource of fragment.resources) set.add(resource);
+  for (const name of fragment.secrets) secrets.add(name);
+}
+
+/** The egress listener: a chain per destination port of the backends, then the mesh's egress filter. */
+function buildEgress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecrets, meshName: string, spec: VirtualNodeSpec): void {
   const { pool, view } = ctx;
-  const meshName = node.meshName;
   const ports = new Map<number, EgressPort>();
   const seen = new Set<string>();
-  for (const backend of node.spec.backends ?? []) {
+  for (const backend of spec.backends ?? []) {
     const vs = backend.virtualService;
     if (!vs || seen.has(vs.virtualServiceName)) continue;
     seen.add(vs.virtualServiceName);
-    const policy = vs.clientPolicy?.tls ?? node.spec.backendDefaults?.clientPolicy?.tls;
+    const policy = vs.clientPolicy?.tls ?? spec.backendDefaults?.clientPolicy?.tls;
     for (const fragment of serviceFragments(ctx, meshName, vs.virtualServiceName, 'envoy')) {
       const port = fragment.port.port;
       let entry = ports.get(port);
@@ -224,7 +289,7 @@ function addEgress(ctx: TranslationContext, set: ResourceSet, secrets: AdsSecret
       addClusters(ctx, set, secrets, fragment.targets, 'envoy', policy);
     }
   }
-  const accessLog = accessLogs(node.spec.logging);
+  const accessLog = accessLogs(spec.logging);
   const several = ports.size > 1;
   const chains: Json[] = [];
   for (const port of [...ports.keys()].sort((a, b) => a - b)) {
@@ -328,7 +393,7 @@ function addApiListeners(ctx: TranslationContext, set: ResourceSet, meshName: st
 }
 
 /** The resources of one proxy in one flavour; undefined when the model has no such proxy. */
-export function translateProxy(ctx: TranslationContext, proxy: ProxyIdentity, flavour: Flavour): ProxySnapshot | undefined {
+export function translateProxy(ctx: TranslationContext, proxy: ProxyIdentity, flavour: Flavour, parts: ProxyParts = {}): ProxySnapshot | undefined {
   const { view } = ctx;
   const set = new ResourceSet();
   const secrets: AdsSecrets = new Set();
@@ -339,7 +404,7 @@ export function translateProxy(ctx: TranslationContext, proxy: ProxyIdentity, fl
       const names = (node.spec.backends ?? []).flatMap((b) => (b.virtualService ? [b.virtualService.virtualServiceName] : []));
       addApiListeners(ctx, set, proxy.meshName, new Set(names));
     } else {
-      addIngress(ctx, set, secrets, node);
+      addIngressPart(ctx, set, secrets, node, parts);
       addEgress(ctx, set, secrets, node);
     }
   } else {

@@ -10,7 +10,7 @@ import { FragmentCache } from './fragment-cache';
 import { childrenKey, MeshView } from './mesh-view';
 import { ResourcePool } from './proto-codec';
 import { EndpointSource, Flavour, ProxyIdentity, proxyKey, ProxySnapshot } from './snapshot';
-import { SecretSource, translateProxy, TranslationContext } from './translate-proxy';
+import { ProxyParts, SecretSource, translateProxy, TranslationContext } from './translate-proxy';
 
 export interface EnvoyTranslatorOptions {
   /** Certificate material for ACM-backed SDS secrets; without it those secrets are referenced but not served. */
@@ -19,11 +19,13 @@ export interface EnvoyTranslatorOptions {
   retainSources?: boolean;
 }
 
-interface ProxyEntry {
+interface ProxyEntry extends ProxyParts {
   proxy: ProxyIdentity;
   snapshots: Partial<Record<Flavour, ProxySnapshot>>;
   reads: Set<string>;
 }
+
+const NO_READS: ReadonlySet<string> = new Set();
 
 export interface UpdateResult {
   /** proxyKey of every proxy whose snapshot (in a flavour already asked for) changed, appeared or went away. */
@@ -49,7 +51,7 @@ export class EnvoyTranslator {
     const configJson = JSON.stringify(config);
     const full = !this.ctx || configJson !== this.configJson;
     const changed = full ? new Set<string>() : this.changedKeys(model, view, endpoints);
-    this.ctx = { view, pool: this.pool, fragments: this.fragments, secrets: this.options.secrets };
+    this.ctx = { view, pool: this.pool, fragments: this.fragments, secrets: this.options.secrets, changed: full ? undefined : changed };
     this.configJson = configJson;
     this.docs = new Map(model.resources.map((r) => [r.key, r]));
     if (full) this.fragments.clear();
@@ -91,7 +93,11 @@ export class EnvoyTranslator {
     const entry = this.entries.get(proxyKey(proxy));
     if (!entry || !this.ctx) return undefined;
     // The gRPC flavour is built on first request, then kept current like the Envoy one.
-    if (!entry.snapshots[flavour]) entry.snapshots[flavour] = this.translate(entry, flavour);
+    if (!entry.snapshots[flavour]) {
+      const before = new Set(entry.reads);
+      entry.snapshots[flavour] = this.translate(entry, flavour);
+      this.track(entry, before);
+    }
     return entry.snapshots[flavour];
   }
 
@@ -124,22 +130,31 @@ export class EnvoyTranslator {
   }
 
   private translate(entry: ProxyEntry, flavour: Flavour): ProxySnapshot | undefined {
-    const { value, reads } = this.ctx!.view.collect(() => translateProxy(this.ctx!, entry.proxy, flavour));
+    const { value, reads } = this.ctx!.view.collect(() => translateProxy(this.ctx!, entry.proxy, flavour, entry));
+    for (const read of reads) entry.reads.add(read);
+    return value;
+  }
+
+  /**
+   * Brings the readers index in line with the entry's reads, which were `before`: a proxy
+   * re-translated usually reads what it read before, so only the difference is indexed.
+   */
+  private track(entry: ProxyEntry, before: ReadonlySet<string>): void {
     const key = proxyKey(entry.proxy);
-    for (const read of reads) {
-      entry.reads.add(read);
+    for (const read of before) if (!entry.reads.has(read)) this.readers.get(read)?.delete(key);
+    for (const read of entry.reads) {
+      if (before.has(read)) continue;
       let readers = this.readers.get(read);
       if (!readers) this.readers.set(read, (readers = new Set()));
       readers.add(key);
     }
-    return value;
   }
 
   /** Rebuilds every flavour of the proxy that exists; true when any changed. */
   private retranslate(key: string, proxy: ProxyIdentity): boolean {
     const before = this.entries.get(key);
-    this.forget(key);
-    const entry: ProxyEntry = { proxy, snapshots: {}, reads: new Set() };
+    // Keeps the proxy's own parts: the translation reuses those that read nothing changed.
+    const entry: ProxyEntry = { proxy, snapshots: {}, reads: new Set(), ingress: before?.ingress };
     this.entries.set(key, entry);
     const flavours: Flavour[] = before ? (Object.keys(before.snapshots) as Flavour[]) : ['envoy'];
     if (!flavours.includes('envoy')) flavours.push('envoy');
@@ -148,6 +163,7 @@ export class EnvoyTranslator {
       entry.snapshots[flavour] = this.translate(entry, flavour);
       if (before && !sameSnapshot(before.snapshots[flavour], entry.snapshots[flavour])) differs = true;
     }
+    this.track(entry, before?.reads ?? NO_READS);
     return differs;
   }
 
