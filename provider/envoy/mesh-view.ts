@@ -44,8 +44,11 @@ export class MeshView {
     private readonly endpointSource: EndpointSource,
   ) {}
 
-  /** Runs `fn`, returning what it read; the reads also count for any enclosing collection. */
-  collect<T>(fn: () => T): { value: T; reads: Set<string> } {
+  /**
+   * Runs `fn`, returning what it read; the reads also count for any enclosing collection unless
+   * `own` (a cached piece: its user records the piece instead, see fragment-cache.ts).
+   */
+  collect<T>(fn: () => T, options: { own?: boolean } = {}): { value: T; reads: Set<string> } {
     const outer = this.reads;
     const reads = new Set<string>();
     this.reads = reads;
@@ -54,8 +57,12 @@ export class MeshView {
       return { value, reads };
     } finally {
       this.reads = outer;
-      if (outer) for (const key of reads) outer.add(key);
+      if (outer && !options.own) for (const key of reads) outer.add(key);
     }
+  }
+
+  addRead(key: string): void {
+    this.reads?.add(key);
   }
 
   addReads(keys: Iterable<string>): void {

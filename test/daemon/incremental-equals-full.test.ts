@@ -5,6 +5,8 @@
 // duplicates, and environment settings changes, over many commits. Route targets and backends
 // change (references), and single documents are deleted: still referenced, the plan blocks the
 // deletion; plans are compared for invalid states too (meshplane plan and review show them).
+// Nodes are made to share their backends (the translator then shares one egress between them), and
+// both flavours of every proxy (Envoy, proxyless gRPC) are compared.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -46,6 +48,7 @@ type Edit =
   | { op: 'nodeProtocol'; file: number; protocol: number }
   | { op: 'serviceProvider'; file: number; node: boolean }
   | { op: 'retarget'; file: number; to: number }
+  | { op: 'copyBackends'; file: number; to: number }
   | { op: 'deleteDocument'; file: number; kind: number }
   | { op: 'noop' };
 
@@ -70,6 +73,7 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('nodeProtocol' as const), file: fc.nat(), protocol: fc.integer({ min: 0, max: 2 }) }),
   fc.record({ op: fc.constant('serviceProvider' as const), file: fc.nat(), node: fc.boolean() }),
   fc.record({ op: fc.constant('retarget' as const), file: fc.nat(), to: fc.nat() }),
+  fc.record({ op: fc.constant('copyBackends' as const), file: fc.nat(), to: fc.nat() }),
   fc.record({ op: fc.constant('deleteDocument' as const), file: fc.nat(), kind: fc.nat() }),
   fc.constant({ op: 'noop' as const }),
 );
@@ -195,6 +199,16 @@ function applyEdit(files: Files, e: Edit, quotas: { value: number }): void {
       if (targets && node) targets[0].virtualNode = node.virtualNodeName as string;
       return;
     }
+    case 'copyBackends': {
+      // Two nodes with the same backends share one egress configuration in the translator.
+      const from = specOf(docsOf(pick(e.file)), 'VirtualNode');
+      const to = specOf(docsOf(pick(e.to)), 'VirtualNode');
+      if (!from || !to) return;
+      to.backends = structuredClone(from.backends);
+      if (from.backendDefaults) to.backendDefaults = structuredClone(from.backendDefaults);
+      else delete to.backendDefaults;
+      return;
+    }
     case 'deleteDocument': {
       const docs = docsOf(pick(e.file));
       const kinds = ['VirtualNode', 'VirtualRouter', 'VirtualService'];
@@ -253,6 +267,16 @@ const REFERENCE_EDITS: Edit[] = [
   { op: 'delete', file: 2 },
 ];
 
+/** Two nodes made to share their egress, then edits below it and to one of the two. */
+const SHARED_EGRESS_EDITS: Edit[] = [
+  { op: 'copyBackends', file: 1, to: 2 },
+  { op: 'retries', file: 2, value: 4 },
+  { op: 'clientTls', file: 1, enforce: true, certificate: false },
+  { op: 'retries', file: 3, value: 5 },
+  { op: 'listenerTls', file: 2, mode: 1 },
+  { op: 'retarget', file: 3, to: 4 },
+];
+
 describe('incremental reconcile equals a full recompute (property)', () => {
   const cleanups = cleanupAfterEach();
 
@@ -296,11 +320,13 @@ describe('incremental reconcile equals a full recompute (property)', () => {
           const proxies = fresh.proxies().map((p) => JSON.stringify(p)).sort();
           assert.deepEqual(translator.proxies().map((p) => JSON.stringify(p)).sort(), proxies);
           for (const proxy of fresh.proxies()) {
-            assert.deepEqual(snapshotHashes(translator.snapshot(proxy, 'envoy')), snapshotHashes(fresh.snapshot(proxy, 'envoy')), `${proxy.name} after ${JSON.stringify(e)}`);
+            for (const flavour of ['envoy', 'grpc'] as const) {
+              assert.deepEqual(snapshotHashes(translator.snapshot(proxy, flavour)), snapshotHashes(fresh.snapshot(proxy, flavour)), `${proxy.name} (${flavour}) after ${JSON.stringify(e)}`);
+            }
           }
         }
       }),
-      { numRuns: 8, examples: [[REFERENCE_EDITS]] },
+      { numRuns: 8, examples: [[REFERENCE_EDITS], [SHARED_EGRESS_EDITS]] },
     );
     for (const what of ['blocked deletion', 'replace', 'reference change']) assert.ok(seen.has(what), `no plan had a ${what}`);
   });
