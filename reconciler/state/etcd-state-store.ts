@@ -14,7 +14,7 @@
 import * as os from 'node:os';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { IKeyValue, Lease, Namespace } from 'etcd3';
+import { EtcdLeaseInvalidError, IKeyValue, Lease, Namespace } from 'etcd3';
 import { EtcdUnavailableError, FencedWriteError } from '../ha/errors';
 import { EtcdConnection } from '../ha/etcd-connection';
 import { InvalidEnvironmentNameError, StateConflictError, StateCorruptError, StateLockedError } from './errors';
@@ -165,6 +165,7 @@ export class EtcdStateStore implements StateStore {
     const timeoutMs = options.timeoutMs ?? 0;
     const holder: LockHolder = { pid: process.pid, host: os.hostname(), operation, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
     const started = Date.now();
+    let renewed = false;
     for (;;) {
       const lease = this.leaseForLocks();
       const leaseId = await this.call('granting a lease for the lock', lease.grant()).catch((error: unknown) => {
@@ -178,8 +179,19 @@ export class EtcdStateStore implements StateStore {
           .if(key, 'Create', '==', 0)
           .then(this.ns.put(key).value(JSON.stringify(holder)).lease(leaseId), this.ns.get(appliedKey))
           .else(this.ns.get(key))
-          .commit(),
+          .commit()
+          .catch((error: unknown) => {
+            // etcd no longer has the lease (revoked, or expired while this process was paused) and
+            // its keep-alive has not said so yet: the lock is taken again on a new lease, once.
+            if (error instanceof EtcdLeaseInvalidError && !renewed) return undefined;
+            throw error;
+          }),
       );
+      if (!result) {
+        renewed = true;
+        this.dropLockLease(lease);
+        continue;
+      }
       const current = result.responses[0]?.response_range?.kvs[0];
       // succeeded, or a retried request whose first attempt took the lock for us
       if (result.succeeded || parseHolder(current?.value?.toString())?.token === holder.token) {
@@ -217,11 +229,15 @@ export class EtcdStateStore implements StateStore {
   private leaseForLocks(): Lease {
     if (this.lockLease && !this.lockLease.revoked()) return this.lockLease;
     const lease = this.ns.lease(this.connection.settings.leaseTtlSeconds);
-    lease.on('lost', () => {
-      if (this.lockLease === lease) this.lockLease = undefined; // its lock keys are gone; the commit's CAS still protects the state
-    });
+    lease.on('lost', () => this.dropLockLease(lease)); // its lock keys are gone; the commit's CAS still protects the state
     this.lockLease = lease;
     return lease;
+  }
+
+  /** Stops keeping a lease that etcd lost; the next lock is granted a new one. */
+  private dropLockLease(lease: Lease): void {
+    lease.release();
+    if (this.lockLease === lease) this.lockLease = undefined;
   }
 
   /**

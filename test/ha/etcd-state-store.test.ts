@@ -141,6 +141,33 @@ describe('etcd state store', function () {
     assert.deepEqual(onPath, [`txn on ${store.lockKey('apps')}`, `txn on ${store.appliedKey('apps')}`, `txn on ${store.lockKey('apps')}`]);
   });
 
+  it('the store\'s lock lease is granted again once etcd has lost it (revoked, or expired), and the next apply goes through', async () => {
+    await applyMarker(1);
+    const lockLease = async () => (await connection.namespace.get(store.lockKey('apps')).exec()).kvs[0]?.lease;
+    const held = await store.lock('apps', 'test');
+    const first = await lockLease();
+    await held.release();
+    // etcd ends the lease (revoked by an operator, or expired while the process was paused); the
+    // store has not heard of it yet when the next apply takes the lock.
+    await connection.namespace.leaseClient.leaseRevoke({ ID: first! });
+    assert.equal((await applyMarker(2)).status, 'applied');
+    assert.equal((await store.read('apps'))!.revision, 2);
+    const again = await store.lock('apps', 'test');
+    const second = await lockLease();
+    assert.ok(second && second !== first, `a new lease (${first} -> ${second})`);
+    // …which is kept alive: the lock outlives the lease's TTL (2 s).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    assert.equal(await lockLease(), second);
+    await again.release();
+    // Lost again, and this time the keep-alive hears of it (every TTL / 3) before the next apply.
+    await connection.namespace.leaseClient.leaseRevoke({ ID: second });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal((await applyMarker(3)).status, 'applied');
+    const third = await store.lock('apps', 'test');
+    assert.ok(![first, second].includes(await lockLease()), 'a third lease');
+    await third.release();
+  });
+
   it('while the applied watch runs, a follower reads the leader\'s revision with the pointer alone, and a rewritten history key is still reported', async () => {
     const followerConnection = connectEtcd({ ...connection.settings, endpoints: cluster.endpoints });
     try {
