@@ -298,8 +298,9 @@ export class Daemon {
     this.coordination.start({ xdsAddress, httpAddress });
     this.coordination.onLeadership((leader) => {
       this.log.info({ area: 'ha', replica: this.coordination.replicaId, leader }, leader ? 'this replica leads: it reconciles' : 'this replica follows: it serves what the leader applies');
-      // Before anything is reconciled (dispatch queues behind it), so a re-run's statuses come after.
-      if (leader) this.dispatching = this.dispatching.then(() => this.settleInterruptedStatuses());
+      // Before anything is reconciled (dispatch queues behind it), so a re-run's statuses come after;
+      // the statuses of what it serves are read back first (a follower reads a commit's note only when asked).
+      if (leader) this.dispatching = this.dispatching.then(() => this.restoreServedStatuses()).then(() => this.settleInterruptedStatuses());
       if (leader && this.latestRevision) void this.dispatch(this.latestRevision);
     });
     // A reconcile that failed because etcd did not answer is tried again once it answers.
@@ -317,8 +318,7 @@ export class Daemon {
         const { files, validated } = applied.commit ? await this.prefetch.validated(environment, applied.commit, () => this.filesOf(applied.commit!)) : { files: undefined, validated: undefined };
         await this.reconciler(environment).resume(applied, files, validated);
         this.backends.proxyDirectory.changed();
-        // The leader is still writing this commit's statuses; the dashboard's copy is read after the push.
-        void this.restoreStatuses(applied.commit);
+        // The leader is still writing this commit's statuses: the API reads them from its note when asked.
       },
       log: (message, fields) => this.log.warn({ area: 'ha', ...fields }, message),
     });
@@ -329,6 +329,11 @@ export class Daemon {
     if (!commit || this.book.get(commit)) return;
     const note = await readNote(this.source.checkout.git(), commit).catch(() => undefined);
     if (note) this.book.seed(commit, note.statuses);
+  }
+
+  /** A new leader's book: the statuses of the commits it serves, as the previous leader left them (its drift checks compare with them). */
+  private async restoreServedStatuses(): Promise<void> {
+    for (const reconciler of this.reconcilers.values()) await this.restoreStatuses(reconciler.live?.commit ?? null);
   }
 
   /** Settles the statuses a daemon that died left `pending` (see interrupted-statuses.ts). */

@@ -1,7 +1,10 @@
 // Proxies of every replica, through etcd. Each replica writes a summary of the proxies connected
 // to its own xDS server to `proxies/<replica id>` (gzip JSON) on its membership lease, so a dead
 // replica's proxies vanish with it; writes follow ACKs, NACKs, connects and disconnects, at most
-// one per MIN_WRITE_INTERVAL_MS. Every replica watches the others' summaries; the leader counts
+// one per MIN_WRITE_INTERVAL_MS. While a push is being ACKed, its progress is written at most once
+// per PENDING_WRITE_INTERVAL_MS: the leader's sync status waits for the settled summary anyway,
+// and every write costs a raft round on each etcd member and a decode on each other replica, on
+// the cores the proxies' ACKs need. Every replica watches the others' summaries; the leader counts
 // them with its own proxies in the sync status and the drift check.
 //
 //   proxies/<replica id>   {replica, environments: {<env>: {revision, proxies: [ProxySummary]}}}
@@ -14,6 +17,8 @@ import { LocalProxies, localProxies, ProxyDirectory, ProxySummary, ProxyTypeSumm
 export const PROXIES_PREFIX = 'proxies/';
 /** At most 5 writes a second per replica, however many proxies ACK. */
 export const MIN_WRITE_INTERVAL_MS = 200;
+/** While some proxy of this replica waits for an ACK: at most one write a second (after the first second pending). */
+export const PENDING_WRITE_INTERVAL_MS = 1_000;
 const RETRY_MS = 1_000;
 
 /** What one replica publishes. */
@@ -35,7 +40,12 @@ export class EtcdProxyDirectory implements ProxyDirectory {
   private leaseId: string | undefined;
   private written: { leaseId: string; text: string } | undefined;
   private lastWriteAt = 0;
+  /** Since when the summary has had a proxy waiting for an ACK (undefined: none waits). */
+  private pendingSince: number | undefined;
+  /** When the progress of a push being ACKed was last let through. */
+  private progressAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
   private writing = false;
   private dirty = false;
   private readonly cleanups: (() => unknown)[] = [];
@@ -77,17 +87,24 @@ export class EtcdProxyDirectory implements ProxyDirectory {
   changed(): void {
     if (this.stopped || !this.local) return;
     this.dirty = true;
-    if (this.timer || this.writing) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.write();
-    }, Math.max(0, this.lastWriteAt + MIN_WRITE_INTERVAL_MS - Date.now()));
+    this.checkAt(this.lastWriteAt + MIN_WRITE_INTERVAL_MS);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     for (const cleanup of this.cleanups.splice(0)) await Promise.resolve(cleanup()).catch(() => undefined);
+  }
+
+  /** Looks at the summary at `at`, or sooner if a look is already due sooner (a write in flight looks again when it ends). */
+  private checkAt(at: number): void {
+    if (this.writing || (this.timer && this.timerAt <= at)) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, Math.max(0, at - Date.now()));
   }
 
   /** This replica's summary, written when it differs from the last one written on the current lease. */
@@ -98,9 +115,16 @@ export class EtcdProxyDirectory implements ProxyDirectory {
     this.dirty = false;
     this.writing = true;
     this.lastWriteAt = Date.now();
+    let next = 0;
     try {
-      const text = JSON.stringify(summarize(this.membership.replicaId, this.local));
-      if (this.written?.leaseId !== leaseId || this.written.text !== text) {
+      const summary = summarize(this.membership.replicaId, this.local);
+      const text = JSON.stringify(summary);
+      const progressDue = this.progressDue(summary);
+      if (this.written?.leaseId === leaseId && progressDue > 0) {
+        // A push still being ACKed: its progress waits (the next ACK looks again), the settled summary does not.
+        this.dirty = true;
+        next = progressDue;
+      } else if (this.written?.leaseId !== leaseId || this.written.text !== text) {
         await this.ns.put(this.key).value(gzipSync(text)).lease(leaseId).exec();
         this.written = { leaseId, text };
       }
@@ -111,7 +135,20 @@ export class EtcdProxyDirectory implements ProxyDirectory {
     } finally {
       this.writing = false;
     }
-    if (this.dirty) this.changed();
+    if (this.dirty && !this.stopped) this.checkAt(next || this.lastWriteAt + MIN_WRITE_INTERVAL_MS);
+  }
+
+  /** When a summary with proxies waiting for ACKs may be written (0: at once, nothing waits). */
+  private progressDue(summary: ReplicaProxies): number {
+    if (!hasPending(summary)) {
+      this.pendingSince = undefined;
+      return 0;
+    }
+    const now = Date.now();
+    this.pendingSince ??= now;
+    const due = Math.max(this.pendingSince, this.progressAt) + PENDING_WRITE_INTERVAL_MS;
+    if (due <= now) this.progressAt = now;
+    return due <= now ? 0 : due;
   }
 
   /** Reads every other replica's summary, then watches them; retries while etcd is unreachable. */
@@ -143,6 +180,10 @@ export class EtcdProxyDirectory implements ProxyDirectory {
       this.others.delete(id);
     }
   }
+}
+
+function hasPending(summary: ReplicaProxies): boolean {
+  return Object.values(summary.environments).some(({ proxies }) => proxies.some((proxy) => Object.values(proxy.types).some((t) => t.state === 'pending')));
 }
 
 /** A replica's proxies by environment, with the revision it serves for each. */

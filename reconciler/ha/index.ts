@@ -13,7 +13,7 @@ export { createBackends } from './backends';
 export type { Backends, BackendOptions } from './backends';
 export { LocalProxyDirectory, localProxies, xdsLocalProxies } from './proxy-directory';
 export type { LocalProxies, ProxyDirectory, ProxySummary, ProxyTypeSummary } from './proxy-directory';
-export { EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PROXIES_PREFIX, summarize } from './etcd-proxy-directory';
+export { EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PENDING_WRITE_INTERVAL_MS, PROXIES_PREFIX, summarize } from './etcd-proxy-directory';
 export type { MembershipLease, ReplicaProxies } from './etcd-proxy-directory';
 export { followAppliedRevisions } from './follow-applied';
 export { FollowerPrefetch } from './follower-prefetch';

@@ -1,11 +1,12 @@
 // The etcd proxy directory against a real etcd and real xDS servers: a replica's proxies appear in
-// another replica's directory, follow its ACKs, NACKs and served revision (throttled writes), and
+// another replica's directory, follow its ACKs, NACKs and served revision (throttled writes; a push's
+// progress waits while its ACKs come in), and
 // vanish with the replica's membership lease, revoked or expired.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { ProxyIdentity, TYPE_URLS } from '../../provider/envoy/snapshot';
-import { connectEtcd, EtcdConnection, EtcdCoordination, EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PROXIES_PREFIX, ReplicaProxies, xdsLocalProxies } from '../../reconciler/ha';
+import { connectEtcd, EtcdConnection, EtcdCoordination, EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PENDING_WRITE_INTERVAL_MS, PROXIES_PREFIX, ReplicaProxies, xdsLocalProxies } from '../../reconciler/ha';
 import { EtcdStateStore } from '../../reconciler/state/etcd-state-store';
 import { MemorySnapshotSource } from '../../reconciler/xds/snapshot-source';
 import { XdsServer } from '../../reconciler/xds/xds-server';
@@ -137,6 +138,49 @@ describe('etcd proxy directory', function () {
     const allowed = Math.ceil(elapsed / MIN_WRITE_INTERVAL_MS) + 1;
     assert.ok(written.length >= 2 && written.length <= allowed, `${written.length} writes in ${elapsed} ms (at most ${allowed})`);
     await eventually('a to see b at revision 59', () => a.directory.proxies('apps', 59)[0]?.types.cluster.state === 'pending');
+    stream.close();
+  });
+
+  it('while a push is being ACKed its progress is written at most once a second; the settled summary goes at once', async () => {
+    const [a, b] = [await replica('a'), await replica('b')];
+    const watcher = await a.connection.namespace.watch().key(`${PROXIES_PREFIX}b`).create();
+    const written: Array<{ at: number; state: string | undefined; version: string | undefined }> = [];
+    watcher.on('put', (kv) => {
+      const summary = JSON.parse(gunzipSync(kv.value).toString('utf8')) as ReplicaProxies;
+      const proxy = summary.environments.apps?.proxies[0];
+      written.push({ at: Date.now(), state: proxy?.types.cluster?.state, version: proxy?.types.cluster?.acked?.version });
+    });
+    const stream = b.client.sotw();
+    stream.send({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
+    const first = await stream.next();
+    stream.send({ type_url: TYPE_URLS.cluster, version_info: first.version_info, response_nonce: first.nonce });
+    await eventually('the synced summary', () => written.find((w) => w.state === 'synced'));
+
+    // A push, ACKed within the interval: nothing is written while it is pending, the ACK is written at once.
+    written.length = 0;
+    b.source.update([{ proxy: serviceA, snapshots: [snapshotOf(serviceA, 'envoy', [cluster('b'), cluster('b2')])] }]);
+    const second = await stream.next();
+    b.directory.changed();
+    await new Promise((resolve) => setTimeout(resolve, 3 * MIN_WRITE_INTERVAL_MS));
+    assert.equal(written.length, 0, 'no summary while the push is pending');
+    const ackedAt = Date.now();
+    stream.send({ type_url: TYPE_URLS.cluster, version_info: second.version_info, response_nonce: second.nonce });
+    const settled = await eventually('the ACK in a\'s directory', () => written.find((w) => w.version === second.version_info));
+    assert.ok(settled.at - ackedAt < PENDING_WRITE_INTERVAL_MS, `written ${settled.at - ackedAt} ms after the ACK`);
+    assert.deepEqual(written.map((w) => w.state), ['synced'], 'one write for the push: the settled summary');
+
+    // A push that is not ACKed (the daemon says when it serves a new revision): its pending state
+    // is written once it has waited the interval, then nothing while nothing changes.
+    written.length = 0;
+    const pushedAt = Date.now();
+    b.source.update([{ proxy: serviceA, snapshots: [snapshotOf(serviceA, 'envoy', [cluster('b')])] }]);
+    await stream.next();
+    b.directory.changed();
+    const pending = await eventually('the pending proxy in a\'s directory', () => written.find((w) => w.state === 'pending'), 5_000);
+    assert.ok(pending.at - pushedAt >= PENDING_WRITE_INTERVAL_MS, `written ${pending.at - pushedAt} ms after the push`);
+    await new Promise((resolve) => setTimeout(resolve, PENDING_WRITE_INTERVAL_MS + 3 * MIN_WRITE_INTERVAL_MS));
+    assert.equal(written.length, 1, 'nothing more to write while nothing changes');
+    await watcher.cancel();
     stream.close();
   });
 
