@@ -6,23 +6,46 @@ import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/sn
 import { XdsStreamError, xdsErrors } from './errors';
 import { NackBudget } from './nack-budget';
 import { ProxySession, ServedView } from './proxy-session';
-import { AdsStream, nonceCounter, StreamHost } from './stream-host';
+import { perType, PerType, typeSlot } from './per-type';
+import { AdsStream, StreamHost } from './stream-host';
 import { isV2TypeUrl } from './v2-services';
 import { truncateNackText } from './stream-limits';
 
 const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
 
+/**
+ * Each call's stream, for listeners shared by every call: four closures per stream (and their
+ * context) cost more than a weak map entry.
+ */
+const STREAMS = new WeakMap<object, AdsStreamBase<unknown, Subscription>>();
+
+function onData(this: object, bytes: Buffer): void {
+  STREAMS.get(this)?.onRequest(bytes);
+}
+
+function onEnd(this: object): void {
+  STREAMS.get(this)?.close();
+}
+
+function onGone(this: object): void {
+  STREAMS.get(this)?.release();
+}
+
+/** The names of a subscription that names none (wildcard-only): one set for every proxy. */
+export const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** A proxy's subscription to one type: every resource (wildcard) and/or the names it asked for. */
 export interface Subscription {
   wildcard: boolean;
-  names: Set<string>;
+  names: ReadonlySet<string>;
 }
 
 export abstract class AdsStreamBase<Request, State extends Subscription> implements AdsStream, ServedView {
   session: ProxySession | undefined;
   /** Per type the proxy asked for: its subscription and the protocol's bookkeeping. */
-  protected readonly types = new Map<TypeUrl, State>();
-  protected readonly nextNonce = nonceCounter();
+  protected readonly types: PerType<State> = perType();
+  /** Nonces are short and unique per stream; a stale nonce is any but the last one sent for a type. */
+  private nonces = 0;
   protected snapshot: ProxySnapshot | undefined;
   protected closed = false;
   private released = false;
@@ -31,25 +54,28 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
   private nackBudget: NackBudget | undefined;
 
   constructor(
-    protected readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
+    readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
     protected readonly host: StreamHost,
+    readonly connectionId: string,
   ) {
     const { idleTimeoutMs } = host.limits;
     if (idleTimeoutMs > 0) {
       this.idleTimer = setTimeout(() => this.close(xdsErrors.idleStream(idleTimeoutMs)), idleTimeoutMs);
       this.idleTimer.unref();
     }
-    call.on('data', (bytes: Buffer) => this.onRequest(bytes));
-    call.on('end', () => this.close());
-    call.on('error', () => this.release());
-    call.on('cancelled', () => this.release());
+    STREAMS.set(call, this);
+    call.on('data', onData);
+    call.on('end', onEnd);
+    call.on('error', onGone);
+    call.on('cancelled', onGone);
   }
 
   protected abstract decode(bytes: Buffer): Request;
   protected abstract handle(request: Request): void;
   abstract push(): void;
 
-  private onRequest(bytes: Buffer): void {
+  /** A request arrived (the call's shared 'data' listener). */
+  onRequest(bytes: Buffer): void {
     if (this.closed) return;
     let request: Request;
     try {
@@ -94,7 +120,16 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
   }
 
   subscription(typeUrl: TypeUrl): State | undefined {
-    return this.types.get(typeUrl);
+    return this.types[typeSlot(typeUrl)];
+  }
+
+  protected nextNonce(): string {
+    return (++this.nonces).toString(36);
+  }
+
+  /** A requested name as the snapshot's own string when it has the resource (the request's copy would be kept per proxy). */
+  protected snapshotName(typeUrl: TypeUrl, name: string): string {
+    return this.snapshot?.resources.get(typeUrl)?.get(name)?.name ?? name;
   }
 
   /**
@@ -122,10 +157,13 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
     if (budget.report) this.host.nacked(session, typeUrl, version, text, code, budget.suppressedBefore);
   }
 
-  /** The resources of a type this proxy should hold under its subscription. */
+  /**
+   * The resources of a type this proxy should hold under its subscription: the snapshot's own map
+   * (shared, not a per-proxy copy) when it subscribed to all of them, by wildcard or by name.
+   */
   protected subscribed(typeUrl: TypeUrl, subscription: Subscription): ReadonlyMap<string, EncodedResource> {
     const all = this.snapshot?.resources.get(typeUrl) ?? EMPTY;
-    if (subscription.wildcard) return all;
+    if (subscription.wildcard || namesAll(subscription.names, all)) return all;
     const selected = new Map<string, EncodedResource>();
     for (const name of subscription.names) {
       const resource = all.get(name);
@@ -142,11 +180,18 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
     this.release();
   }
 
-  private release(): void {
+  /** The call ended, was cancelled or failed (and on close). */
+  release(): void {
     this.closed = true;
     clearTimeout(this.idleTimer);
     if (this.released) return;
     this.released = true;
     this.host.release(this);
   }
+}
+
+function namesAll(names: ReadonlySet<string>, resources: ReadonlyMap<string, EncodedResource>): boolean {
+  if (names.size < resources.size) return false;
+  for (const name of resources.keys()) if (!names.has(name)) return false;
+  return true;
 }

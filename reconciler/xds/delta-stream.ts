@@ -2,26 +2,37 @@
 // reconnecting proxy's initial_resource_versions spare it every resource it already has.
 import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDeltaDiscoveryRequest, DeltaDiscoveryRequest, encodeDeltaDiscoveryResponse } from './discovery-messages';
-import { AdsStreamBase } from './ads-stream-base';
+import { AdsStreamBase, NO_NAMES } from './ads-stream-base';
+import { HeldSet } from './held-set';
+import { servedType, typeSlot } from './per-type';
 import { truncateNackText } from './stream-limits';
-import { FULL_STATE_TYPES, isServedType, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
-import { versionOf } from './versions';
+import { FULL_STATE_TYPES, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
+import { versionOf, versionOfMap } from './versions';
 
 interface TypeState {
   wildcard: boolean;
-  names: Set<string>;
-  /** name → version (content hash) the proxy holds, as far as we know. */
-  client: Map<string, string>;
-  /** Explicitly subscribed names we told the proxy do not exist. */
-  toldAbsent: Set<string>;
+  /** Explicitly subscribed names (copied from the shared empty set on the first one). */
+  names: ReadonlySet<string>;
+  /**
+   * name → version (content hash) the proxy holds, as far as we know: after each response expressed
+   * against what the proxy should hold, so a proxy in sync shares its snapshot's map.
+   */
+  client: HeldSet;
+  /** Explicitly subscribed names we told the proxy do not exist (created on the first). */
+  toldAbsent?: Set<string>;
   /** `name@hash` the proxy rejected: never sent to it again (created on the first NACK). */
   rejected?: Set<string>;
   nonce?: string;
-  /** The last response: its version, what it carried, and the versions it replaced (restored if the proxy rejects it). */
-  last?: { version: string; updates: EncodedResource[]; removals: string[]; replaced: Map<string, string | undefined> };
+  /**
+   * The last response until it is ACKed: what it carried, and the versions it replaced (restored if
+   * the proxy rejects it).
+   */
+  last?: { version: string; updates: EncodedResource[]; replaced: Map<string, string | undefined> };
 }
 
 interface Delta {
+  /** What the proxy should hold. */
+  desired: ReadonlyMap<string, EncodedResource>;
   version: string;
   updates: EncodedResource[];
   removals: string[];
@@ -33,27 +44,29 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
   }
 
   protected handle(request: DeltaDiscoveryRequest): void {
-    const typeUrl = request.type_url;
-    let state = this.types.get(typeUrl as TypeUrl);
+    const typeUrl = servedType(request.type_url);
+    let state = typeUrl && this.types[typeSlot(typeUrl)];
     const first = state === undefined;
-    const initial = first ? Object.keys(request.initial_resource_versions) : [];
-    this.checkSubscription(this.subscriptionCount(), initial.length > 0 ? [...request.resource_names_subscribe, ...initial] : request.resource_names_subscribe);
-    const session = this.admitOnce(request.node, 'delta', typeUrl, request.resource_names_subscribe);
-    if (!isServedType(typeUrl)) return;
+    const initial = first ? Object.entries(request.initial_resource_versions) : [];
+    const subscribe = request.resource_names_subscribe;
+    this.checkSubscription(this.subscriptionCount(), initial.length > 0 ? [...subscribe, ...initial.map(([name]) => name)] : subscribe);
+    const session = this.admitOnce(request.node, 'delta', request.type_url, subscribe);
+    if (!typeUrl) return;
     if (!state) {
-      state = { wildcard: false, names: new Set(), client: new Map(), toldAbsent: new Set() };
-      this.types.set(typeUrl, state);
-      for (const [name, version] of Object.entries(request.initial_resource_versions)) state.client.set(name, version);
       // A reconnecting proxy holds what it lists (versions are content hashes).
-      session.holds(typeUrl, Object.entries(request.initial_resource_versions).map(([name, hash]) => ({ name, hash })));
+      // Every field in the literal: fields added later would go to a separate property array per object.
+      state = { wildcard: false, names: NO_NAMES, client: HeldSet.fromHashes(initial), toldAbsent: undefined, rejected: undefined, nonce: undefined, last: undefined };
+      this.types[typeSlot(typeUrl)] = state;
+      session.holds(typeUrl, state.client);
     }
     if (request.response_nonce) {
-      if (request.response_nonce !== state.nonce) return; // answers an older response: ignore it
-      const last = state.last!;
+      // Answers an older response, or repeats the ACK of the last one: ignore it.
+      if (request.response_nonce !== state.nonce || !state.last) return;
+      const last = state.last;
       if (request.error_detail) {
         // The proxy keeps what it had: restore our view of it, and never resend what it rejected.
         for (const [name, previous] of last.replaced) {
-          const rejectedHash = state.client.get(name);
+          const rejectedHash = state.client.hash(name);
           if (rejectedHash !== undefined) (state.rejected ??= new Set()).add(`${name}@${rejectedHash}`);
           if (previous === undefined) state.client.delete(name);
           else state.client.set(name, previous);
@@ -62,36 +75,39 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
         session.rejects(typeUrl, last.updates, truncateNackText(request.error_detail.message));
         this.nacked(session, typeUrl, last.version, request.error_detail.message, request.error_detail.code);
       } else {
-        session.holds(typeUrl, last.updates);
-        session.drops(typeUrl, last.removals);
+        // The ACK of the latest response: the proxy holds what we sent it, this one and the ones before.
+        state.last = undefined;
+        session.holds(typeUrl, state.client);
         this.host.acked(session, typeUrl, last.version);
       }
     }
-    const subscribe = request.resource_names_subscribe;
     const unsubscribe = request.resource_names_unsubscribe;
     if (subscribe.length === 0 && unsubscribe.length === 0 && !first) return;
     if (first && subscribe.length === 0 && FULL_STATE_TYPES.has(typeUrl)) state.wildcard = true;
     for (const name of subscribe) {
       if (name === '*') state.wildcard = true;
-      else state.names.add(name);
+      else if (!state.names.has(name)) {
+        if (state.names === NO_NAMES) state.names = new Set();
+        (state.names as Set<string>).add(this.snapshotName(typeUrl, name));
+      }
     }
     for (const name of unsubscribe) {
       if (name === '*') state.wildcard = false;
       else {
-        state.names.delete(name);
-        state.toldAbsent.delete(name);
+        (state.names as Set<string>).delete(name);
+        state.toldAbsent?.delete(name);
         if (!state.wildcard) state.client.delete(name); // the proxy drops it itself
       }
     }
     const delta = this.compute(typeUrl, state);
     // The first request of a type always gets an answer, so a proxy with nothing to receive still initialises.
-    if (first || delta.updates.length > 0 || delta.removals.length > 0) this.send(typeUrl, state, delta.version, delta.updates, delta.removals);
+    if (first || delta.updates.length > 0 || delta.removals.length > 0) this.send(typeUrl, state, delta, delta.updates, delta.removals);
   }
 
   /** Names this stream holds subscribed, all types together. */
   private subscriptionCount(): number {
     let count = 0;
-    for (const state of this.types.values()) count += state.names.size;
+    for (const state of this.types) if (state) count += state.names.size;
     return count;
   }
 
@@ -99,32 +115,35 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     const desired = this.subscribed(typeUrl, state);
     const updates: EncodedResource[] = [];
     for (const resource of desired.values()) {
-      if (state.client.get(resource.name) !== resource.hash && !state.rejected?.has(`${resource.name}@${resource.hash}`)) updates.push(resource);
+      if (state.client.hash(resource.name) !== resource.hash && !state.rejected?.has(`${resource.name}@${resource.hash}`)) updates.push(resource);
     }
     const removals: string[] = [];
-    for (const name of state.client.keys()) if (!desired.has(name)) removals.push(name);
+    for (const name of state.client.names()) if (!desired.has(name)) removals.push(name);
     for (const name of state.names) {
-      if (!desired.has(name) && !state.client.has(name) && !state.toldAbsent.has(name)) removals.push(name);
+      if (!desired.has(name) && !state.client.has(name) && !state.toldAbsent?.has(name)) removals.push(name);
     }
-    return { version: versionOf(desired.values()), updates, removals };
+    const version = desired === this.snapshot?.resources.get(typeUrl) ? versionOfMap(desired) : versionOf(desired.values());
+    return { desired, version, updates, removals };
   }
 
-  private send(typeUrl: TypeUrl, state: TypeState, version: string, updates: EncodedResource[], removals: string[]): void {
+  private send(typeUrl: TypeUrl, state: TypeState, delta: Delta, updates: EncodedResource[], removals: string[]): void {
     const replaced = new Map<string, string | undefined>();
     for (const resource of updates) {
-      replaced.set(resource.name, state.client.get(resource.name));
+      replaced.set(resource.name, state.client.hash(resource.name));
       state.client.set(resource.name, resource.hash);
-      state.toldAbsent.delete(resource.name);
+      state.toldAbsent?.delete(resource.name);
     }
     for (const name of removals) {
       state.client.delete(name);
-      if (state.names.has(name)) state.toldAbsent.add(name);
+      if (state.names.has(name)) (state.toldAbsent ??= new Set()).add(name);
     }
+    // Once the proxy is sent all it should hold, its view is the snapshot's map and no copy.
+    state.client.rebase(delta.desired);
     const nonce = this.nextNonce();
     state.nonce = nonce;
-    state.last = { version, updates, removals, replaced };
-    this.call.write(encodeDeltaDiscoveryResponse(version, typeUrl, nonce, updates, removals));
-    this.session!.sent(typeUrl, version);
+    state.last = { version: delta.version, updates, replaced };
+    this.call.write(encodeDeltaDiscoveryResponse(delta.version, typeUrl, nonce, updates, removals));
+    this.session!.sent(typeUrl, delta.version);
   }
 
   push(): void {
@@ -132,16 +151,16 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     this.refreshSnapshot();
     const pending: { typeUrl: TypeUrl; state: TypeState; delta: Delta }[] = [];
     for (const typeUrl of PUSH_ORDER) {
-      const state = this.types.get(typeUrl);
+      const state = this.types[typeSlot(typeUrl)];
       if (!state) continue;
       const delta = this.compute(typeUrl, state);
-      if (delta.updates.length > 0) this.send(typeUrl, state, delta.version, delta.updates, []);
+      if (delta.updates.length > 0) this.send(typeUrl, state, delta, delta.updates, []);
       if (delta.removals.length > 0) pending.push({ typeUrl, state, delta });
     }
     // Make before break: removals only after every addition and update is out.
     for (const typeUrl of REMOVAL_ORDER) {
       const entry = pending.find((p) => p.typeUrl === typeUrl);
-      if (entry) this.send(typeUrl, entry.state, entry.delta.version, [], entry.delta.removals);
+      if (entry) this.send(typeUrl, entry.state, entry.delta, [], entry.delta.removals);
     }
   }
 }

@@ -2,6 +2,8 @@
 // what it last rejected. This is the introspection model behind GET /api/proxies.
 import { Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl, proxyKey } from '../../provider/envoy/snapshot';
 import { ClosureGap, closureGaps, closureRoots, SubscribedNames } from './dependency-closure';
+import { HeldResource, HeldSet } from './held-set';
+import { perType, PerType, typeEntries, typeSlot } from './per-type';
 
 export type Protocol = 'sotw' | 'delta';
 
@@ -55,44 +57,34 @@ export interface ServedView {
   subscription(typeUrl: TypeUrl): SubscribedNames | undefined;
 }
 
-/** A resource as the proxy holds it. */
-export interface HeldResource {
-  name: string;
-  hash: string;
-}
-
 /** Names of missing resources listed per type in the status (the count is what matters beyond). */
 const MAX_MISSING = 3;
 
-/** A version with the time in epoch milliseconds: a number per mark instead of an ISO string (10,000 proxies × types × marks). */
-interface Mark {
-  version: string;
-  at: number;
-}
-
+/**
+ * Per type: what was sent and ACKed, as flat fields; times in milliseconds since the session
+ * started (a small integer for 24 days, where an epoch time would be a boxed number per mark).
+ */
 interface TypeMarks {
-  sent?: Mark;
-  acked?: Mark;
+  sentVersion?: string;
+  sentAt: number;
+  ackedVersion?: string;
+  ackedAt: number;
   lastNack?: Omit<NackRecord, 'at'> & { at: number };
 }
 
 /** One empty list for every proxy that holds all it needs. */
 const NO_GAPS: readonly ClosureGap[] = [];
 
-const iso = (mark: { at: number }) => new Date(mark.at).toISOString();
-
 export class ProxySession {
   readonly key: string;
   private readonly connectedAt = Date.now();
   nacksSuppressed = 0;
-  private readonly types = new Map<TypeUrl, TypeMarks>();
+  private readonly types: PerType<TypeMarks> = perType();
   /**
-   * Per type, name → what the proxy ACKed (its content hash). After a state-of-the-world ACK this is
-   * the very map the stream sent — usually the snapshot's own, shared by every proxy — not a copy;
-   * a delta ACK on top of it copies it first (`owned`).
+   * Per type, what the proxy ACKed: after a state-of-the-world ACK the very map the stream sent
+   * (usually the snapshot's own, shared by every proxy), for delta the stream's view at the ACK.
    */
-  private readonly held = new Map<TypeUrl, ReadonlyMap<string, HeldResource>>();
-  private readonly owned = new Set<TypeUrl>();
+  private readonly held: PerType<HeldSet> = perType();
   /** `type|name|hash` the proxy rejected → its error text (created on the first NACK). */
   private rejected: Map<string, string> | undefined;
   private view: ServedView | undefined;
@@ -115,24 +107,33 @@ export class ProxySession {
   }
 
   private type(typeUrl: TypeUrl): TypeMarks {
-    let status = this.types.get(typeUrl);
-    if (!status) {
-      status = {};
-      this.types.set(typeUrl, status);
-    }
-    return status;
+    const slot = typeSlot(typeUrl);
+    // Every field in the literal: fields added later would go to a separate property array per object.
+    return (this.types[slot] ??= { sentVersion: undefined, sentAt: 0, ackedVersion: undefined, ackedAt: 0, lastNack: undefined });
+  }
+
+  private sinceConnected(): number {
+    return Date.now() - this.connectedAt;
+  }
+
+  private iso(at: number): string {
+    return new Date(this.connectedAt + at).toISOString();
   }
 
   sent(typeUrl: TypeUrl, version: string): void {
-    this.type(typeUrl).sent = { version, at: Date.now() };
+    const marks = this.type(typeUrl);
+    marks.sentVersion = version;
+    marks.sentAt = this.sinceConnected();
   }
 
   acked(typeUrl: TypeUrl, version: string): void {
-    this.type(typeUrl).acked = { version, at: Date.now() };
+    const marks = this.type(typeUrl);
+    marks.ackedVersion = version;
+    marks.ackedAt = this.sinceConnected();
   }
 
   nacked(typeUrl: TypeUrl, version: string, error: string, code: number): void {
-    this.type(typeUrl).lastNack = { version, error, code, at: Date.now() };
+    this.type(typeUrl).lastNack = { version, error, code, at: this.sinceConnected() };
   }
 
   /** The stream that serves this proxy (set once admitted). */
@@ -144,39 +145,21 @@ export class ProxySession {
   /** The proxy ACKed a state-of-the-world response: these are all it holds of the type. Kept by reference; never modified. */
   holdsExactly(typeUrl: TypeUrl, resources: ReadonlyMap<string, HeldResource>): void {
     this.gaps = undefined;
-    this.held.set(typeUrl, resources);
-    this.owned.delete(typeUrl);
+    this.held[typeSlot(typeUrl)] = HeldSet.of(resources);
   }
 
-  /** The proxy ACKed these resources (delta), on top of what it held. */
-  holds(typeUrl: TypeUrl, resources: Iterable<HeldResource>): void {
-    const held = this.ownHeld(typeUrl);
-    for (const resource of resources) held.set(resource.name, resource);
-  }
-
-  /** The proxy ACKed the removal of these resources. */
-  drops(typeUrl: TypeUrl, names: Iterable<string>): void {
-    if (!this.held.has(typeUrl)) return;
-    const held = this.ownHeld(typeUrl);
-    for (const name of names) held.delete(name);
-  }
-
-  private ownHeld(typeUrl: TypeUrl): Map<string, HeldResource> {
+  /** The proxy holds what `resources` says (delta: the stream's view when the proxy ACKed); copied. */
+  holds(typeUrl: TypeUrl, resources: HeldSet): void {
     this.gaps = undefined;
-    const current = this.held.get(typeUrl);
-    if (current && this.owned.has(typeUrl)) return current as Map<string, HeldResource>;
-    const copy = new Map(current);
-    this.held.set(typeUrl, copy);
-    this.owned.add(typeUrl);
-    return copy;
+    this.held[typeSlot(typeUrl)] = resources.copy();
   }
 
   /** The proxy NACKed a response with these resources: the ones it did not already hold are rejected. */
   rejects(typeUrl: TypeUrl, resources: Iterable<HeldResource>, error: string): void {
     this.gaps = undefined;
-    const held = this.held.get(typeUrl);
+    const held = this.held[typeSlot(typeUrl)];
     for (const { name, hash } of resources) {
-      if (held?.get(name)?.hash !== hash) (this.rejected ??= new Map()).set(`${typeUrl}|${name}|${hash}`, error);
+      if (held?.hash(name) !== hash) (this.rejected ??= new Map()).set(`${typeUrl}|${name}|${hash}`, error);
     }
   }
 
@@ -187,23 +170,23 @@ export class ProxySession {
 
   /** The version the proxy runs for a type (its last ACK), if any. */
   ackedVersion(typeUrl: TypeUrl): string | undefined {
-    return this.types.get(typeUrl)?.acked?.version;
+    return this.types[typeSlot(typeUrl)]?.ackedVersion;
   }
 
   status(): ProxyStatus {
     const types: ProxyStatus['types'] = {};
-    for (const [typeUrl, status] of this.types) {
+    for (const [typeUrl, marks] of typeEntries(this.types)) {
       const state =
-        status.sent === undefined || status.acked?.version === status.sent.version
+        marks.sentVersion === undefined || marks.ackedVersion === marks.sentVersion
           ? 'synced'
-          : status.lastNack?.version === status.sent.version
+          : marks.lastNack?.version === marks.sentVersion
             ? 'nacked'
             : 'pending';
       types[TYPE_NAMES.get(typeUrl) ?? typeUrl] = {
         typeUrl,
-        ...(status.sent ? { sent: { version: status.sent.version, at: iso(status.sent) } } : {}),
-        ...(status.acked ? { acked: { version: status.acked.version, at: iso(status.acked) } } : {}),
-        ...(status.lastNack ? { lastNack: { ...status.lastNack, at: iso(status.lastNack) } } : {}),
+        ...(marks.sentVersion !== undefined ? { sent: { version: marks.sentVersion, at: this.iso(marks.sentAt) } } : {}),
+        ...(marks.ackedVersion !== undefined ? { acked: { version: marks.ackedVersion, at: this.iso(marks.ackedAt) } } : {}),
+        ...(marks.lastNack ? { lastNack: { ...marks.lastNack, at: this.iso(marks.lastNack.at) } } : {}),
         state,
       };
     }
@@ -230,7 +213,7 @@ export class ProxySession {
     if (!snapshot || !this.view) return NO_GAPS;
     const view = this.view;
     const gaps = closureGaps(snapshot, closureRoots(snapshot, (typeUrl) => view.subscription(typeUrl)), {
-      heldHash: (typeUrl, name) => this.held.get(typeUrl)?.get(name)?.hash,
+      heldHash: (typeUrl, name) => this.held[typeSlot(typeUrl)]?.hash(name),
       rejection: (typeUrl, name, hash) => this.rejected?.get(`${typeUrl}|${name}|${hash}`),
     });
     return gaps.length > 0 ? gaps : NO_GAPS;

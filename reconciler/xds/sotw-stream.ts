@@ -1,14 +1,15 @@
 // StreamAggregatedResources: state-of-the-world ADS for one proxy.
 import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDiscoveryRequest, DiscoveryRequest, encodeDiscoveryResponse } from './discovery-messages';
-import { AdsStreamBase } from './ads-stream-base';
+import { AdsStreamBase, NO_NAMES } from './ads-stream-base';
+import { servedType, typeSlot } from './per-type';
 import { truncateNackText } from './stream-limits';
-import { FULL_STATE_TYPES, isServedType, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
+import { FULL_STATE_TYPES, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
 import { versionOf, versionOfMap } from './versions';
 
 interface TypeState {
   wildcard: boolean;
-  names: Set<string>;
+  names: ReadonlySet<string>;
   /** What the last response held (for removals made after additions); snapshot maps are immutable, so shared. */
   sent: ReadonlyMap<string, EncodedResource>;
   sentVersion?: string;
@@ -25,18 +26,19 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
   }
 
   protected handle(request: DiscoveryRequest): void {
-    const typeUrl = request.type_url;
+    const typeUrl = servedType(request.type_url);
+    let state = typeUrl && this.types[typeSlot(typeUrl)];
     let held = 0;
-    for (const [other, state] of this.types) if (other !== typeUrl) held += state.names.size;
+    for (const other of this.types) if (other && other !== state) held += other.names.size;
     this.checkSubscription(held, request.resource_names);
-    const session = this.admitOnce(request.node, 'sotw', typeUrl, request.resource_names);
+    const session = this.admitOnce(request.node, 'sotw', request.type_url, request.resource_names);
     // Types we do not serve (RTDS, ECDS, …) are left unanswered, as Envoy tolerates for optional types.
-    if (!isServedType(typeUrl)) return;
-    let state = this.types.get(typeUrl);
+    if (!typeUrl) return;
     const first = state === undefined;
     if (!state) {
-      state = { wildcard: false, names: new Set(), sent: NOTHING_SENT };
-      this.types.set(typeUrl, state);
+      // Every field in the literal: fields added later would go to a separate property array per object.
+      state = { wildcard: false, names: NO_NAMES, sent: NOTHING_SENT, sentVersion: undefined, nonce: undefined, rejected: undefined };
+      this.types[typeSlot(typeUrl)] = state;
     }
     if (request.response_nonce) {
       if (request.response_nonce !== state.nonce) return; // answers an older response: ignore it
@@ -66,15 +68,17 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
   private subscribe(state: TypeState, typeUrl: TypeUrl, names: readonly string[], first: boolean): boolean {
     const wildcard =
       names.includes('*') || (FULL_STATE_TYPES.has(typeUrl) && names.length === 0 && (first || state.wildcard));
-    const explicit = new Set(names.filter((name) => name !== '*'));
+    const explicit = new Set(names);
+    explicit.delete('*');
     const changed = wildcard !== state.wildcard || explicit.size !== state.names.size || [...explicit].some((n) => !state.names.has(n));
     state.wildcard = wildcard;
-    state.names = explicit;
+    // Kept only when it changed (a proxy repeats its names on every ACK), in the snapshot's strings.
+    if (changed) state.names = explicit.size === 0 ? NO_NAMES : new Set([...explicit].map((name) => this.snapshotName(typeUrl, name)));
     return changed;
   }
 
   private send(typeUrl: TypeUrl, state: TypeState, resources: ReadonlyMap<string, EncodedResource>, clientHas?: string): void {
-    const version = state.wildcard && resources === this.snapshot?.resources.get(typeUrl) ? versionOfMap(resources) : versionOf(resources.values());
+    const version = resources === this.snapshot?.resources.get(typeUrl) ? versionOfMap(resources) : versionOf(resources.values());
     if (version === state.sentVersion || state.rejected?.has(version)) return;
     state.sentVersion = version;
     state.sent = resources;
@@ -94,7 +98,7 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
     this.refreshSnapshot();
     const removalsPending: TypeUrl[] = [];
     for (const typeUrl of PUSH_ORDER) {
-      const state = this.types.get(typeUrl);
+      const state = this.types[typeSlot(typeUrl)];
       if (!state) continue;
       const desired = this.subscribed(typeUrl, state);
       if (FULL_STATE_TYPES.has(typeUrl)) {
@@ -111,7 +115,9 @@ export class SotwStream extends AdsStreamBase<DiscoveryRequest, TypeState> {
       this.send(typeUrl, state, desired);
     }
     for (const typeUrl of REMOVAL_ORDER) {
-      if (removalsPending.includes(typeUrl)) this.send(typeUrl, this.types.get(typeUrl)!, this.subscribed(typeUrl, this.types.get(typeUrl)!));
+      if (!removalsPending.includes(typeUrl)) continue;
+      const state = this.types[typeSlot(typeUrl)]!;
+      this.send(typeUrl, state, this.subscribed(typeUrl, state));
     }
   }
 }

@@ -1,4 +1,5 @@
 // What a protocol stream (SotW or delta) asks of the server, and what the server asks of a stream.
+import type * as grpc from '@grpc/grpc-js';
 import { ProxySnapshot, TYPE_URLS, TypeUrl, PUSH_ORDER } from '../../provider/envoy/snapshot';
 import { NodeInfo } from './discovery-messages';
 import { XdsStreamError } from './errors';
@@ -6,6 +7,9 @@ import { Protocol, ProxySession } from './proxy-session';
 import { StreamLimits } from './stream-limits';
 
 export interface AdsStream {
+  readonly call: grpc.ServerDuplexStream<Buffer, Buffer>;
+  /** Names the stream in the audit events (StreamEvent) and the introspection. */
+  readonly connectionId: string;
   readonly session: ProxySession | undefined;
   /** The proxy's snapshot changed: send what differs, make-before-break. */
   push(): void;
@@ -25,12 +29,6 @@ export interface StreamHost {
   release(stream: AdsStream): void;
 }
 
-const SERVED = new Set<string>(Object.values(TYPE_URLS));
-
-export function isServedType(typeUrl: string): typeUrl is TypeUrl {
-  return SERVED.has(typeUrl);
-}
-
 /** Types whose SotW responses are complete sets (a missing resource is deleted) and that allow wildcard. */
 export const FULL_STATE_TYPES: ReadonlySet<TypeUrl> = new Set([TYPE_URLS.listener, TYPE_URLS.cluster]);
 
@@ -44,9 +42,3 @@ export const REMOVAL_ORDER: readonly TypeUrl[] = [
 ];
 
 export { PUSH_ORDER };
-
-/** Short, unique-per-stream nonces; a stale nonce is any but the last one sent for a type. */
-export function nonceCounter(): () => string {
-  let n = 0;
-  return () => (++n).toString(36);
-}

@@ -80,9 +80,9 @@ export const GRPC_TRANSPORT_OPTIONS = { 'grpc.enable_channelz': 0 } as const;
 export class XdsServer extends EventEmitter<XdsServerEvents> {
   private readonly grpcServer: grpc.Server;
   private readonly streams = new Set<AdsStream>();
-  private readonly byProxy = new Map<string, Set<AdsStream>>();
+  /** The streams of each proxy identity: usually one, so an array (a Set's table per proxy costs more). */
+  private readonly byProxy = new Map<string, AdsStream[]>();
   private readonly unsubscribe: () => void;
-  private readonly peers = new WeakMap<AdsStream, { call: grpc.ServerDuplexStream<Buffer, Buffer>; connectionId: string }>();
   private readonly host: StreamHost;
   private readonly gate: ConnectionGate;
   private readonly tcpListeners: net.Server[] = [];
@@ -111,8 +111,8 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
       ...(options.maxConcurrentStreams ? { 'grpc.max_concurrent_streams': options.maxConcurrentStreams } : {}),
     });
     this.grpcServer.addService(ADS_SERVICE, {
-      StreamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, (host) => new SotwStream(call, host)),
-      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, (host) => new DeltaStream(call, host)),
+      StreamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open((host, connectionId) => new SotwStream(call, host, connectionId)),
+      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open((host, connectionId) => new DeltaStream(call, host, connectionId)),
     });
     addV2Guidance(this.grpcServer);
     this.unsubscribe = options.source.subscribe((changed) => this.onChange(changed));
@@ -177,10 +177,8 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     });
   }
 
-  private open(call: grpc.ServerDuplexStream<Buffer, Buffer>, create: (host: StreamHost) => AdsStream): void {
-    const connectionId = randomBytes(8).toString('hex');
-    const stream = create(this.host);
-    this.peers.set(stream, { call, connectionId });
+  private open(create: (host: StreamHost, connectionId: string) => AdsStream): void {
+    const stream = create(this.host, randomBytes(8).toString('hex'));
     this.streams.add(stream);
     if (this.stopping) stream.close(xdsErrors.shuttingDown());
   }
@@ -189,7 +187,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     for (const key of changed) {
       const streams = this.byProxy.get(key);
       if (!streams) continue;
-      for (const stream of [...streams]) {
+      for (const stream of streams.slice()) {
         const session = stream.session!;
         if (!this.options.source.knows(session.proxy)) stream.close(xdsErrors.proxyRemoved(session.nodeId, describeProxy(session.proxy)));
         else stream.push();
@@ -206,7 +204,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     return {
       limits,
       admit: (stream, node, protocol, typeUrl, names) => {
-        const { call, connectionId } = this.peers.get(stream)!;
+        const { call, connectionId } = stream;
         const nodeId = node?.id ?? '';
         try {
           const session = this.admit(stream, call, connectionId, node, protocol, typeUrl, names);
@@ -234,9 +232,9 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
         const session = stream.session;
         if (!session) return;
         this.gate.done(session.peer);
-        const streams = this.byProxy.get(session.key);
-        streams?.delete(stream);
-        if (streams?.size === 0) this.byProxy.delete(session.key);
+        const streams = this.byProxy.get(session.key)?.filter((other) => other !== stream);
+        if (streams?.length) this.byProxy.set(session.key, streams);
+        else this.byProxy.delete(session.key);
         this.emit('stream', { event: 'ConnectionClosed', connectionId: session.connectionId, nodeId: session.nodeId, peer: session.peer });
       },
     };
@@ -278,16 +276,16 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     const { maxProxies } = this.options;
     const proxyLimit = typeof this.options.proxyLimit === 'function' ? this.options.proxyLimit(proxy) : this.options.proxyLimit;
     const existing = this.byProxy.get(session.key);
-    if (proxyLimit !== undefined && (existing?.size ?? 0) >= proxyLimit) throw xdsErrors.proxyLimit(nodeId, proxyLimit);
+    if (proxyLimit !== undefined && (existing?.length ?? 0) >= proxyLimit) throw xdsErrors.proxyLimit(nodeId, proxyLimit);
     if (maxProxies !== undefined && this.connectedCount() >= maxProxies) throw xdsErrors.serverFull(maxProxies);
-    if (existing) existing.add(stream);
-    else this.byProxy.set(session.key, new Set([stream]));
+    if (existing) existing.push(stream);
+    else this.byProxy.set(session.key, [stream]);
     return session;
   }
 
   private connectedCount(): number {
     let count = 0;
-    for (const streams of this.byProxy.values()) count += streams.size;
+    for (const streams of this.byProxy.values()) count += streams.length;
     return count;
   }
 }
