@@ -1,9 +1,9 @@
 // bench/incremental.ts's memory figure: a fresh process holding the daemon alone, as `meshplane
 // serve` runs it — the parent generates the repository and makes the commits, so neither the
 // generator nor its garbage is in the figure. The daemon follows the repository; after the last
-// commit is live it idles until its own idle collection has run (reconciler/daemon/idle-collector.ts)
+// commit is live it idles until its own idle collection (both steps) has run (reconciler/daemon/idle-collector.ts)
 // and reports its resident memory. No collection is forced here: what users' daemons hold idle.
-import { IDLE_COLLECT_DELAY_MS } from '../../reconciler/daemon/idle-collector';
+import { IDLE_COLLECT_DELAY_MS, YOUNG_COLLECT_DELAY_MS } from '../../reconciler/daemon/idle-collector';
 import { Daemon } from '../../reconciler/daemon/daemon';
 import { until } from '../until';
 
@@ -21,8 +21,8 @@ export type IdleRequest = { commit: string } | { measure: true };
 /** Child → parent: the commit served (the generated environment's first), or the measurement. */
 export type IdleReply = { live: string } | { measurement: IdleMeasurement };
 
-/** After the idle collection, a little more for nothing in particular to happen. */
-const IDLE_MS = IDLE_COLLECT_DELAY_MS + 2000;
+/** After both steps of the idle collection, a little more for nothing in particular to happen. */
+const IDLE_MS = IDLE_COLLECT_DELAY_MS + YOUNG_COLLECT_DELAY_MS + 2000;
 const WAIT = { timeoutMs: 300_000 };
 
 async function main(): Promise<void> {

@@ -151,7 +151,7 @@ export class Daemon {
   private sourceFailure: string | undefined;
   private dispatching: Promise<void> = Promise.resolve();
   private driftTimer: NodeJS.Timeout | undefined;
-  private readonly idleCollector = new IdleCollector((freed, ms) => this.log.debug({ freedMb: Math.round(freed / 2 ** 20), ms: Math.round(ms) }, 'idle: memory of the last reconciles collected'));
+  private readonly idleCollector = new IdleCollector(({ step, freedBytes, ms }) => this.log.debug({ step, freedMb: Math.round(freedBytes / 2 ** 20), ms: Math.round(ms) }, 'idle: memory of the last reconciles collected'));
   private stopping = false;
   private dataDirLock: StateLock | undefined;
   private stopped: Promise<void> | undefined;
