@@ -9,7 +9,7 @@ import { Resource } from '../model/resource';
 import { FragmentCache } from './fragment-cache';
 import { childrenKey, MeshView } from './mesh-view';
 import { ResourcePool } from './proto-codec';
-import { EndpointSource, Flavour, ProxyIdentity, proxyKey, ProxySnapshot } from './snapshot';
+import { EncodedResource, EndpointSource, Flavour, ProxyIdentity, proxyKey, ProxySnapshot, TypeUrl } from './snapshot';
 import { ProxyParts, SecretSource, translateProxy, TranslationContext } from './translate-proxy';
 
 export interface EnvoyTranslatorOptions {
@@ -160,8 +160,9 @@ export class EnvoyTranslator {
     if (!flavours.includes('envoy')) flavours.push('envoy');
     let differs = !before;
     for (const flavour of flavours) {
-      entry.snapshots[flavour] = this.translate(entry, flavour);
-      if (before && !sameSnapshot(before.snapshots[flavour], entry.snapshots[flavour])) differs = true;
+      const previous = before?.snapshots[flavour];
+      entry.snapshots[flavour] = keepUnchangedTypes(previous, this.translate(entry, flavour));
+      if (before && entry.snapshots[flavour] !== previous) differs = true;
     }
     this.track(entry, before?.reads ?? NO_READS);
     return differs;
@@ -184,14 +185,37 @@ export class EnvoyTranslator {
   }
 }
 
+/**
+ * The new snapshot, holding the previous one's map of each type whose resources are the same (the
+ * previous snapshot itself when nothing changed): the xDS streams remember a version per map
+ * object, so a type that did not change is not hashed again for every proxy.
+ */
+function keepUnchangedTypes(previous: ProxySnapshot | undefined, next: ProxySnapshot | undefined): ProxySnapshot | undefined {
+  if (!previous || !next) return next;
+  const resources = new Map<TypeUrl, ReadonlyMap<string, EncodedResource>>();
+  let changed = previous.resources.size !== next.resources.size;
+  for (const [type, named] of next.resources) {
+    const before = previous.resources.get(type);
+    const same = before !== undefined && sameResources(before, named);
+    resources.set(type, same ? before : named);
+    changed ||= !same;
+  }
+  return changed ? { ...next, resources } : previous;
+}
+
+function sameResources(a: ReadonlyMap<string, EncodedResource>, b: ReadonlyMap<string, EncodedResource>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, resource] of a) if (b.get(name)?.hash !== resource.hash) return false;
+  return true;
+}
+
 /** Same resources by type and name (identical content is the same pooled object). */
 export function sameSnapshot(a: ProxySnapshot | undefined, b: ProxySnapshot | undefined): boolean {
   if (!a || !b) return a === b;
   if (a.resources.size !== b.resources.size) return false;
   for (const [type, named] of a.resources) {
     const other = b.resources.get(type);
-    if (!other || other.size !== named.size) return false;
-    for (const [name, resource] of named) if (other.get(name)?.hash !== resource.hash) return false;
+    if (!other || !sameResources(named, other)) return false;
   }
   return true;
 }
