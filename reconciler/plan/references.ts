@@ -79,11 +79,10 @@ export interface Referrer {
   pointer: string;
 }
 
-/** One indexed resource: its references, and the referrer entries it added to their targets. */
+/** One indexed resource and its references (a referrer is made from them when asked for). */
 interface Indexed {
   resource: PlanResource;
   references: Reference[];
-  referrers: Referrer[];
   /** The last advance() that found this resource's key in its list (tells removed keys from kept ones). */
   seen: number;
 }
@@ -96,7 +95,8 @@ interface Indexed {
  */
 export class ReferenceIndex {
   private readonly indexed = new Map<string, Indexed>();
-  private readonly referrers = new Map<string, Set<Referrer>>();
+  /** Per target key, the resources referring to it (once each, however many of their fields do). */
+  private readonly referrers = new Map<string, Set<Indexed>>();
   private resources: readonly PlanResource[] = [];
   /** Whether every referrer set is in list order (true after a build from scratch). */
   private inListOrder = true;
@@ -180,27 +180,26 @@ export class ReferenceIndex {
 
   /** Indexes a resource; of two resources of one key, the last is the one its key finds, both refer (never removed: advances rebuild). */
   private add(resource: PlanResource): void {
-    const references = referencesOf(resource);
-    const made: Referrer[] = [];
+    // A copy of its own length: an array grown by push keeps room for 17 (both sides' indexes
+    // are kept between commits, one array per resource).
+    const references = referencesOf(resource).slice();
+    const entry: Indexed = { resource, references, seen: 0 };
     for (const ref of references) {
-      const referrer: Referrer = { from: resource, relation: ref.relation, pointer: ref.pointer };
-      made.push(referrer);
       const set = this.referrers.get(ref.to);
-      if (set) set.add(referrer);
-      else this.referrers.set(ref.to, new Set([referrer]));
+      if (set) set.add(entry);
+      else this.referrers.set(ref.to, new Set([entry]));
     }
-    this.indexed.set(resource.key, { resource, references, referrers: made, seen: 0 });
+    this.indexed.set(resource.key, entry);
   }
 
   private remove(key: string): void {
     const entry = this.indexed.get(key);
     if (!entry) return;
-    entry.referrers.forEach((referrer, i) => {
-      const to = entry.references[i].to;
+    for (const { to } of entry.references) {
       const set = this.referrers.get(to);
-      set?.delete(referrer);
+      set?.delete(entry);
       if (set?.size === 0) this.referrers.delete(to);
-    });
+    }
     this.indexed.delete(key);
   }
 
@@ -236,10 +235,13 @@ export class ReferenceIndex {
 
   /** Who refers to a key, in no particular order (for questions whose answer is a set). */
   referrersInAnyOrder(targetKey: string, relations?: readonly Relation[]): Referrer[] {
-    const set = this.referrers.get(targetKey);
-    if (!set) return [];
-    const all = [...set];
-    return relations ? all.filter((r) => relations.includes(r.relation)) : all;
+    const found: Referrer[] = [];
+    for (const { resource, references } of this.referrers.get(targetKey) ?? []) {
+      for (const { to, relation, pointer } of references) {
+        if (to === targetKey && (!relations || relations.includes(relation))) found.push({ from: resource, relation, pointer });
+      }
+    }
+    return found;
   }
 
   referencesFrom(resourceKey: string): Reference[] {
