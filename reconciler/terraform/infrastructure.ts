@@ -2,13 +2,12 @@
 // environment's stack into a working root, then plan / apply / check drift with the configured
 // binary. Does nothing unless `terraform.enabled: true` in environment.yaml.
 import { Diagnostic, hasErrors } from '../../provider/model/diagnostic';
-import { synthesizeStacks } from '../../provider/aws/synthesize';
 import { TerraformStepError } from './errors';
 import { applyTerraformPlan, checkTerraformDrift, runTerraformPlan, TerraformDriftReport, TerraformPlanResult } from './runner';
 import { TerraformRunOptions } from './run-terraform';
 import { OperatorStackSettings } from '../../provider/aws/stack-settings';
 import { TerraformSettings } from './settings';
-import { PreparedEnvironment, withOperatorStack } from './synth-environments';
+import { PreparedEnvironment, synthesizeStacks, withOperatorStack } from './synth-environments';
 
 export interface InfrastructureOptions extends TerraformRunOptions {
   /** Where stacks are synthesized: the stack of `<env>` runs in `<workRoot>/stacks/<env>`. */

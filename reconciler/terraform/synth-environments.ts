@@ -4,16 +4,23 @@
 import { compareDiagnostics, Diagnostic, hasErrors } from '../../provider/model/diagnostic';
 import { StackInput } from '../../provider/aws/environment-stack';
 import { OperatorStackSettings } from '../../provider/aws/stack-settings';
-import { SynthesizedStack, synthesizeStacks } from '../../provider/aws/synthesize';
+import type * as Synthesize from '../../provider/aws/synthesize';
 import { validateEnvironment } from '../../provider/validate/validate';
 import { FileSource } from '../load/file-source';
 import { loadEnvironment, LoadedEnvironment } from '../load/load-environment';
 import { TerraformSettings } from './settings';
 
+/**
+ * provider/aws's synthesis, loaded on first use: cdktf and the AWS provider classes are ~14 MB of
+ * heap (their code and sources) that a daemon without Terraform-enabled environments never needs.
+ */
+export const synthesizeStacks: typeof Synthesize.synthesizeStacks = (...args) =>
+  (require('../../provider/aws/synthesize') as typeof Synthesize).synthesizeStacks(...args);
+
 export interface SynthEnvironmentsResult {
   /** False when any environment has errors: then nothing was written. */
   synthesized: boolean;
-  stacks: SynthesizedStack[];
+  stacks: Synthesize.SynthesizedStack[];
   /** Validation, settings and synthesis findings, in compiler order. */
   diagnostics: Diagnostic[];
 }
