@@ -59,6 +59,13 @@ describe('xds: delta ADS', () => {
     assert.deepEqual(cdsRemoval.resources, []);
     assert.deepEqual(cdsRemoval.removed_resources, ['b2']);
     assert.equal(cdsRemoval.system_version_info, versionOf([cluster('b'), cluster('c')]));
+    // Envoy ACKs each in turn: the CDS update's ACK answers an older nonce, yet the removal's ACK
+    // means the proxy holds all it was sent of the type, c included.
+    for (const response of [cdsUpdate, edsUpdate, cdsRemoval]) stream.send({ type_url: response.type_url, response_nonce: response.nonce });
+    await stream.expectSilence(100);
+    const { cluster: clusters } = server.proxies()[0].types;
+    assert.equal(clusters.acked?.version, cdsRemoval.system_version_info);
+    assert.equal(clusters.state, 'synced', JSON.stringify(clusters));
     stream.close();
   });
 
