@@ -14,6 +14,7 @@ export function daemonDashboardSource(daemon: Daemon): DashboardSource {
   const staleAfterMs = daemon.options.ackTimeoutMs ?? 30_000;
   return {
     environments: () => daemon.environments(),
+    proxyCounts: () => daemon.proxyCounts(),
     proxies: () => daemon.xds.proxies(),
     environmentOf: (identity) => daemon.sources.environmentOf(identityParts(identity)),
     commit: (sha) => daemon.commitStatuses(sha),

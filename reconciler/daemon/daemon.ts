@@ -42,6 +42,7 @@ import { assessDrift, describeDrift, DriftFinding } from './drift';
 import { EnvironmentReconciler } from './environment-reconciler';
 import { EnvironmentSources } from './environment-sources';
 import { EnvironmentView } from './environment-view';
+import type { EnvironmentProxyCounts } from '../dashboard';
 import { settleInterrupted } from './interrupted-statuses';
 import { OperatorSelections, validateRevision, ValidatedRevision } from './load-revision';
 import { RevisionCaches, revisionCaches } from './revision-caches';
@@ -626,6 +627,16 @@ export class Daemon {
           drift: { state: drift.state, findings: drift.findings, checkedAt: drift.checkedAt },
         };
       })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Per environment, its live commit and the `proxies` counts environments() reports, without
+   * building every proxy's status: the dashboard's convergence recorder samples it during pushes.
+   */
+  proxyCounts(): EnvironmentProxyCounts[] {
+    return [...this.reconcilers.values()]
+      .map((r) => ({ name: r.name, live: r.live && { commit: r.live.commit, servedAt: r.live.servedAt }, proxies: r.proxyCounts() }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -16,7 +16,7 @@ import { AppliedRevision } from '../state/state-types';
 import { StatusReporter } from '../status/reporter';
 import { applyTerraformStage, DaemonTerraform, planTerraformStage, terraformPlanText } from '../terraform/pipeline-stage';
 import { makeStatus, Stage, Status, StatusState } from '../status/status';
-import type { ProxyDirectory, ProxySummary } from '../ha';
+import type { ProxyCounts, ProxyDirectory, ProxySummary } from '../ha';
 import { XdsServer } from '../xds/xds-server';
 import { EnvironmentSources } from './environment-sources';
 import { DaemonMetrics } from './metrics';
@@ -100,6 +100,11 @@ export class EnvironmentReconciler {
   /** Connected proxy streams this environment serves, on every replica. */
   proxies(): ProxySummary[] {
     return this.ctx.proxyDirectory.proxies(this.name, this.live?.revision);
+  }
+
+  /** How many of those are synced, pending or nacked, without building their statuses. */
+  proxyCounts(): ProxyCounts {
+    return this.ctx.proxyDirectory.counts(this.name, this.live?.revision);
   }
 
   /**

@@ -1,7 +1,7 @@
 // How the proxies of each environment converged on each live commit, over time: a sample
 // (ACKed / NACKed / pending of connected) whenever it changes, per environment and commit,
 // kept for the most recent commits. The commit page draws it.
-import { DashboardEnvironment } from './dashboard-source';
+import { EnvironmentProxyCounts } from './dashboard-source';
 
 export interface ConvergenceSample {
   at: string;
@@ -28,7 +28,7 @@ export class ConvergenceRecorder {
   constructor(private readonly now: () => Date = () => new Date()) {}
 
   /** Records the environments' proxy counts against their live commits (only what changed). */
-  observe(environments: readonly DashboardEnvironment[]): void {
+  observe(environments: readonly EnvironmentProxyCounts[]): void {
     for (const env of environments) {
       const commit = env.live?.commit;
       if (!commit) continue;

@@ -29,8 +29,13 @@ export interface DashboardEnvironment {
   drift: { state: string };
 }
 
+/** An environment's live commit and proxy counts: what the convergence recorder samples. */
+export type EnvironmentProxyCounts = Pick<DashboardEnvironment, 'name' | 'live' | 'proxies'>;
+
 export interface DashboardSource {
   environments(): DashboardEnvironment[];
+  /** The `proxies` counts of environments(), without building every proxy's status (cheap enough to sample during a push). */
+  proxyCounts(): EnvironmentProxyCounts[];
   proxies(): ProxyStatus[];
   /** The environment serving a proxy identity (`VirtualNode/apps/serviceA`). */
   environmentOf(identity: string): string | undefined;

@@ -38,6 +38,8 @@ export interface LiveStateOptions {
 }
 
 const OBSERVE_MS = 50;
+/** Sampling takes at most 1/OBSERVE_COST_FACTOR of a core. */
+const OBSERVE_COST_FACTOR = 20;
 
 export class LiveState {
   readonly convergence = new ConvergenceRecorder();
@@ -50,6 +52,7 @@ export class LiveState {
   private pending: NodeJS.Timeout | undefined;
   private lastPushAt = 0;
   private observedAt = 0;
+  private observeEveryMs = OBSERVE_MS;
   private observeLater: NodeJS.Timeout | undefined;
   private readonly options: Required<LiveStateOptions>;
 
@@ -108,22 +111,29 @@ export class LiveState {
 
   /**
    * Samples at the first event of a burst (a push's first ACK shows the other types still
-   * pending) and once more after it settles, at most every OBSERVE_MS in between.
+   * pending) and once more after it settles, in between at most every OBSERVE_MS, or every
+   * OBSERVE_COST_FACTOR times what the last sample cost when that is longer: it runs on every
+   * replica, watched or not, on the cores the proxies' ACKs need.
    */
   private observeConvergence(): void {
     const now = Date.now();
-    if (now - this.observedAt >= OBSERVE_MS) {
-      this.observedAt = now;
-      this.convergence.observe(this.source.environments());
+    if (now - this.observedAt >= this.observeEveryMs) {
+      this.sampleConvergence();
       return;
     }
     if (this.observeLater) return;
     this.observeLater = setTimeout(() => {
       this.observeLater = undefined;
-      this.observedAt = Date.now();
-      this.convergence.observe(this.source.environments());
-    }, OBSERVE_MS);
+      this.sampleConvergence();
+    }, this.observeEveryMs);
     this.observeLater.unref();
+  }
+
+  private sampleConvergence(): void {
+    const started = performance.now();
+    this.observedAt = Date.now();
+    this.convergence.observe(this.source.proxyCounts());
+    this.observeEveryMs = Math.max(OBSERVE_MS, (performance.now() - started) * OBSERVE_COST_FACTOR);
   }
 
   private async push(): Promise<void> {

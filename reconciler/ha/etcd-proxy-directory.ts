@@ -12,7 +12,7 @@ import { Namespace } from 'etcd3';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ProxyStatus } from '../xds/proxy-session';
 import { EtcdConnection } from './etcd-connection';
-import { LocalProxies, localProxies, ProxyDirectory, ProxySummary, ProxyTypeSummary } from './proxy-directory';
+import { countState, LocalProxies, localCounts, localProxies, noProxies, ProxyCounts, ProxyDirectory, ProxySummary, ProxyTypeSummary, summaryState } from './proxy-directory';
 
 export const PROXIES_PREFIX = 'proxies/';
 /** At most 5 writes a second per replica, however many proxies ACK. */
@@ -82,6 +82,17 @@ export class EtcdProxyDirectory implements ProxyDirectory {
       return revision !== undefined && served.revision !== revision ? served.proxies.map(notSentYet) : served.proxies;
     });
     return [...own, ...others];
+  }
+
+  counts(environment: string, revision: number | undefined): ProxyCounts {
+    const counts = this.local ? localCounts(this.local, environment) : noProxies();
+    for (const replica of this.others.values()) {
+      const served = replica.environments[environment];
+      if (!served) continue;
+      const stale = revision !== undefined && served.revision !== revision;
+      for (const proxy of served.proxies) countState(counts, summaryState(stale ? notSentYet(proxy) : proxy));
+    }
+    return counts;
   }
 
   changed(): void {

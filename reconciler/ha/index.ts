@@ -12,7 +12,7 @@ export type { Coordination, CoordinationStatus, StoreHealth } from './coordinati
 export { createBackends } from './backends';
 export type { Backends, BackendOptions } from './backends';
 export { LocalProxyDirectory, localProxies, xdsLocalProxies } from './proxy-directory';
-export type { LocalProxies, ProxyDirectory, ProxySummary, ProxyTypeSummary } from './proxy-directory';
+export type { LocalProxies, ProxyCounts, ProxyDirectory, ProxySummary, ProxyTypeSummary } from './proxy-directory';
 export { EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PENDING_WRITE_INTERVAL_MS, PROXIES_PREFIX, summarize } from './etcd-proxy-directory';
 export type { MembershipLease, ReplicaProxies } from './etcd-proxy-directory';
 export { followAppliedRevisions } from './follow-applied';

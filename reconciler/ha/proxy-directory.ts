@@ -2,7 +2,7 @@
 // the drift check count. With the embedded store that is this process's xDS server; with etcd,
 // every replica publishes a summary of its own proxies and the leader counts them all.
 import { ProxyIdentity } from '../../provider/envoy/snapshot';
-import { ProxyStatus, VersionMark } from '../xds/proxy-session';
+import { ProxyStatus, ProxySyncState, VersionMark } from '../xds/proxy-session';
 import type { XdsServer } from '../xds/xds-server';
 
 /** Where a proxy stands for one resource type (a compact ProxyStatus type entry). */
@@ -29,6 +29,8 @@ export interface ProxySummary {
 /** This process's side: its xDS server's proxies, which environment serves each, and at which revision. */
 export interface LocalProxies {
   proxies(): ProxyStatus[];
+  /** Where each proxy stands overall, without building its status (what ProxyCounts count). */
+  syncStates(): { proxy: ProxyIdentity; state: ProxySyncState }[];
   environmentOf(proxy: ProxyIdentity): string | undefined;
   /** The state store's revision this replica serves for an environment. */
   servedRevision(environment: string): number | undefined;
@@ -44,9 +46,41 @@ export interface ProxyDirectory {
    * another revision than `revision` is pending: it has not been sent that revision yet.
    */
   proxies(environment: string, revision: number | undefined): ProxySummary[];
+  /** How many of those proxies are synced, pending or nacked (as syncReport counts them), without building statuses. */
+  counts(environment: string, revision: number | undefined): ProxyCounts;
   /** The served revisions changed (a follower serves a new one): publish again. */
   changed(): void;
   stop(): Promise<void>;
+}
+
+/** Connected proxies of an environment, by where they stand (GET /api/environments' `proxies`). */
+export interface ProxyCounts {
+  connected: number;
+  synced: number;
+  nacked: number;
+  pending: number;
+}
+
+export function noProxies(): ProxyCounts {
+  return { connected: 0, synced: 0, nacked: 0, pending: 0 };
+}
+
+export function countState(counts: ProxyCounts, state: ProxySyncState): void {
+  counts.connected += 1;
+  counts[state] += 1;
+}
+
+/** Where a summarized proxy stands overall: nacked if any type is, else pending if any type is. */
+export function summaryState(proxy: ProxySummary): ProxySyncState {
+  const states = Object.values(proxy.types).map((t) => t.state);
+  return states.includes('nacked') ? 'nacked' : states.includes('pending') ? 'pending' : 'synced';
+}
+
+/** The counts of an environment's proxies on this process's xDS server. */
+export function localCounts(local: LocalProxies, environment: string): ProxyCounts {
+  const counts = noProxies();
+  for (const { proxy, state } of local.syncStates()) if (local.environmentOf(proxy) === environment) countState(counts, state);
+  return counts;
 }
 
 /** The proxies of an environment on this process's xDS server. */
@@ -59,6 +93,7 @@ export function xdsLocalProxies(xds: XdsServer, environmentOf: LocalProxies['env
   const events = ['ack', 'nack', 'stream'] as const;
   return {
     proxies: () => xds.proxies(),
+    syncStates: () => xds.syncStates(),
     environmentOf,
     servedRevision,
     onChange(listener) {
@@ -80,6 +115,10 @@ export class LocalProxyDirectory implements ProxyDirectory {
 
   proxies(environment: string): ProxySummary[] {
     return this.local ? localProxies(this.local, environment) : [];
+  }
+
+  counts(environment: string): ProxyCounts {
+    return this.local ? localCounts(this.local, environment) : noProxies();
   }
 
   changed(): void {}

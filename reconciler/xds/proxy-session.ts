@@ -52,6 +52,8 @@ export interface ProxyStatus {
 }
 
 /** What a stream serves its proxy: the snapshot and the subscriptions, for the dependency closure. */
+export type ProxySyncState = 'synced' | 'pending' | 'nacked';
+
 export interface ServedView {
   served(): ProxySnapshot | undefined;
   subscription(typeUrl: TypeUrl): SubscribedNames | undefined;
@@ -206,6 +208,25 @@ export class ProxySession {
       nacksSuppressed: this.nacksSuppressed,
       types,
     };
+  }
+
+  /**
+   * Where the proxy stands overall, as status() would show it (nacked if any type is, else pending
+   * if any type is): the counts the dashboard samples during a push, without building the status.
+   */
+  syncState(): ProxySyncState {
+    let pending = false;
+    for (const [, marks] of typeEntries(this.types)) {
+      if (marks.sentVersion === undefined || marks.ackedVersion === marks.sentVersion) continue;
+      if (marks.lastNack?.version === marks.sentVersion) return 'nacked';
+      pending = true;
+    }
+    this.gaps ??= this.closureGaps();
+    for (const gap of this.gaps) {
+      if (gap.nack !== undefined) return 'nacked';
+      pending = true;
+    }
+    return pending ? 'pending' : 'synced';
   }
 
   private closureGaps(): readonly ClosureGap[] {

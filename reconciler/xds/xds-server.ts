@@ -13,7 +13,7 @@ import { NodeInfo } from './discovery-messages';
 import { XdsStreamError, xdsErrors } from './errors';
 import { ProxyAuthenticator } from './proxy-auth';
 import { describeProxy, parseNodeId } from './proxy-identity';
-import { Protocol, ProxySession, ProxyStatus } from './proxy-session';
+import { Protocol, ProxySession, ProxyStatus, ProxySyncState } from './proxy-session';
 import { SnapshotSource } from './snapshot-source';
 import { SotwStream } from './sotw-stream';
 import { AdsStream, StreamHost } from './stream-host';
@@ -151,6 +151,13 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     const statuses: ProxyStatus[] = [];
     for (const stream of this.streams) if (stream.session) statuses.push(stream.session.status());
     return statuses.sort((a, b) => a.identity.localeCompare(b.identity) || a.connectedSince.localeCompare(b.connectedSince));
+  }
+
+  /** Each connected proxy and where it stands overall (ProxySession.syncState), without building statuses. */
+  syncStates(): { proxy: ProxyIdentity; state: ProxySyncState }[] {
+    const states: { proxy: ProxyIdentity; state: ProxySyncState }[] = [];
+    for (const stream of this.streams) if (stream.session) states.push({ proxy: stream.session.proxy, state: stream.session.syncState() });
+    return states;
   }
 
   /**
