@@ -38,8 +38,13 @@ export interface LiveStateOptions {
 }
 
 const OBSERVE_MS = 50;
-/** Sampling takes at most 1/OBSERVE_COST_FACTOR of a core. */
+/** Sampling takes at most 1/OBSERVE_COST_FACTOR of a core... */
 const OBSERVE_COST_FACTOR = 20;
+/**
+ * ...but samples at least this often during a push: its first sample costs the most (it finds
+ * what every proxy lacks, which the sync wait then reuses), and the chart needs the ones between.
+ */
+const OBSERVE_MAX_MS = 250;
 
 export class LiveState {
   readonly convergence = new ConvergenceRecorder();
@@ -133,7 +138,7 @@ export class LiveState {
     const started = performance.now();
     this.observedAt = Date.now();
     this.convergence.observe(this.source.proxyCounts());
-    this.observeEveryMs = Math.max(OBSERVE_MS, (performance.now() - started) * OBSERVE_COST_FACTOR);
+    this.observeEveryMs = Math.min(OBSERVE_MAX_MS, Math.max(OBSERVE_MS, (performance.now() - started) * OBSERVE_COST_FACTOR));
   }
 
   private async push(): Promise<void> {
