@@ -13,24 +13,6 @@ import { truncateNackText } from './stream-limits';
 
 const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
 
-/**
- * Each call's stream, for listeners shared by every call: four closures per stream (and their
- * context) cost more than a weak map entry.
- */
-const STREAMS = new WeakMap<object, AdsStreamBase<unknown, Subscription>>();
-
-function onData(this: object, bytes: Buffer): void {
-  STREAMS.get(this)?.onRequest(bytes);
-}
-
-function onEnd(this: object): void {
-  STREAMS.get(this)?.close();
-}
-
-function onGone(this: object): void {
-  STREAMS.get(this)?.release();
-}
-
 /** The names of a subscription that names none (wildcard-only): one set for every proxy. */
 export const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -63,19 +45,17 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
       this.idleTimer = setTimeout(() => this.close(xdsErrors.idleStream(idleTimeoutMs)), idleTimeoutMs);
       this.idleTimer.unref();
     }
-    STREAMS.set(call, this);
-    call.on('data', onData);
-    call.on('end', onEnd);
-    call.on('error', onGone);
-    call.on('cancelled', onGone);
+    call.on('data', (bytes: Buffer) => this.onRequest(bytes));
+    call.on('end', () => this.close());
+    call.on('error', () => this.release());
+    call.on('cancelled', () => this.release());
   }
 
   protected abstract decode(bytes: Buffer): Request;
   protected abstract handle(request: Request): void;
   abstract push(): void;
 
-  /** A request arrived (the call's shared 'data' listener). */
-  onRequest(bytes: Buffer): void {
+  private onRequest(bytes: Buffer): void {
     if (this.closed) return;
     let request: Request;
     try {
@@ -180,8 +160,7 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
     this.release();
   }
 
-  /** The call ended, was cancelled or failed (and on close). */
-  release(): void {
+  private release(): void {
     this.closed = true;
     clearTimeout(this.idleTimer);
     if (this.released) return;
