@@ -3,6 +3,7 @@
 import * as protobuf from 'protobufjs';
 import { EncodedResource } from '../../provider/envoy/snapshot';
 import { envoyType } from './envoy-protos';
+import { cachedUtf8, fieldSize, WireWriter } from './wire-writer';
 
 const DISCOVERY_PROTO = 'envoy/service/discovery/v3/discovery.proto';
 
@@ -83,25 +84,25 @@ export function decodeDeltaDiscoveryRequest(bytes: Buffer): DeltaDiscoveryReques
  * response: the bytes are copied into the response once, and no wrapped copy is kept per resource
  * (one was, for every resource of every proxy, as long as the resource lived).
  */
-function writeAny(writer: protobuf.Writer, resource: EncodedResource): protobuf.Writer {
-  return writer.fork().uint32(10).string(resource.typeUrl).uint32(18).bytes(resource.bytes).ldelim();
+function anySize(resource: EncodedResource): number {
+  return fieldSize(cachedUtf8(resource.typeUrl).length) + fieldSize(resource.bytes.length);
 }
 
-/** `envoy.service.discovery.v3.Resource` for delta: version (the content hash) 1, resource (Any) 2, name 3. */
-function writeDeltaResource(writer: protobuf.Writer, resource: EncodedResource): protobuf.Writer {
-  writer.fork().uint32(10).string(resource.hash).uint32(18);
-  return writeAny(writer, resource).uint32(26).string(resource.name).ldelim();
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function writeAny(writer: WireWriter, field: number, resource: EncodedResource, size: number): void {
+  writer.header(field, size).bytes(1, cachedUtf8(resource.typeUrl)).bytes(2, resource.bytes);
 }
 
 /** envoy.service.discovery.v3.DiscoveryResponse: version_info 1, resources 2, type_url 4, nonce 5. */
 export function encodeDiscoveryResponse(version: string, typeUrl: string, nonce: string, resources: Iterable<EncodedResource>): Buffer {
-  const writer = protobuf.Writer.create().uint32(10).string(version);
-  for (const resource of resources) writeAny(writer.uint32(18), resource);
-  return toBuffer(writer.uint32(34).string(typeUrl).uint32(42).string(nonce).finish());
+  const list = [...resources];
+  const anySizes = list.map(anySize);
+  const typeUrlBytes = cachedUtf8(typeUrl);
+  const lengths = { version: Buffer.byteLength(version), nonce: Buffer.byteLength(nonce) };
+  let size = fieldSize(lengths.version) + fieldSize(typeUrlBytes.length) + fieldSize(lengths.nonce);
+  for (const anyLength of anySizes) size += fieldSize(anyLength);
+  const writer = new WireWriter(size).string(1, version, lengths.version);
+  list.forEach((resource, i) => writeAny(writer, 2, resource, anySizes[i]));
+  return writer.bytes(4, typeUrlBytes).string(5, nonce, lengths.nonce).finish();
 }
 
 /** envoy.service.discovery.v3.DeltaDiscoveryResponse: system_version_info 1, resources 2, type_url 4, nonce 5, removed_resources 6. */
@@ -112,11 +113,32 @@ export function encodeDeltaDiscoveryResponse(
   resources: Iterable<EncodedResource>,
   removed: Iterable<string>,
 ): Buffer {
-  const writer = protobuf.Writer.create().uint32(10).string(systemVersion);
-  for (const resource of resources) writeDeltaResource(writer.uint32(18), resource);
-  writer.uint32(34).string(typeUrl).uint32(42).string(nonce);
-  for (const name of removed) writer.uint32(50).string(name);
-  return toBuffer(writer.finish());
+  // Each entry is an `envoy.service.discovery.v3.Resource`: version (the content hash) 1, resource (Any) 2, name 3.
+  const entries = [...resources].map((resource) => {
+    const any = anySize(resource);
+    const hash = Buffer.byteLength(resource.hash);
+    const name = Buffer.byteLength(resource.name);
+    return { resource, any, hash, name, size: fieldSize(hash) + fieldSize(any) + fieldSize(name) };
+  });
+  const removals = [...removed].map((name) => ({ name, length: Buffer.byteLength(name) }));
+  const typeUrlBytes = cachedUtf8(typeUrl);
+  const lengths = { version: Buffer.byteLength(systemVersion), nonce: Buffer.byteLength(nonce) };
+  let size = fieldSize(lengths.version) + fieldSize(typeUrlBytes.length) + fieldSize(lengths.nonce);
+  for (const entry of entries) size += fieldSize(entry.size);
+  for (const removal of removals) size += fieldSize(removal.length);
+  const writer = new WireWriter(size).string(1, systemVersion, lengths.version);
+  for (const { resource, any, hash, name, size: entrySize } of entries) {
+    writer.header(2, entrySize).string(1, resource.hash, hash);
+    writeAny(writer, 2, resource, any);
+    writer.string(3, resource.name, name);
+  }
+  writer.bytes(4, typeUrlBytes).string(5, nonce, lengths.nonce);
+  for (const removal of removals) writer.string(6, removal.name, removal.length);
+  return writer.finish();
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Encoders for the client side (tests, the load generator): plain objects in, bytes out. */
