@@ -3,30 +3,19 @@
 // the route naming it is accepted, so ACKs of the route alone are not enough. Real daemon, real
 // gRPC streams: protocol-level clients that NACK or never ask, and a real grpc-js-xds client.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { TYPE_URLS } from '../../provider/envoy/snapshot';
 import { Daemon } from '../../reconciler/daemon/daemon';
 import { RecordedStatus } from '../../reconciler/status/status';
 import { grpcBootstrap } from '../../reconciler/xds/bootstrap';
 import { cleanupAfterEach } from '../helpers/cleanups';
 import { eventually } from '../helpers/eventually';
+import { addServiceC } from '../helpers/service-c-commit';
 import { GitRepo } from '../helpers/temp-repo';
 import { XdsClientProcess } from '../xds/e2e/mesh-harness';
 import { ScriptedGrpcClient } from '../xds/helpers/scripted-grpc-client';
 
 const NODE = 'mesh/apps/virtualNode/serviceA';
 const LISTENER = 'serviceb.apps.local:80';
-
-/** serviceC (Cloud Map discovery: an EDS cluster) takes a share of serviceb.apps.local. */
-function addServiceC(repo: GitRepo): string {
-  const route = path.join(repo.dir, 'environments/apps/routing/service-b.yaml');
-  return repo.commit('serviceC takes 10%', {
-    'environments/apps/nodes/service-c.yaml':
-      'kind: VirtualNode\nmeshName: apps\nvirtualNodeName: serviceC\nspec:\n  listeners:\n    - portMapping: { port: 80, protocol: http2 }\n  serviceDiscovery:\n    awsCloudMap: { namespaceName: apps.local, serviceName: servicec }\n',
-    'environments/apps/routing/service-b.yaml': fs.readFileSync(route, 'utf8').replace('weight: 25', 'weight: 15\n        - virtualNode: serviceC\n          weight: 10'),
-  });
-}
 
 describe('meshplane serve: sync is the dependency closure ACKed', function () {
   this.timeout(90_000);

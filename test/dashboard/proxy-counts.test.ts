@@ -3,27 +3,16 @@
 // GET /api/environments reports. Real daemon, real gRPC streams: one client takes everything,
 // one NACKs the new cluster, one never asks for it (pending).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { TYPE_URLS } from '../../provider/envoy/snapshot';
 import { Daemon } from '../../reconciler/daemon/daemon';
 import { cleanupAfterEach } from '../helpers/cleanups';
 import { eventually } from '../helpers/eventually';
-import { GitRepo } from '../helpers/temp-repo';
+import { addServiceC } from '../helpers/service-c-commit';
 import { ScriptedGrpcClient } from '../xds/helpers/scripted-grpc-client';
 
 const NODE = 'mesh/apps/virtualNode/serviceA';
 const LISTENER = 'serviceb.apps.local:80';
 const isServiceC = (name: string) => /serviceC/i.test(name);
-
-function addServiceC(repo: GitRepo): string {
-  const route = path.join(repo.dir, 'environments/apps/routing/service-b.yaml');
-  return repo.commit('serviceC takes 10%', {
-    'environments/apps/nodes/service-c.yaml':
-      'kind: VirtualNode\nmeshName: apps\nvirtualNodeName: serviceC\nspec:\n  listeners:\n    - portMapping: { port: 80, protocol: http2 }\n  serviceDiscovery:\n    awsCloudMap: { namespaceName: apps.local, serviceName: servicec }\n',
-    'environments/apps/routing/service-b.yaml': fs.readFileSync(route, 'utf8').replace('weight: 25', 'weight: 15\n        - virtualNode: serviceC\n          weight: 10'),
-  });
-}
 
 describe('dashboard: the proxy counts the convergence recorder samples', function () {
   this.timeout(90_000);
