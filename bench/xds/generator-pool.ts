@@ -22,6 +22,14 @@ export class GeneratorPool {
     await Promise.all(this.generators.map((generator, g) => (shares[g].length > 0 ? generator.connect(address, protocol, shares[g]) : undefined)));
   }
 
+  /** `condition`, failing at once instead if a generator process died (its proxies will never answer). */
+  whileRunning(condition: () => boolean): () => boolean {
+    return () => {
+      for (const generator of this.generators) generator.assertRunning();
+      return condition();
+    };
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.generators.map((generator) => generator.stop()));
   }

@@ -107,11 +107,11 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   // one-off costs (lazily loaded code, V8's young generation growing to its working size).
   const WARM_UP = n / 2;
   await generator.connect(address, protocol, plans.slice(0, WARM_UP));
-  await until(`${WARM_UP} ${protocol} proxies to sync`, synced(WARM_UP), SYNC_WAIT);
+  await until(`${WARM_UP} ${protocol} proxies to sync`, generator.whileRunning(synced(WARM_UP)), SYNC_WAIT);
   const before = memory();
   const connectCpu = process.cpuUsage();
   await generator.connect(address, protocol, plans.slice(WARM_UP));
-  await until(`${n} ${protocol} proxies to sync`, synced(n), SYNC_WAIT);
+  await until(`${n} ${protocol} proxies to sync`, generator.whileRunning(synced(n)), SYNC_WAIT);
   const connectUsed = process.cpuUsage(connectCpu);
   const after = memory();
   const perProxy = perProxyKb(before, after, n - WARM_UP);
@@ -129,7 +129,7 @@ async function measureServer(n: number, protocol: Protocol): Promise<Measurement
   source.apply(changed, config);
   const translateMs = Number(translated - started) / 1e6;
   const pushMs = Number(process.hrtime.bigint() - translated) / 1e6;
-  await until(`${n} ${protocol} proxies to ACK the new routes`, () => acked.size === n, { timeoutMs: 900_000, everyMs: 2 }).catch((error: Error) => {
+  await until(`${n} ${protocol} proxies to ACK the new routes`, generator.whileRunning(() => acked.size === n), { timeoutMs: 900_000, everyMs: 2 }).catch((error: Error) => {
     throw new Error(`${error.message} (${acked.size} of ${n} ACKed)`);
   });
   const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -195,17 +195,17 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
   // Four subscriptions and the ACK of the first response.
   const opened = (count: number) => () => streams.length === count && streams.every((s) => s.requests >= 5);
   await generator.connect(`127.0.0.1:${port}`, protocol, plans.slice(0, WARM_UP));
-  await until(`${WARM_UP} floor streams`, opened(WARM_UP), SYNC_WAIT);
+  await until(`${WARM_UP} floor streams`, generator.whileRunning(opened(WARM_UP)), SYNC_WAIT);
   const before = memory();
   await generator.connect(`127.0.0.1:${port}`, protocol, plans.slice(WARM_UP));
-  await until(`${n} floor streams`, opened(n), SYNC_WAIT);
+  await until(`${n} floor streams`, generator.whileRunning(opened(n)), SYNC_WAIT);
   const after = memory();
   const perProxy = perProxyKb(before, after, n - WARM_UP);
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   triggered = true;
   streams.forEach((stream, i) => stream.call.write(responses[i % responses.length]));
-  await until(`${n} floor ACKs`, () => acks === n, { everyMs: 2 });
+  await until(`${n} floor ACKs`, generator.whileRunning(() => acks === n), { everyMs: 2 });
   const convergeMs = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
   await generator.stop();
