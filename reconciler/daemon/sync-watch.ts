@@ -1,7 +1,7 @@
 // The sync stage: after a push, wait (up to a timeout) until every connected proxy of the
 // environment has ACKed what it was sent and everything its configuration needs (the dependency
 // closure, see xds/dependency-closure.ts), or NACKed any of it; then say so in one line.
-import type { ProxySummary } from '../ha';
+import { ProxySummary, summaryState } from '../ha';
 import { XdsServer } from '../xds/xds-server';
 import { StatusState } from '../status/status';
 
@@ -29,10 +29,12 @@ export type SyncEnd = 'synced' | 'timeout' | 'superseded' | 'stopping';
 export function syncReport(proxies: readonly ProxySummary[]): SyncReport {
   const report: SyncReport = { total: proxies.length, acked: 0, nacked: [], pending: [] };
   for (const proxy of proxies) {
+    const state = summaryState(proxy);
     const types = Object.entries(proxy.types);
-    const nack = types.find(([, t]) => t.state === 'nacked');
-    if (nack) report.nacked.push({ identity: proxy.identity, name: proxy.name, type: nack[0], error: nack[1].lastNack?.error ?? 'rejected' });
-    else if (types.some(([, t]) => t.state === 'pending')) {
+    if (state === 'nacked') {
+      const [type, nack] = types.find(([, t]) => t.state === 'nacked')!;
+      report.nacked.push({ identity: proxy.identity, name: proxy.name, type, error: nack.lastNack?.error ?? 'rejected' });
+    } else if (state === 'pending') {
       report.pending.push(proxy.identity);
       const lacking = types.find(([, t]) => t.state === 'pending' && t.missing?.length);
       if (lacking && !report.waiting) report.waiting = `${proxy.name} has not ACKed ${lacking[0]} ${lacking[1].missing!.join(', ')}`;

@@ -11,7 +11,7 @@ export { SingleReplicaCoordination, EtcdCoordination, newReplicaId } from './coo
 export type { Coordination, CoordinationStatus, StoreHealth } from './coordination';
 export { createBackends } from './backends';
 export type { Backends, BackendOptions } from './backends';
-export { LocalProxyDirectory, localProxies, xdsLocalProxies } from './proxy-directory';
+export { LocalProxyDirectory, localProxies, summaryState, xdsLocalProxies } from './proxy-directory';
 export type { LocalProxies, ProxyCounts, ProxyDirectory, ProxySummary, ProxyTypeSummary } from './proxy-directory';
 export { EtcdProxyDirectory, MIN_WRITE_INTERVAL_MS, PENDING_WRITE_INTERVAL_MS, PROXIES_PREFIX, summarize } from './etcd-proxy-directory';
 export type { MembershipLease, ReplicaProxies } from './etcd-proxy-directory';
