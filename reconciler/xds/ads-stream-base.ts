@@ -5,27 +5,25 @@ import * as grpc from '@grpc/grpc-js';
 import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/snapshot';
 import { XdsStreamError, xdsErrors } from './errors';
 import { NackBudget } from './nack-budget';
-import { ProxySession, ServedView } from './proxy-session';
-import { perType, PerType, typeSlot } from './per-type';
+import { hasName, NameList } from './name-list';
+import { ProxySession, ServedView, TypeMarks } from './proxy-session';
+import { perType, PerType } from './per-type';
 import { AdsStream, StreamHost } from './stream-host';
 import { isV2TypeUrl } from './v2-services';
 import { truncateNackText } from './stream-limits';
 
 const EMPTY: ReadonlyMap<string, EncodedResource> = new Map();
 
-/** The names of a subscription that names none (wildcard-only): one set for every proxy. */
-export const NO_NAMES: ReadonlySet<string> = new Set();
-
 /** A proxy's subscription to one type: every resource (wildcard) and/or the names it asked for. */
 export interface Subscription {
   wildcard: boolean;
-  names: ReadonlySet<string>;
+  names: NameList;
 }
 
-export abstract class AdsStreamBase<Request, State extends Subscription> implements AdsStream, ServedView {
+export abstract class AdsStreamBase<Request, State extends Subscription & TypeMarks> implements AdsStream, ServedView {
   session: ProxySession | undefined;
-  /** Per type the proxy asked for: its subscription and the protocol's bookkeeping. */
-  protected readonly types: PerType<State> = perType();
+  /** Per type the proxy asked for: its subscription, the protocol's bookkeeping and the session's marks. */
+  readonly types: PerType<State> = perType();
   /** Nonces are short and unique per stream; a stale nonce is any but the last one sent for a type. */
   private nonces = 0;
   protected snapshot: ProxySnapshot | undefined;
@@ -99,10 +97,6 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
     return this.snapshot;
   }
 
-  subscription(typeUrl: TypeUrl): State | undefined {
-    return this.types[typeSlot(typeUrl)];
-  }
-
   protected nextNonce(): string {
     return (++this.nonces).toString(36);
   }
@@ -169,8 +163,8 @@ export abstract class AdsStreamBase<Request, State extends Subscription> impleme
   }
 }
 
-function namesAll(names: ReadonlySet<string>, resources: ReadonlyMap<string, EncodedResource>): boolean {
-  if (names.size < resources.size) return false;
-  for (const name of resources.keys()) if (!names.has(name)) return false;
+function namesAll(names: NameList, resources: ReadonlyMap<string, EncodedResource>): boolean {
+  if (names.length < resources.size) return false;
+  for (const name of resources.keys()) if (!hasName(names, name)) return false;
   return true;
 }

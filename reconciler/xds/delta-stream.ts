@@ -2,32 +2,40 @@
 // reconnecting proxy's initial_resource_versions spare it every resource it already has.
 import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDeltaDiscoveryRequest, DeltaDiscoveryRequest, encodeDeltaDiscoveryResponse } from './discovery-messages';
-import { AdsStreamBase, NO_NAMES } from './ads-stream-base';
+import { AdsStreamBase } from './ads-stream-base';
 import { HeldSet } from './held-set';
+import { hasName, NameList, nameList, NO_NAMES } from './name-list';
 import { servedType, typeSlot } from './per-type';
+import { TypeMarks } from './proxy-session';
 import { truncateNackText } from './stream-limits';
 import { FULL_STATE_TYPES, PUSH_ORDER, REMOVAL_ORDER } from './stream-host';
 import { versionOf, versionOfMap } from './versions';
 
-interface TypeState {
-  wildcard: boolean;
-  /** Explicitly subscribed names (copied from the shared empty set on the first one). */
-  names: ReadonlySet<string>;
-  /**
-   * name → version (content hash) the proxy holds, as far as we know: after each response expressed
-   * against what the proxy should hold, so a proxy in sync shares its snapshot's map.
-   */
-  client: HeldSet;
+/** A proxy's state of one type: its subscription, what it holds as far as we know, and (inherited) the session's marks. */
+class TypeState extends TypeMarks {
+  wildcard = false;
+  /** Explicitly subscribed names. */
+  names: NameList = NO_NAMES;
   /** Explicitly subscribed names we told the proxy do not exist (created on the first). */
-  toldAbsent?: Set<string>;
+  toldAbsent: Set<string> | undefined = undefined;
   /** `name@hash` the proxy rejected: never sent to it again (created on the first NACK). */
-  rejected?: Set<string>;
-  nonce?: string;
+  rejected: Set<string> | undefined = undefined;
+  nonce: string | undefined = undefined;
   /**
    * The last response until it is ACKed: what it carried, and the versions it replaced (restored if
    * the proxy rejects it).
    */
-  last?: { version: string; updates: EncodedResource[]; replaced: Map<string, string | undefined> };
+  last: { version: string; updates: EncodedResource[]; replaced: Map<string, string | undefined> } | undefined = undefined;
+
+  constructor(
+    /**
+     * name → version (content hash) the proxy holds, as far as we know: after each response expressed
+     * against what the proxy should hold, so a proxy in sync shares its snapshot's map.
+     */
+    readonly client: HeldSet,
+  ) {
+    super();
+  }
 }
 
 interface Delta {
@@ -54,8 +62,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     if (!typeUrl) return;
     if (!state) {
       // A reconnecting proxy holds what it lists (versions are content hashes).
-      // Every field in the literal: fields added later would go to a separate property array per object.
-      state = { wildcard: false, names: NO_NAMES, client: HeldSet.fromHashes(initial), toldAbsent: undefined, rejected: undefined, nonce: undefined, last: undefined };
+      state = new TypeState(HeldSet.fromHashes(initial));
       this.types[typeSlot(typeUrl)] = state;
       session.holds(typeUrl, state.client);
     }
@@ -84,21 +91,20 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     const unsubscribe = request.resource_names_unsubscribe;
     if (subscribe.length === 0 && unsubscribe.length === 0 && !first) return;
     if (first && subscribe.length === 0 && FULL_STATE_TYPES.has(typeUrl)) state.wildcard = true;
+    const names = new Set(state.names);
     for (const name of subscribe) {
       if (name === '*') state.wildcard = true;
-      else if (!state.names.has(name)) {
-        if (state.names === NO_NAMES) state.names = new Set();
-        (state.names as Set<string>).add(this.snapshotName(typeUrl, name));
-      }
+      else if (!names.has(name)) names.add(this.snapshotName(typeUrl, name));
     }
     for (const name of unsubscribe) {
       if (name === '*') state.wildcard = false;
       else {
-        (state.names as Set<string>).delete(name);
+        names.delete(name);
         state.toldAbsent?.delete(name);
         if (!state.wildcard) state.client.delete(name); // the proxy drops it itself
       }
     }
+    state.names = nameList(names);
     const delta = this.compute(typeUrl, state);
     // The first request of a type always gets an answer, so a proxy with nothing to receive still initialises.
     if (first || delta.updates.length > 0 || delta.removals.length > 0) this.send(typeUrl, state, delta, delta.updates, delta.removals);
@@ -107,7 +113,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
   /** Names this stream holds subscribed, all types together. */
   private subscriptionCount(): number {
     let count = 0;
-    for (const state of this.types) if (state) count += state.names.size;
+    for (const state of this.types) if (state) count += state.names.length;
     return count;
   }
 
@@ -135,7 +141,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     }
     for (const name of removals) {
       state.client.delete(name);
-      if (state.names.has(name)) (state.toldAbsent ??= new Set()).add(name);
+      if (hasName(state.names, name)) (state.toldAbsent ??= new Set()).add(name);
     }
     // Once the proxy is sent all it should hold, its view is the snapshot's map and no copy.
     state.client.rebase(delta.desired);

@@ -20,7 +20,7 @@ export interface HeldResources {
 /** A subscription of the proxy to one type (as the streams keep it). */
 export interface SubscribedNames {
   wildcard: boolean;
-  names: ReadonlySet<string>;
+  names: Iterable<string>;
 }
 
 /** The roots: the listeners the proxy subscribed to, and every cluster when it asked for all (Envoy). */

@@ -1,6 +1,7 @@
 // What a proxy holds of one resource type: a map of the snapshot (shared by every proxy served the
 // same content) and the names where this proxy differs from it. A proxy in sync with its snapshot
-// costs one small object per type instead of its own name → hash map.
+// costs one small object per type (the stream's view) instead of its own name → hash map, and none
+// for what it ACKed (fixed() gives the snapshot's map itself).
 
 /** A resource as the proxy holds it. */
 export interface HeldResource {
@@ -10,17 +11,19 @@ export interface HeldResource {
 
 const NONE: ReadonlyMap<string, HeldResource> = new Map();
 
+/** What a proxy holds of a type: a map it holds exactly (usually a snapshot's own), or a HeldSet. */
+export type Held = ReadonlyMap<string, HeldResource> | HeldSet;
+
+export function heldHash(held: Held | undefined, name: string): string | undefined {
+  return held instanceof HeldSet ? held.hash(name) : held?.get(name)?.hash;
+}
+
 export class HeldSet {
   private constructor(
     private base: ReadonlyMap<string, HeldResource>,
     /** name → the hash held instead of the base's (undefined: not held); absent when there is no difference. */
     private except: Map<string, string | undefined> | undefined,
   ) {}
-
-  /** Exactly the resources of `base` (kept by reference; never modified). */
-  static of(base: ReadonlyMap<string, HeldResource>): HeldSet {
-    return new HeldSet(base, undefined);
-  }
 
   /** Names and hashes the proxy says it holds (a reconnecting delta client's initial versions). */
   static fromHashes(hashes: Iterable<[string, string]>): HeldSet {
@@ -64,9 +67,12 @@ export class HeldSet {
     this.except = except;
   }
 
-  /** A copy that later changes to this one do not affect (the base is shared). */
-  copy(): HeldSet {
-    return new HeldSet(this.base, this.except && new Map(this.except));
+  /**
+   * What it holds now, unaffected by later changes to this one: the base map itself when there is
+   * no difference (no object per proxy), else a copy sharing the base.
+   */
+  fixed(): Held {
+    return this.except ? new HeldSet(this.base, new Map(this.except)) : this.base;
   }
 
   private forget(name: string): void {

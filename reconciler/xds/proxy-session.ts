@@ -2,8 +2,8 @@
 // what it last rejected. This is the introspection model behind GET /api/proxies.
 import { Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl, proxyKey } from '../../provider/envoy/snapshot';
 import { ClosureGap, closureGaps, closureRoots, SubscribedNames } from './dependency-closure';
-import { HeldResource, HeldSet } from './held-set';
-import { perType, PerType, typeEntries, typeSlot } from './per-type';
+import { Held, heldHash, HeldResource, HeldSet } from './held-set';
+import { PerType, typeEntries, typeSlot } from './per-type';
 
 export type Protocol = 'sotw' | 'delta';
 
@@ -56,22 +56,45 @@ export type ProxySyncState = 'synced' | 'pending' | 'nacked';
 
 export interface ServedView {
   served(): ProxySnapshot | undefined;
-  subscription(typeUrl: TypeUrl): SubscribedNames | undefined;
+  /** Per type slot (per-type.ts): the stream's state of the type, its subscription and this session's marks. */
+  readonly types: PerType<TypeMarks & SubscribedNames>;
 }
 
 /** Names of missing resources listed per type in the status (the count is what matters beyond). */
 const MAX_MISSING = 3;
 
 /**
- * Per type: what was sent and ACKed, as flat fields; times in milliseconds since the session
- * started (a small integer for 24 days, where an epoch time would be a boxed number per mark).
+ * What the session records of one type: what was sent and ACKed, the last NACK, what the proxy
+ * holds. The streams' per-type states extend it, so a proxy costs one object per type, not two.
+ * Times are milliseconds since the session started (see sinceConnected).
  */
-interface TypeMarks {
-  sentVersion?: string;
-  sentAt: number;
-  ackedVersion?: string;
-  ackedAt: number;
-  lastNack?: Omit<NackRecord, 'at'> & { at: number };
+export class TypeMarks {
+  sentVersion: string | undefined = undefined;
+  sentAt = 0;
+  ackedVersion: string | undefined = undefined;
+  ackedAt = 0;
+  lastNack: (Omit<NackRecord, 'at'> & { at: number }) | undefined = undefined;
+  /**
+   * What the proxy ACKed: after a state-of-the-world ACK the very map the stream sent (usually the
+   * snapshot's own, shared by every proxy), for delta the stream's view at the ACK.
+   */
+  held: Held | undefined = undefined;
+}
+
+/** Sent, ACKed or NACKed at least once: a type the status lists. */
+function marked(marks: TypeMarks): boolean {
+  return marks.sentVersion !== undefined || marks.ackedVersion !== undefined || marks.lastNack !== undefined;
+}
+
+/** Strings many proxies send alike (user agents): one copy each, in a bounded table. */
+const sharedStrings = new Map<string, string>();
+const MAX_SHARED_STRINGS = 256;
+
+function shared(text: string): string {
+  const known = sharedStrings.get(text);
+  if (known !== undefined) return known;
+  if (sharedStrings.size < MAX_SHARED_STRINGS) sharedStrings.set(text, text);
+  return text;
 }
 
 /** One empty list for every proxy that holds all it needs. */
@@ -79,16 +102,12 @@ const NO_GAPS: readonly ClosureGap[] = [];
 
 export class ProxySession {
   readonly key: string;
+  readonly userAgent: string;
   private readonly connectedAt = Date.now();
   nacksSuppressed = 0;
-  private readonly types: PerType<TypeMarks> = perType();
-  /**
-   * Per type, what the proxy ACKed: after a state-of-the-world ACK the very map the stream sent
-   * (usually the snapshot's own, shared by every proxy), for delta the stream's view at the ACK.
-   */
-  private readonly held: PerType<HeldSet> = perType();
   /** `type|name|hash` the proxy rejected → its error text (created on the first NACK). */
   private rejected: Map<string, string> | undefined;
+  /** The stream, which keeps the per-type marks (set once admitted, before any mark). */
   private view: ServedView | undefined;
   /**
    * The needed resources not held (dependency closure), until anything it reads changes: the sync
@@ -99,23 +118,32 @@ export class ProxySession {
   constructor(
     readonly connectionId: string,
     readonly nodeId: string,
-    readonly proxy: ProxyIdentity,
+    public proxy: ProxyIdentity,
     readonly flavour: Flavour,
     readonly protocol: Protocol,
-    readonly userAgent: string,
+    userAgent: string,
     readonly peer: string,
   ) {
     this.key = proxyKey(proxy);
+    this.userAgent = shared(userAgent);
   }
 
   private type(typeUrl: TypeUrl): TypeMarks {
-    const slot = typeSlot(typeUrl);
-    // Every field in the literal: fields added later would go to a separate property array per object.
-    return (this.types[slot] ??= { sentVersion: undefined, sentAt: 0, ackedVersion: undefined, ackedAt: 0, lastNack: undefined });
+    return this.view!.types[typeSlot(typeUrl)]!;
   }
 
+  private *markedTypes(): IterableIterator<[TypeUrl, TypeMarks]> {
+    if (!this.view) return;
+    for (const entry of typeEntries(this.view.types)) if (marked(entry[1])) yield entry;
+  }
+
+  /**
+   * A small integer (stored in the mark itself) for 24 days; an integer-valued double from Date.now()
+   * would make V8 keep every mark of every proxy as a boxed number.
+   */
   private sinceConnected(): number {
-    return Date.now() - this.connectedAt;
+    const ms = Date.now() - this.connectedAt;
+    return ms < 2 ** 31 ? ms | 0 : ms;
   }
 
   private iso(at: number): string {
@@ -138,30 +166,33 @@ export class ProxySession {
     this.type(typeUrl).lastNack = { version, error, code, at: this.sinceConnected() };
   }
 
-  /** The stream that serves this proxy (set once admitted). */
+  /** The stream that serves this proxy (set once admitted, with its first snapshot). */
   serve(view: ServedView): void {
     this.gaps = undefined;
     this.view = view;
+    // The translator's identity object of the same proxy: ours is a copy per connection.
+    const served = view.served()?.proxy;
+    if (served && served.kind === this.proxy.kind && served.meshName === this.proxy.meshName && served.name === this.proxy.name) this.proxy = served;
   }
 
   /** The proxy ACKed a state-of-the-world response: these are all it holds of the type. Kept by reference; never modified. */
   holdsExactly(typeUrl: TypeUrl, resources: ReadonlyMap<string, HeldResource>): void {
     this.gaps = undefined;
-    this.held[typeSlot(typeUrl)] = HeldSet.of(resources);
+    this.type(typeUrl).held = resources;
   }
 
   /** The proxy holds what `resources` says (delta: the stream's view when the proxy ACKed); copied. */
   holds(typeUrl: TypeUrl, resources: HeldSet): void {
     this.gaps = undefined;
-    this.held[typeSlot(typeUrl)] = resources.copy();
+    this.type(typeUrl).held = resources.fixed();
   }
 
   /** The proxy NACKed a response with these resources: the ones it did not already hold are rejected. */
   rejects(typeUrl: TypeUrl, resources: Iterable<HeldResource>, error: string): void {
     this.gaps = undefined;
-    const held = this.held[typeSlot(typeUrl)];
+    const held = this.type(typeUrl).held;
     for (const { name, hash } of resources) {
-      if (held?.hash(name) !== hash) (this.rejected ??= new Map()).set(`${typeUrl}|${name}|${hash}`, error);
+      if (heldHash(held, name) !== hash) (this.rejected ??= new Map()).set(`${typeUrl}|${name}|${hash}`, error);
     }
   }
 
@@ -170,14 +201,9 @@ export class ProxySession {
     this.gaps = undefined;
   }
 
-  /** The version the proxy runs for a type (its last ACK), if any. */
-  ackedVersion(typeUrl: TypeUrl): string | undefined {
-    return this.types[typeSlot(typeUrl)]?.ackedVersion;
-  }
-
   status(): ProxyStatus {
     const types: ProxyStatus['types'] = {};
-    for (const [typeUrl, marks] of typeEntries(this.types)) {
+    for (const [typeUrl, marks] of this.markedTypes()) {
       const state =
         marks.sentVersion === undefined || marks.ackedVersion === marks.sentVersion
           ? 'synced'
@@ -216,7 +242,7 @@ export class ProxySession {
    */
   syncState(): ProxySyncState {
     let pending = false;
-    for (const [, marks] of typeEntries(this.types)) {
+    for (const [, marks] of this.markedTypes()) {
       if (marks.sentVersion === undefined || marks.ackedVersion === marks.sentVersion) continue;
       if (marks.lastNack?.version === marks.sentVersion) return 'nacked';
       pending = true;
@@ -232,9 +258,9 @@ export class ProxySession {
   private closureGaps(): readonly ClosureGap[] {
     const snapshot = this.view?.served();
     if (!snapshot || !this.view) return NO_GAPS;
-    const view = this.view;
-    const gaps = closureGaps(snapshot, closureRoots(snapshot, (typeUrl) => view.subscription(typeUrl)), {
-      heldHash: (typeUrl, name) => this.held[typeSlot(typeUrl)]?.hash(name),
+    const types = this.view.types;
+    const gaps = closureGaps(snapshot, closureRoots(snapshot, (typeUrl) => types[typeSlot(typeUrl)]), {
+      heldHash: (typeUrl, name) => heldHash(types[typeSlot(typeUrl)]?.held, name),
       rejection: (typeUrl, name, hash) => this.rejected?.get(`${typeUrl}|${name}|${hash}`),
     });
     return gaps.length > 0 ? gaps : NO_GAPS;

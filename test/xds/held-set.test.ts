@@ -3,7 +3,7 @@
 // a proxy holding exactly the snapshot's map keeps no map of its own.
 import { strict as assert } from 'node:assert';
 import * as fc from 'fast-check';
-import { HeldResource, HeldSet } from '../../reconciler/xds/held-set';
+import { heldHash, HeldResource, HeldSet } from '../../reconciler/xds/held-set';
 
 const NAMES = ['a', 'b', 'c', 'd', 'e'];
 const HASHES = ['1', '2', '3'];
@@ -14,8 +14,15 @@ const operation = fc.oneof(
   fc.record({ op: fc.constant('set' as const), name: fc.constantFrom(...NAMES), hash: fc.constantFrom(...HASHES) }),
   fc.record({ op: fc.constant('delete' as const), name: fc.constantFrom(...NAMES) }),
   fc.record({ op: fc.constant('rebase' as const), base: snapshotMap }),
-  fc.record({ op: fc.constant('copy' as const) }),
+  fc.record({ op: fc.constant('fix' as const) }),
 );
+
+/** A set holding exactly `base`, expressed against it. */
+function heldExactly(base: ReadonlyMap<string, HeldResource>): HeldSet {
+  const held = HeldSet.fromHashes([...base.values()].map(({ name, hash }) => [name, hash]));
+  held.rebase(base);
+  return held;
+}
 
 function contents(held: HeldSet): Map<string, string> {
   return new Map([...held.names()].map((name) => [name, held.hash(name)!]));
@@ -25,7 +32,7 @@ describe('xds: held set (shared snapshot map + differences)', () => {
   it('answers like a plain map after any sequence of changes and rebases', () => {
     fc.assert(
       fc.property(snapshotMap, fc.array(operation, { maxLength: 30 }), (start, operations) => {
-        let held = HeldSet.of(start);
+        let held = heldExactly(start);
         const expected = new Map([...start.values()].map(({ name, hash }) => [name, hash]));
         for (const step of operations) {
           if (step.op === 'set') {
@@ -36,17 +43,28 @@ describe('xds: held set (shared snapshot map + differences)', () => {
             expected.delete(step.name);
           } else if (step.op === 'rebase') held.rebase(step.base);
           else {
-            const copy = held.copy();
+            const fixed = held.fixed();
             held.set('z', '9'); // changes the original only
-            assert.equal(copy.hash('z'), undefined);
+            assert.equal(heldHash(fixed, 'z'), undefined);
             held.delete('z');
-            held = copy;
+            for (const name of [...NAMES, 'z']) assert.equal(heldHash(fixed, name), expected.get(name));
+            held = fixed instanceof HeldSet ? fixed : heldExactly(fixed);
           }
           assert.deepEqual(contents(held), expected);
           for (const name of [...NAMES, 'z']) assert.equal(held.hash(name), expected.get(name));
         }
       }),
     );
+  });
+
+  it('fixes a proxy that holds exactly its base as that map itself (no object of its own)', () => {
+    const snapshot = mapOf([['a', '1']]);
+    const held = HeldSet.fromHashes([['a', '1']]);
+    assert.ok(held.fixed() instanceof HeldSet);
+    held.rebase(snapshot);
+    assert.equal(held.fixed(), snapshot);
+    held.set('a', '2');
+    assert.ok(held.fixed() instanceof HeldSet);
   });
 
   it('keeps no differences once rebased onto a map with exactly its content', () => {
