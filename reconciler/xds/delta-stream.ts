@@ -3,7 +3,7 @@
 import { EncodedResource, TypeUrl } from '../../provider/envoy/snapshot';
 import { decodeDeltaDiscoveryRequest, DeltaDiscoveryRequest, encodeDeltaDiscoveryResponse } from './discovery-messages';
 import { AdsStreamBase } from './ads-stream-base';
-import { HeldSet } from './held-set';
+import { Held, heldHash, heldNames, HeldSet } from './held-set';
 import { hasName, NameList, nameList, NO_NAMES } from './name-list';
 import { servedType, typeSlot } from './per-type';
 import { TypeMarks } from './proxy-session';
@@ -30,12 +30,19 @@ class TypeState extends TypeMarks {
   constructor(
     /**
      * name → version (content hash) the proxy holds, as far as we know: after each response expressed
-     * against what the proxy should hold, so a proxy in sync shares its snapshot's map.
+     * against what the proxy should hold, so a proxy in sync holds its snapshot's map itself (no
+     * object of its own); a HeldSet while it differs.
      */
-    readonly client: HeldSet,
+    public client: Held,
   ) {
     super();
   }
+}
+
+/** The stream's view of what the proxy holds, as a set to change. */
+function changing(state: TypeState): HeldSet {
+  if (!(state.client instanceof HeldSet)) state.client = HeldSet.of(state.client);
+  return state.client;
 }
 
 interface Delta {
@@ -62,7 +69,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     if (!typeUrl) return;
     if (!state) {
       // A reconnecting proxy holds what it lists (versions are content hashes).
-      state = new TypeState(HeldSet.fromHashes(initial));
+      state = new TypeState(HeldSet.fromHashes(initial).settled());
       this.types[typeSlot(typeUrl)] = state;
       session.holds(typeUrl, state.client);
     }
@@ -72,12 +79,14 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
       const last = state.last;
       if (request.error_detail) {
         // The proxy keeps what it had: restore our view of it, and never resend what it rejected.
+        const client = changing(state);
         for (const [name, previous] of last.replaced) {
-          const rejectedHash = state.client.hash(name);
+          const rejectedHash = client.hash(name);
           if (rejectedHash !== undefined) (state.rejected ??= new Set()).add(`${name}@${rejectedHash}`);
-          if (previous === undefined) state.client.delete(name);
-          else state.client.set(name, previous);
+          if (previous === undefined) client.delete(name);
+          else client.set(name, previous);
         }
+        state.client = client.settled();
         // The text is kept per rejected resource: cut to 4 KiB like every stored NACK text.
         session.rejects(typeUrl, last.updates, truncateNackText(request.error_detail.message));
         this.nacked(session, typeUrl, last.version, request.error_detail.message, request.error_detail.code);
@@ -101,7 +110,7 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
       else {
         names.delete(name);
         state.toldAbsent?.delete(name);
-        if (!state.wildcard) state.client.delete(name); // the proxy drops it itself
+        if (!state.wildcard && heldHash(state.client, name) !== undefined) changing(state).delete(name); // the proxy drops it itself
       }
     }
     state.names = nameList(names);
@@ -121,30 +130,32 @@ export class DeltaStream extends AdsStreamBase<DeltaDiscoveryRequest, TypeState>
     const desired = this.subscribed(typeUrl, state);
     const updates: EncodedResource[] = [];
     for (const resource of desired.values()) {
-      if (state.client.hash(resource.name) !== resource.hash && !state.rejected?.has(`${resource.name}@${resource.hash}`)) updates.push(resource);
+      if (heldHash(state.client, resource.name) !== resource.hash && !state.rejected?.has(`${resource.name}@${resource.hash}`)) updates.push(resource);
     }
     const removals: string[] = [];
-    for (const name of state.client.names()) if (!desired.has(name)) removals.push(name);
+    for (const name of heldNames(state.client)) if (!desired.has(name)) removals.push(name);
     for (const name of state.names) {
-      if (!desired.has(name) && !state.client.has(name) && !state.toldAbsent?.has(name)) removals.push(name);
+      if (!desired.has(name) && heldHash(state.client, name) === undefined && !state.toldAbsent?.has(name)) removals.push(name);
     }
     const version = desired === this.snapshot?.resources.get(typeUrl) ? versionOfMap(desired) : versionOf(desired.values());
     return { desired, version, updates, removals };
   }
 
   private send(typeUrl: TypeUrl, state: TypeState, delta: Delta, updates: EncodedResource[], removals: string[]): void {
+    const client = changing(state);
     const replaced = new Map<string, string | undefined>();
     for (const resource of updates) {
-      replaced.set(resource.name, state.client.hash(resource.name));
-      state.client.set(resource.name, resource.hash);
+      replaced.set(resource.name, client.hash(resource.name));
+      client.set(resource.name, resource.hash);
       state.toldAbsent?.delete(resource.name);
     }
     for (const name of removals) {
-      state.client.delete(name);
+      client.delete(name);
       if (hasName(state.names, name)) (state.toldAbsent ??= new Set()).add(name);
     }
     // Once the proxy is sent all it should hold, its view is the snapshot's map and no copy.
-    state.client.rebase(delta.desired);
+    client.rebase(delta.desired);
+    state.client = client.settled();
     const nonce = this.nextNonce();
     state.nonce = nonce;
     state.last = { version: delta.version, updates, replaced };

@@ -18,12 +18,21 @@ export function heldHash(held: Held | undefined, name: string): string | undefin
   return held instanceof HeldSet ? held.hash(name) : held?.get(name)?.hash;
 }
 
+export function heldNames(held: Held): IterableIterator<string> {
+  return held instanceof HeldSet ? held.names() : held.keys();
+}
+
 export class HeldSet {
   private constructor(
     private base: ReadonlyMap<string, HeldResource>,
     /** name → the hash held instead of the base's (undefined: not held); absent when there is no difference. */
     private except: Map<string, string | undefined> | undefined,
   ) {}
+
+  /** Exactly the resources of `base` (kept by reference; never modified), to change from there. */
+  static of(base: ReadonlyMap<string, HeldResource>): HeldSet {
+    return new HeldSet(base, undefined);
+  }
 
   /** Names and hashes the proxy says it holds (a reconnecting delta client's initial versions). */
   static fromHashes(hashes: Iterable<[string, string]>): HeldSet {
@@ -65,6 +74,11 @@ export class HeldSet {
     for (const name of base.keys()) if (!this.has(name)) (except ??= new Map()).set(name, undefined);
     this.base = base;
     this.except = except;
+  }
+
+  /** Itself, or its base map when it holds exactly that (no object per proxy in sync). */
+  settled(): Held {
+    return this.except ? this : this.base;
   }
 
   /**

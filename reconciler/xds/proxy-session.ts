@@ -182,9 +182,9 @@ export class ProxySession {
   }
 
   /** The proxy holds what `resources` says (delta: the stream's view when the proxy ACKed); copied. */
-  holds(typeUrl: TypeUrl, resources: HeldSet): void {
+  holds(typeUrl: TypeUrl, resources: Held): void {
     this.gaps = undefined;
-    this.type(typeUrl).held = resources.fixed();
+    this.type(typeUrl).held = resources instanceof HeldSet ? resources.fixed() : resources;
   }
 
   /** The proxy NACKed a response with these resources: the ones it did not already hold are rejected. */

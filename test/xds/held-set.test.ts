@@ -3,7 +3,7 @@
 // a proxy holding exactly the snapshot's map keeps no map of its own.
 import { strict as assert } from 'node:assert';
 import * as fc from 'fast-check';
-import { heldHash, HeldResource, HeldSet } from '../../reconciler/xds/held-set';
+import { heldHash, heldNames, HeldResource, HeldSet } from '../../reconciler/xds/held-set';
 
 const NAMES = ['a', 'b', 'c', 'd', 'e'];
 const HASHES = ['1', '2', '3'];
@@ -17,13 +17,6 @@ const operation = fc.oneof(
   fc.record({ op: fc.constant('fix' as const) }),
 );
 
-/** A set holding exactly `base`, expressed against it. */
-function heldExactly(base: ReadonlyMap<string, HeldResource>): HeldSet {
-  const held = HeldSet.fromHashes([...base.values()].map(({ name, hash }) => [name, hash]));
-  held.rebase(base);
-  return held;
-}
-
 function contents(held: HeldSet): Map<string, string> {
   return new Map([...held.names()].map((name) => [name, held.hash(name)!]));
 }
@@ -32,7 +25,7 @@ describe('xds: held set (shared snapshot map + differences)', () => {
   it('answers like a plain map after any sequence of changes and rebases', () => {
     fc.assert(
       fc.property(snapshotMap, fc.array(operation, { maxLength: 30 }), (start, operations) => {
-        let held = heldExactly(start);
+        let held = HeldSet.of(start);
         const expected = new Map([...start.values()].map(({ name, hash }) => [name, hash]));
         for (const step of operations) {
           if (step.op === 'set') {
@@ -48,10 +41,13 @@ describe('xds: held set (shared snapshot map + differences)', () => {
             assert.equal(heldHash(fixed, 'z'), undefined);
             held.delete('z');
             for (const name of [...NAMES, 'z']) assert.equal(heldHash(fixed, name), expected.get(name));
-            held = fixed instanceof HeldSet ? fixed : heldExactly(fixed);
+            held = fixed instanceof HeldSet ? fixed : HeldSet.of(fixed);
           }
           assert.deepEqual(contents(held), expected);
           for (const name of [...NAMES, 'z']) assert.equal(held.hash(name), expected.get(name));
+          const settled = held.settled();
+          assert.deepEqual(new Set(heldNames(settled)), new Set(expected.keys()));
+          for (const name of [...NAMES, 'z']) assert.equal(heldHash(settled, name), expected.get(name));
         }
       }),
     );
