@@ -1,16 +1,19 @@
 // One measurement of bench/xds.ts in a fresh process (so resident memory starts clean): either the
-// meshplane xDS server or the floor (a bare grpc-js server writing the same bytes), with N proxies
+// meshplane xDS server or the floor (the same gRPC transport, bare, writing the same bytes), with N proxies
 // from the load generator. Reports its numbers to the parent over IPC and exits.
+import * as net from 'node:net';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import * as grpc from '@grpc/grpc-js';
 import { ProxyIdentity, TYPE_URLS } from '../../provider/envoy/snapshot';
 import { defaultEnvironment } from '../../provider/environment/environment-config';
-import { ADS_SERVICE } from '../../reconciler/xds/ads-service';
+import { ADS_METHOD_PATHS } from '../../reconciler/xds/ads-service';
 import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from '../../reconciler/xds/discovery-messages';
 import { TranslatedSnapshotSource } from '../../reconciler/xds/translated-source';
 import { versionOf } from '../../reconciler/xds/versions';
-import { GRPC_TRANSPORT_OPTIONS, XdsServer } from '../../reconciler/xds/xds-server';
+import { xdsErrors } from '../../reconciler/xds/errors';
+import { GrpcCall } from '../../reconciler/xds/grpc/grpc-call';
+import { GrpcServer } from '../../reconciler/xds/grpc/grpc-server';
+import { XdsServer } from '../../reconciler/xds/xds-server';
 import { until } from '../until';
 import { benchModel, benchRegistry, MESH, withSharedWeights } from './bench-mesh';
 import { GeneratorPool } from './generator-pool';
@@ -165,30 +168,32 @@ export interface FloorMeasurement {
 
 async function measureFloor(n: number, protocol: Protocol, encoded: string[]): Promise<FloorMeasurement> {
   const responses = encoded.map((r) => Buffer.from(r, 'base64'));
-  const streams: { call: grpc.ServerDuplexStream<Buffer, Buffer>; requests: number; acked: boolean }[] = [];
+  const streams: { call: GrpcCall; requests: number; acked: boolean }[] = [];
   let triggered = false;
   let acks = 0;
-  const handler = (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+  const handler = (call: GrpcCall) => {
     const stream = { call, requests: 0, acked: false };
     const response = responses[streams.length % responses.length];
     streams.push(stream);
-    call.on('data', () => {
-      stream.requests += 1;
-      if (stream.requests === 1) call.write(response);
-      if (triggered && !stream.acked) {
-        stream.acked = true;
-        acks += 1;
-      }
+    call.listen({
+      message: () => {
+        stream.requests += 1;
+        if (stream.requests === 1) call.write(response);
+        if (triggered && !stream.acked) {
+          stream.acked = true;
+          acks += 1;
+        }
+      },
+      halfClosed: () => call.end(),
+      gone: () => undefined,
     });
-    call.on('end', () => call.end());
-    call.on('error', () => undefined);
   };
-  // The transport meshplane's server runs on: the same grpc-js options.
-  const server = new grpc.Server({ ...GRPC_TRANSPORT_OPTIONS });
-  server.addService(ADS_SERVICE, { StreamAggregatedResources: handler, DeltaAggregatedResources: handler });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
+  // The transport meshplane's server runs on, with its default keepalive.
+  const server = new GrpcServer({ maxMessageBytes: 4 * 2 ** 20, keepalive: { timeMs: 30_000, timeoutMs: 10_000 }, unknownMethod: xdsErrors.unknownMethod });
+  server.handle(ADS_METHOD_PATHS.sotw, handler);
+  server.handle(ADS_METHOD_PATHS.delta, handler);
+  const listener = net.createServer((socket) => server.inject(socket));
+  const port = await new Promise<number>((resolve) => listener.listen(0, '127.0.0.1', () => resolve((listener.address() as net.AddressInfo).port)));
   const plans: ProxyPlan[] = Array.from({ length: n }, (_, i) => ({ nodeId: `mesh/${MESH}/virtualNode/proxy-${i}`, routes: ['r'], endpoints: ['e'] }));
   const generator = await GeneratorPool.start(n);
   const WARM_UP = n / 2;
@@ -210,6 +215,7 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
   const used = process.cpuUsage(cpu);
   await generator.stop();
   server.forceShutdown();
+  listener.close();
   return { convergeMs, cpuMs: (used.user + used.system) / 1000, kbPerProxy: perProxy.rss, heapKbPerProxy: perProxy.heap, externalKbPerProxy: perProxy.external, rssMb: after.rss / 2 ** 20 };
 }
 

@@ -1,7 +1,6 @@
 // The xDS server's options: authentication, TLS and limits from the operator's `xds` section;
 // the per-identity proxy limit and the ARN scope from the served environment (mesh-level).
 import * as fs from 'node:fs';
-import * as grpc from '@grpc/grpc-js';
 import { proxyKey } from '../../provider/envoy/snapshot';
 import { EnvironmentConfig, MeshXdsSettings } from '../../provider/environment/environment-config';
 import { CertificateAuthenticator, ProxyAuthenticator, TokenAuthenticator } from '../xds/proxy-auth';
@@ -36,20 +35,19 @@ export function xdsServerOptions(
   }
   const tls = xds.tls;
   // Read once at start: the operator's own files, not a per-connect read.
-  const credentials = tls
-    ? grpc.ServerCredentials.createSsl(
-        tls.clientCa ? fs.readFileSync(tls.clientCa) : null,
-        [{ cert_chain: fs.readFileSync(tls.certificate), private_key: fs.readFileSync(tls.privateKey) }],
-        xds.auth.mode === 'mtls',
-      )
-    : undefined;
+  const serverTls = tls && {
+    certificate: fs.readFileSync(tls.certificate),
+    privateKey: fs.readFileSync(tls.privateKey),
+    clientCa: tls.clientCa ? fs.readFileSync(tls.clientCa) : undefined,
+    requireClientCertificate: xds.auth.mode === 'mtls',
+  };
   const { limits } = xds;
   const config = environment?.config;
   const limit = environment?.proxyLimit;
   return {
     ...base,
     authenticator,
-    credentials,
+    tls: serverTls,
     arnScope: config && { partition: config.partition, region: config.region, account: config.account },
     proxyLimit:
       limit === 'quota' && config

@@ -1,5 +1,6 @@
-// The AggregatedDiscoveryService definition for grpc-js, with our own (de)serializers so that
-// responses are assembled from pre-encoded resources instead of being re-encoded per proxy.
+// The AggregatedDiscoveryService: its method paths, which the xDS server serves, and a grpc-js
+// definition with raw-bytes (de)serializers for clients (protocol tests, the load generator,
+// the demo) that encode requests and decode responses themselves.
 import * as grpc from '@grpc/grpc-js';
 
 const SERVICE = '/envoy.service.discovery.v3.AggregatedDiscoveryService';
@@ -20,7 +21,7 @@ function rawStream(name: string): grpc.MethodDefinition<Buffer, Buffer> {
   };
 }
 
-/** Both methods carry raw bytes; the stream handlers decode requests and encode responses themselves. */
+/** Both methods carry raw bytes. */
 export const ADS_SERVICE: grpc.ServiceDefinition = {
   StreamAggregatedResources: rawStream('StreamAggregatedResources'),
   DeltaAggregatedResources: rawStream('DeltaAggregatedResources'),
@@ -28,3 +29,6 @@ export const ADS_SERVICE: grpc.ServiceDefinition = {
 
 /** A client constructor for the same service (protocol tests, the load generator). */
 export const AdsClient = grpc.makeGenericClientConstructor(ADS_SERVICE, 'AggregatedDiscoveryService');
+
+/** The paths of the state-of-the-world and the delta method. */
+export const ADS_METHOD_PATHS = { sotw: ADS_SERVICE.StreamAggregatedResources.path, delta: ADS_SERVICE.DeltaAggregatedResources.path } as const;

@@ -1,9 +1,9 @@
 // What the state-of-the-world and the delta ADS streams share: the call's lifecycle, decoding a
 // request and closing the stream on a protocol error, choosing a proxy's resources of a type, and
 // the per-stream bounds (idle timeout, subscription count and name length, NACK reporting).
-import * as grpc from '@grpc/grpc-js';
 import { EncodedResource, ProxySnapshot, TypeUrl } from '../../provider/envoy/snapshot';
 import { XdsStreamError, xdsErrors } from './errors';
+import { CallHandler, GrpcCall } from './grpc/grpc-call';
 import { NackBudget } from './nack-budget';
 import { hasName, NameList } from './name-list';
 import { ProxySession, ServedView, TypeMarks } from './proxy-session';
@@ -20,7 +20,7 @@ export interface Subscription {
   names: NameList;
 }
 
-export abstract class AdsStreamBase<Request, State extends Subscription & TypeMarks> implements AdsStream, ServedView {
+export abstract class AdsStreamBase<Request, State extends Subscription & TypeMarks> implements AdsStream, ServedView, CallHandler {
   session: ProxySession | undefined;
   /** Per type the proxy asked for: its subscription, the protocol's bookkeeping and the session's marks. */
   readonly types: PerType<State> = perType();
@@ -34,7 +34,7 @@ export abstract class AdsStreamBase<Request, State extends Subscription & TypeMa
   private nackBudget: NackBudget | undefined;
 
   constructor(
-    readonly call: grpc.ServerDuplexStream<Buffer, Buffer>,
+    readonly call: GrpcCall,
     protected readonly host: StreamHost,
     readonly connectionId: string,
   ) {
@@ -43,10 +43,19 @@ export abstract class AdsStreamBase<Request, State extends Subscription & TypeMa
       this.idleTimer = setTimeout(() => this.close(xdsErrors.idleStream(idleTimeoutMs)), idleTimeoutMs);
       this.idleTimer.unref();
     }
-    call.on('data', (bytes: Buffer) => this.onRequest(bytes));
-    call.on('end', () => this.close());
-    call.on('error', () => this.release());
-    call.on('cancelled', () => this.release());
+    call.listen(this);
+  }
+
+  message(bytes: Buffer): void {
+    this.onRequest(bytes);
+  }
+
+  halfClosed(): void {
+    this.close();
+  }
+
+  gone(): void {
+    this.release();
   }
 
   protected abstract decode(bytes: Buffer): Request;
@@ -149,7 +158,7 @@ export abstract class AdsStreamBase<Request, State extends Subscription & TypeMa
   close(error?: XdsStreamError): void {
     if (this.closed) return;
     this.closed = true;
-    if (error) this.call.emit('error', { code: error.code, details: error.message });
+    if (error) this.call.fail(error);
     else this.call.end();
     this.release();
   }

@@ -90,5 +90,11 @@ export const xdsErrors = {
       status.DEADLINE_EXCEEDED,
       `no valid discovery request within ${ms / 1000} s of opening the stream (xds.limits.idleTimeoutSeconds); a proxy sends its first request at once — check the proxy's bootstrap`,
     ),
+  unknownMethod: (path: string) => new XdsStreamError(status.UNIMPLEMENTED, `The server does not implement the method ${path}; meshplane serves /envoy.service.discovery.v3.AggregatedDiscoveryService (ADS)`),
+  /** gRPC's own wording (what grpc-js says), so clients' logs read the same as before. */
+  messageTooLarge: (direction: 'Received' | 'Sent', bytes: number | string, limit: number) =>
+    new XdsStreamError(status.RESOURCE_EXHAUSTED, `${direction} message larger than max (${bytes} vs. ${limit}); raise xds.limits.maxMessageBytes if the proxy's requests are this large`),
+  undecompressable: (encoding: string) => new XdsStreamError(status.INTERNAL, `Received message could not be decompressed (${encoding})`),
+  unsupportedEncoding: (encoding: string) =>
+    new XdsStreamError(status.UNIMPLEMENTED, `Compression algorithm "${encoding}" is not supported; send messages uncompressed (identity), deflate or gzip`),
 };
-

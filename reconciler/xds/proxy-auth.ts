@@ -2,13 +2,13 @@
 // stream an identity with a bearer token bound to that identity, or a client certificate naming it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
-import * as grpc from '@grpc/grpc-js';
 import { ProxyIdentity, proxyKey } from '../../provider/envoy/snapshot';
 import { xdsErrors } from './errors';
+import type { CallMetadata } from './grpc/grpc-call';
 import { parseNodeId } from './proxy-identity';
 
 export interface StreamCredentials {
-  metadata: grpc.Metadata;
+  metadata: CallMetadata;
   /** The verified client certificate on an mTLS connection. */
   peerCertificate?: PeerCertificate;
 }

@@ -1,13 +1,13 @@
 // What a protocol stream (SotW or delta) asks of the server, and what the server asks of a stream.
-import type * as grpc from '@grpc/grpc-js';
 import { ProxySnapshot, TYPE_URLS, TypeUrl, PUSH_ORDER } from '../../provider/envoy/snapshot';
 import { NodeInfo } from './discovery-messages';
 import { XdsStreamError } from './errors';
+import type { GrpcCall } from './grpc/grpc-call';
 import { Protocol, ProxySession } from './proxy-session';
 import { StreamLimits } from './stream-limits';
 
 export interface AdsStream {
-  readonly call: grpc.ServerDuplexStream<Buffer, Buffer>;
+  readonly call: GrpcCall;
   /** Names the stream in the audit events (StreamEvent) and the introspection. */
   readonly connectionId: string;
   readonly session: ProxySession | undefined;

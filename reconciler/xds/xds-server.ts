@@ -3,21 +3,23 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
-import * as grpc from '@grpc/grpc-js';
+import type { status } from '@grpc/grpc-js';
 import { Flavour, ProxyIdentity, ProxySnapshot, TYPE_URLS, TypeUrl } from '../../provider/envoy/snapshot';
 import { ConnectionGate, ConnectionGateCounts } from '../http/connection-gate';
 import { capByOpenFiles } from '../http/open-files-limit';
-import { ADS_SERVICE } from './ads-service';
+import { ADS_METHOD_PATHS } from './ads-service';
 import { DeltaStream } from './delta-stream';
 import { NodeInfo } from './discovery-messages';
 import { XdsStreamError, xdsErrors } from './errors';
+import { GrpcCall } from './grpc/grpc-call';
+import { GrpcServer, XdsTls } from './grpc/grpc-server';
 import { ProxyAuthenticator } from './proxy-auth';
 import { describeProxy, parseNodeId } from './proxy-identity';
 import { Protocol, ProxySession, ProxyStatus, ProxySyncState } from './proxy-session';
 import { SnapshotSource } from './snapshot-source';
 import { SotwStream } from './sotw-stream';
 import { AdsStream, StreamHost } from './stream-host';
-import { addV2Guidance } from './v2-services';
+import { v2Refusal } from './v2-services';
 import { DEFAULT_STREAM_LIMITS, StreamLimits } from './stream-limits';
 
 export interface XdsServerOptions {
@@ -37,7 +39,7 @@ export interface XdsServerOptions {
   /** Concurrent streams per HTTP/2 connection. */
   maxConcurrentStreams?: number;
   /** TLS / mTLS; insecure (plaintext) by default. */
-  credentials?: grpc.ServerCredentials;
+  tls?: XdsTls;
   /** TCP connections held at once (default 10,000; lowered to what the open-files limit affords). */
   maxConnections?: number;
   /** The share of the process's open-files budget the xDS port may take (default half: the daemon's HTTP port takes a quarter). */
@@ -54,7 +56,7 @@ export interface StreamEvent {
   connectionId: string;
   nodeId: string;
   peer: string;
-  code?: grpc.status;
+  code?: status;
   failureReason?: string;
 }
 
@@ -70,15 +72,8 @@ export const DEFAULT_MAX_CONNECTIONS = 10_000;
 const DEFAULT_OPEN_FILES_SHARE = 0.5;
 const CONNECTION_IDLE_GRACE_MS = 1_000;
 
-/**
- * grpc-js options that bound what each connection costs: no channelz (grpc-js otherwise registers
- * every connection and call in its introspection registry, a few KB per connected proxy, and
- * meshplane serves its own view of proxies at GET /api/proxies).
- */
-export const GRPC_TRANSPORT_OPTIONS = { 'grpc.enable_channelz': 0 } as const;
-
 export class XdsServer extends EventEmitter<XdsServerEvents> {
-  private readonly grpcServer: grpc.Server;
+  private readonly grpcServer: GrpcServer;
   private readonly streams = new Set<AdsStream>();
   /** The streams of each proxy identity: usually one, so an array (a Set's table per proxy costs more). */
   private readonly byProxy = new Map<string, AdsStream[]>();
@@ -100,34 +95,27 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     const connectionIdleMs = limits.idleTimeoutMs > 0 ? limits.idleTimeoutMs + CONNECTION_IDLE_GRACE_MS : 0;
     this.gate = new ConnectionGate({ maxConnections: cap, idleTimeoutMs: connectionIdleMs });
     const maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.grpcServer = new grpc.Server({
-      ...GRPC_TRANSPORT_OPTIONS,
-      'grpc.max_receive_message_length': maxMessage,
-      'grpc.max_send_message_length': maxMessage,
-      'grpc.keepalive_time_ms': options.keepalive?.timeMs ?? 30_000,
-      'grpc.keepalive_timeout_ms': options.keepalive?.timeoutMs ?? 10_000,
-      'grpc.keepalive_permit_without_calls': 1,
-      'grpc.http2.min_ping_interval_without_data_ms': 5_000,
-      ...(options.maxConcurrentStreams ? { 'grpc.max_concurrent_streams': options.maxConcurrentStreams } : {}),
+    this.grpcServer = new GrpcServer({
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      maxConcurrentStreams: options.maxConcurrentStreams,
+      keepalive: options.keepalive ?? { timeMs: 30_000, timeoutMs: 10_000 },
+      tls: options.tls,
+      unknownMethod: (path) => v2Refusal(path) ?? xdsErrors.unknownMethod(path),
     });
-    this.grpcServer.addService(ADS_SERVICE, {
-      StreamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open((host, connectionId) => new SotwStream(call, host, connectionId)),
-      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open((host, connectionId) => new DeltaStream(call, host, connectionId)),
-    });
-    addV2Guidance(this.grpcServer);
+    this.grpcServer.handle(ADS_METHOD_PATHS.sotw, (call) => this.open((host, connectionId) => new SotwStream(call, host, connectionId)));
+    this.grpcServer.handle(ADS_METHOD_PATHS.delta, (call) => this.open((host, connectionId) => new DeltaStream(call, host, connectionId)));
     this.unsubscribe = options.source.subscribe((changed) => this.onChange(changed));
   }
 
   /**
-   * Binds `host:port` (port 0 picks a free one) and returns the bound port. The socket is ours, not
-   * grpc-js's: every connection passes the ConnectionGate (cap, idle timeout) before gRPC sees it.
+   * Binds `host:port` (port 0 picks a free one) and returns the bound port. Every connection passes
+   * the ConnectionGate (cap, idle timeout) before the gRPC server sees it.
    */
   listen(address: string): Promise<number> {
     const match = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(address);
     if (!match) return Promise.reject(new Error(`"${address}" is not host:port`));
-    const injector = this.grpcServer.createConnectionInjector(this.options.credentials ?? grpc.ServerCredentials.createInsecure());
     const listener = net.createServer((socket) => {
-      if (this.gate.admit(socket)) injector.injectConnection(socket);
+      if (this.gate.admit(socket)) this.grpcServer.inject(socket);
     });
     this.tcpListeners.push(listener);
     return new Promise((resolve, reject) => {
@@ -177,7 +165,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
         resolve();
       }, graceMs);
       timer.unref();
-      this.grpcServer.tryShutdown(() => {
+      void this.grpcServer.shutdown().then(() => {
         clearTimeout(timer);
         resolve();
       });
@@ -217,11 +205,11 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
           const session = this.admit(stream, call, connectionId, node, protocol, typeUrl, names);
           // An admitted stream makes its connection busy: no longer idle, not evicted at the cap.
           this.gate.busy(session.peer);
-          this.emit('stream', { event: 'ConnectionEstablished', connectionId, nodeId, peer: call.getPeer() });
+          this.emit('stream', { event: 'ConnectionEstablished', connectionId, nodeId, peer: call.peer });
           return session;
         } catch (error) {
           if (error instanceof XdsStreamError) {
-            this.emit('stream', { event: 'ConnectionRefused', connectionId, nodeId, peer: call.getPeer(), code: error.code, failureReason: error.message });
+            this.emit('stream', { event: 'ConnectionRefused', connectionId, nodeId, peer: call.peer, code: error.code, failureReason: error.message });
           }
           throw error;
         }
@@ -249,7 +237,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
 
   private admit(
     stream: AdsStream,
-    call: grpc.ServerDuplexStream<Buffer, Buffer>,
+    call: GrpcCall,
     connectionId: string,
     node: NodeInfo | null,
     protocol: Protocol,
@@ -268,7 +256,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     // Credentials before existence, so an unauthenticated caller cannot probe which identities exist.
     this.options.authenticator?.authenticate(nodeId, proxy, {
       metadata: call.metadata,
-      peerCertificate: call.getAuthContext()?.sslPeerCertificate,
+      peerCertificate: call.peerCertificate,
     });
     if (!this.options.source.knows(proxy)) throw xdsErrors.unknownProxy(nodeId, describeProxy(proxy));
     const session = new ProxySession(
@@ -278,7 +266,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
       detectFlavour(node, typeUrl, names),
       protocol,
       `${node.user_agent_name} ${node.user_agent_version}`.trim(),
-      call.getPeer(),
+      call.peer,
     );
     const { maxProxies } = this.options;
     const proxyLimit = typeof this.options.proxyLimit === 'function' ? this.options.proxyLimit(proxy) : this.options.proxyLimit;

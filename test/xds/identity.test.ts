@@ -169,9 +169,9 @@ describe('xds: proxy identity, authorization and limits', () => {
     const read = (name: string) => fs.readFileSync(path.join(dir, name));
 
     it('streams when the client certificate SAN names the identity, PERMISSION_DENIED when it names another', async () => {
-      const serverCredentials = grpc.ServerCredentials.createSsl(read('ca.pem'), [{ private_key: read('server.key'), cert_chain: read('server.pem') }], true);
+      const tls = { certificate: read('server.pem'), privateKey: read('server.key'), clientCa: read('ca.pem'), requireClientCertificate: true };
       const clientCredentials = grpc.credentials.createSsl(read('ca.pem'), read('client.key'), read('client.pem'));
-      const c = await start({ authenticator: new CertificateAuthenticator(), credentials: serverCredentials }, clientCredentials, {
+      const c = await start({ authenticator: new CertificateAuthenticator(), tls }, clientCredentials, {
         'grpc.ssl_target_name_override': 'localhost',
       });
       const ok = c.sotw();
