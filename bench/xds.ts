@@ -4,8 +4,8 @@
 // one-route change that every proxy reaches is applied; we time translation + push until all N
 // have ACKed the new route table, the server's CPU time, and resident memory per connected proxy
 // (marginal: the growth from N/2 to N connected proxies, per proxy; total RSS printed beside it).
-// The floor, measured in the same run: a bare grpc-js server holding the same N streams and
-// writing the same response bytes to them, until all N ACK. Each measurement runs in a fresh
+// The floor, measured in the same run: the same gRPC transport (reconciler/xds/grpc/), bare,
+// holding the same N streams and writing the same response bytes to them, until all N ACK. Each measurement runs in a fresh
 // process (bench/xds/measure.ts) so resident memory starts from the same baseline.
 // Targets on a 2-core machine (issue 18): converge in < 2 s; < 30 KB resident per proxy.
 import { fork } from 'node:child_process';

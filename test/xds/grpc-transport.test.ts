@@ -5,9 +5,11 @@ import { strict as assert } from 'node:assert';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import fc from 'fast-check';
 import { ProxyIdentity, TYPE_URLS } from '../../provider/envoy/snapshot';
 import { ADS_METHOD_PATHS } from '../../reconciler/xds/ads-service';
 import { decodeDiscoveryResponse, encodeDiscoveryRequest } from '../../reconciler/xds/discovery-messages';
+import { MessageReader } from '../../reconciler/xds/grpc/message-reader';
 import { MemorySnapshotSource } from '../../reconciler/xds/snapshot-source';
 import { XdsServer, XdsServerOptions } from '../../reconciler/xds/xds-server';
 import { AdsTestClient, envoyNode } from './helpers/ads-client';
@@ -50,6 +52,26 @@ function rawRequest(session: http2.ClientHttp2Session, headers: http2.OutgoingHt
 
 const grpcHeaders = (path: string): http2.OutgoingHttpHeaders => ({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
 const clusterRequest = () => encodeDiscoveryRequest({ node: envoyNode('mesh/apps/virtualNode/serviceA'), type_url: TYPE_URLS.cluster });
+
+describe('xds: gRPC message reader', () => {
+  it('reads back exactly the messages sent, however the bytes are split into chunks', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 12 }), (messages, cuts) => {
+        const wire = Buffer.concat(messages.map((m) => framed(Buffer.from(m))));
+        const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
+        const reader = new MessageReader(300, undefined);
+        const read: Buffer[] = [];
+        let from = 0;
+        for (const to of [...points, wire.length]) {
+          read.push(...reader.read(wire.subarray(from, to)));
+          from = to;
+        }
+        assert.deepEqual(read.map((b) => [...b]), messages.map((m) => [...m]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('xds: the gRPC transport', () => {
   let server: XdsServer | undefined;

@@ -22,8 +22,9 @@ export function messagePrefix(length: number): Buffer {
 }
 
 export class MessageReader {
-  /** Bytes of an unfinished prefix or message; undefined between messages. */
-  private partial: Buffer | undefined;
+  /** Chunks of an unfinished message (or prefix), concatenated once it is whole: linear in its size however it is split. */
+  private pending: Buffer[] | undefined;
+  private pendingBytes = 0;
 
   constructor(
     private readonly maxMessageBytes: number,
@@ -32,22 +33,43 @@ export class MessageReader {
 
   /** The whole messages `chunk` completes, decompressed; throws XdsStreamError for one too large or undecompressable. */
   read(chunk: Buffer): Buffer[] {
-    let data = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
-    this.partial = undefined;
+    if (!this.pending) return this.parse(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.needed(this.pending)) return [];
+    const data = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = undefined;
+    this.pendingBytes = 0;
+    return this.parse(data);
+  }
+
+  /** Bytes the first pending message takes, prefix included (just the prefix while that is incomplete). */
+  private needed(pending: Buffer[]): number {
+    if (this.pendingBytes < PREFIX_BYTES) return PREFIX_BYTES;
+    return PREFIX_BYTES + this.declaredLength(Buffer.concat(pending, PREFIX_BYTES));
+  }
+
+  /** A message's length from its prefix, checked before its bytes are waited for: a client cannot make the server gather more than the limit. */
+  private declaredLength(prefix: Buffer): number {
+    const length = prefix.readUInt32BE(1);
+    if (length > this.maxMessageBytes) throw xdsErrors.messageTooLarge('Received', length, this.maxMessageBytes);
+    return length;
+  }
+
+  private parse(data: Buffer): Buffer[] {
     const messages: Buffer[] = [];
     while (data.length >= PREFIX_BYTES) {
-      const length = data.readUInt32BE(1);
-      // Checked before waiting for the bytes, so a client cannot make the server gather more than the limit.
-      if (length > this.maxMessageBytes) {
-        throw xdsErrors.messageTooLarge('Received', length, this.maxMessageBytes);
-      }
+      const length = this.declaredLength(data);
       if (data.length < PREFIX_BYTES + length) break;
       const message = data.subarray(PREFIX_BYTES, PREFIX_BYTES + length);
       messages.push(data[0] === 0 ? message : this.decompress(message));
       data = data.subarray(PREFIX_BYTES + length);
     }
-    // A remainder is copied out, so it does not keep the whole chunk it came in alive.
-    if (data.length > 0) this.partial = Buffer.from(data);
+    if (data.length > 0) {
+      // Copied, so a remainder does not keep the whole chunk it came in alive.
+      this.pending = [Buffer.from(data)];
+      this.pendingBytes = data.length;
+    }
     return messages;
   }
 
