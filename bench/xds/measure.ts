@@ -13,7 +13,8 @@ import { versionOf } from '../../reconciler/xds/versions';
 import { xdsErrors } from '../../reconciler/xds/errors';
 import { GrpcCall } from '../../reconciler/xds/grpc/grpc-call';
 import { GrpcServer } from '../../reconciler/xds/grpc/grpc-server';
-import { XdsServer } from '../../reconciler/xds/xds-server';
+import { DEFAULT_KEEPALIVE } from '../../reconciler/xds/grpc/keepalive';
+import { DEFAULT_MAX_MESSAGE_BYTES, XdsServer } from '../../reconciler/xds/xds-server';
 import { until } from '../until';
 import { benchModel, benchRegistry, MESH, withSharedWeights } from './bench-mesh';
 import { GeneratorPool } from './generator-pool';
@@ -189,7 +190,7 @@ async function measureFloor(n: number, protocol: Protocol, encoded: string[]): P
     });
   };
   // The transport meshplane's server runs on, with its default keepalive.
-  const server = new GrpcServer({ maxMessageBytes: 4 * 2 ** 20, keepalive: { timeMs: 30_000, timeoutMs: 10_000 }, unknownMethod: xdsErrors.unknownMethod });
+  const server = new GrpcServer({ maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, keepalive: DEFAULT_KEEPALIVE, unknownMethod: xdsErrors.unknownMethod });
   server.handle(ADS_METHOD_PATHS.sotw, handler);
   server.handle(ADS_METHOD_PATHS.delta, handler);
   const listener = net.createServer((socket) => server.inject(socket));

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { proxyKey } from '../../provider/envoy/snapshot';
 import { EnvironmentConfig, MeshXdsSettings } from '../../provider/environment/environment-config';
+import { DEFAULT_KEEPALIVE } from '../xds/grpc/keepalive';
 import { CertificateAuthenticator, ProxyAuthenticator, TokenAuthenticator } from '../xds/proxy-auth';
 import { parseNodeId } from '../xds/proxy-identity';
 import { XdsServerOptions } from '../xds/xds-server';
@@ -65,8 +66,8 @@ export function xdsServerOptions(
     maxMessageBytes: limits.maxMessageBytes,
     maxConcurrentStreams: limits.maxConcurrentStreams ?? 100,
     keepalive: {
-      timeMs: Math.round((limits.keepalive?.timeSeconds ?? 30) * 1000),
-      timeoutMs: Math.round((limits.keepalive?.timeoutSeconds ?? 10) * 1000),
+      timeMs: limits.keepalive?.timeSeconds === undefined ? DEFAULT_KEEPALIVE.timeMs : Math.round(limits.keepalive.timeSeconds * 1000),
+      timeoutMs: limits.keepalive?.timeoutSeconds === undefined ? DEFAULT_KEEPALIVE.timeoutMs : Math.round(limits.keepalive.timeoutSeconds * 1000),
     },
   };
 }

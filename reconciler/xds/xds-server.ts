@@ -13,6 +13,7 @@ import { NodeInfo } from './discovery-messages';
 import { XdsStreamError, xdsErrors } from './errors';
 import { GrpcCall } from './grpc/grpc-call';
 import { GrpcServer, XdsTls } from './grpc/grpc-server';
+import { DEFAULT_KEEPALIVE } from './grpc/keepalive';
 import { ProxyAuthenticator } from './proxy-auth';
 import { describeProxy, parseNodeId } from './proxy-identity';
 import { Protocol, ProxySession, ProxyStatus, ProxySyncState } from './proxy-session';
@@ -98,7 +99,7 @@ export class XdsServer extends EventEmitter<XdsServerEvents> {
     this.grpcServer = new GrpcServer({
       maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       maxConcurrentStreams: options.maxConcurrentStreams,
-      keepalive: options.keepalive ?? { timeMs: 30_000, timeoutMs: 10_000 },
+      keepalive: options.keepalive ?? DEFAULT_KEEPALIVE,
       tls: options.tls,
       unknownMethod: (path) => v2Refusal(path) ?? xdsErrors.unknownMethod(path),
     });

@@ -27,7 +27,7 @@ export interface CallMetadata {
 const CALL = Symbol('grpc call');
 type CallStream = http2.ServerHttp2Stream & { [CALL]?: GrpcCall };
 
-export const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-accept-encoding': ACCEPTED_ENCODINGS };
+export const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-accept-encoding': [...ACCEPTED_ENCODINGS].join(',') };
 
 /** grpc-message is percent-encoded: everything outside printable ASCII, and `%` itself. */
 function encodeStatusMessage(message: string): string {
@@ -38,13 +38,18 @@ export function statusTrailers(code: status, message?: string): http2.OutgoingHt
   return message ? { 'grpc-status': String(code), 'grpc-message': encodeStatusMessage(message) } : { 'grpc-status': String(code) };
 }
 
+/** A trailers-only response: the status in the headers, nothing sent before it. */
+function respondWithStatus(stream: http2.ServerHttp2Stream, trailers: http2.OutgoingHttpHeaders): void {
+  stream.respond({ ...RESPONSE_HEADERS, ...trailers }, { endStream: true });
+  // Anything the client still sends is read and dropped, so its flow-control window keeps moving.
+  stream.resume();
+}
+
 /** Ends a stream that never got a call with a status only (an unknown method, a refused request). */
 export function refuse(stream: http2.ServerHttp2Stream, error: XdsStreamError): void {
   stream.on('error', ignore);
   if (stream.headersSent || stream.destroyed) return;
-  stream.respond({ ...RESPONSE_HEADERS, ...statusTrailers(error.code, error.message) }, { endStream: true });
-  // Anything the client still sends is read and dropped, so its flow-control window keeps moving.
-  stream.resume();
+  respondWithStatus(stream, statusTrailers(error.code, error.message));
 }
 
 function ignore(): void {}
@@ -83,9 +88,10 @@ export class GrpcCall {
     private readonly stream: http2.ServerHttp2Stream,
     private readonly headers: http2.IncomingHttpHeaders,
     private readonly maxMessageBytes: number,
+    /** The request's `grpc-encoding`, one the server accepts (undefined: uncompressed). */
+    encoding: string | undefined,
   ) {
-    const encoding = headers['grpc-encoding'];
-    this.reader = new MessageReader(maxMessageBytes, typeof encoding === 'string' && encoding !== 'identity' ? encoding : undefined);
+    this.reader = new MessageReader(maxMessageBytes, encoding);
     (stream as CallStream)[CALL] = this;
     stream.on('data', onData);
     stream.on('end', onEnd);
@@ -173,12 +179,11 @@ export class GrpcCall {
     this.ended = true;
     if (this.streamGone()) return;
     if (this.stream.headersSent) {
+      // The trailers follow the queued responses (onWantTrailers); what the client still sends is dropped by received().
       this.trailers = trailers;
       this.stream.end();
     } else {
-      this.stream.respond({ ...RESPONSE_HEADERS, ...trailers }, { endStream: true });
+      respondWithStatus(this.stream, trailers);
     }
-    // What the client still sends is read and dropped until it closes its side.
-    this.stream.resume();
   }
 }

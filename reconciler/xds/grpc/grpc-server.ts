@@ -8,7 +8,7 @@ import type * as net from 'node:net';
 import { XdsStreamError, xdsErrors } from '../errors';
 import { GrpcCall, refuse } from './grpc-call';
 import { KeepaliveOptions, KeepaliveSweep } from './keepalive';
-import { isAcceptedEncoding } from './message-reader';
+import { ACCEPTED_ENCODINGS } from './message-reader';
 
 /** TLS for the xDS port: the server's certificate, and for mTLS the CA that signs client certificates. */
 export interface XdsTls {
@@ -127,10 +127,8 @@ export class GrpcServer {
     const path = headers[':path'] ?? '';
     const method = this.methods.get(path);
     if (!method) return refuse(stream, this.options.unknownMethod(path));
-    const encoding = headers['grpc-encoding'];
-    if (!isAcceptedEncoding(typeof encoding === 'string' ? encoding : undefined)) {
-      return refuse(stream, xdsErrors.unsupportedEncoding(String(encoding)));
-    }
-    method(new GrpcCall(stream, headers, this.options.maxMessageBytes));
+    const encoding = headers['grpc-encoding']?.toString();
+    if (encoding !== undefined && !ACCEPTED_ENCODINGS.has(encoding)) return refuse(stream, xdsErrors.unsupportedEncoding(encoding));
+    method(new GrpcCall(stream, headers, this.options.maxMessageBytes, encoding === 'identity' ? undefined : encoding));
   }
 }

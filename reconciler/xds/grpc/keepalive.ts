@@ -10,6 +10,9 @@ export interface KeepaliveOptions {
   timeoutMs: number;
 }
 
+/** A ping every 30 s, 10 s to answer (xds.limits.keepalive's defaults). */
+export const DEFAULT_KEEPALIVE: KeepaliveOptions = { timeMs: 30_000, timeoutMs: 10_000 };
+
 const now = () => Math.round(performance.now());
 
 export class KeepaliveSweep {

@@ -7,11 +7,7 @@ import { xdsErrors } from '../errors';
 const PREFIX_BYTES = 5;
 
 /** The encodings a client may compress its messages with (its `grpc-encoding` header). */
-export const ACCEPTED_ENCODINGS = 'identity,deflate,gzip';
-
-export function isAcceptedEncoding(encoding: string | undefined): boolean {
-  return encoding === undefined || ACCEPTED_ENCODINGS.split(',').includes(encoding);
-}
+export const ACCEPTED_ENCODINGS: ReadonlySet<string> = new Set(['identity', 'deflate', 'gzip']);
 
 /** The 5-byte prefix of an uncompressed message of `length` bytes. */
 export function messagePrefix(length: number): Buffer {
